@@ -1,0 +1,1 @@
+"""REALTALK benchmarks for Inspect: dataset, prompts and rendering shared by the tasks."""

@@ -1,0 +1,38 @@
+"""Inspect entry point: registers the suite's tasks as `realtalk_evals/<task>` and the `realtalk` provider.
+
+The @task functions live in the top-level `tasks/` files that users point `inspect eval` at. Inspect names a
+registered task after the package its function is defined in, so each one is registered here a second time,
+through a thin wrapper that belongs to this package.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from inspect_ai import Task, task
+from inspect_ai.model import ModelAPI, modelapi
+
+from tasks.memory_probing import memory_probing as _memory_probing
+
+
+@modelapi(name="realtalk")
+def realtalk() -> type[ModelAPI]:
+    from realtalk_evals.mock_model import RealtalkMockModel
+
+    return RealtalkMockModel
+
+
+def _package_task(task_file_function: Callable[..., Task]) -> Callable[..., Task]:
+    factory: Callable[..., Task] = getattr(task_file_function, "__wrapped__", task_file_function)
+
+    @functools.wraps(factory)
+    def packaged(*args: Any, **kwargs: Any) -> Task:
+        return factory(*args, **kwargs)
+
+    packaged.__module__ = __name__
+    return task(packaged)
+
+
+memory_probing = _package_task(_memory_probing)

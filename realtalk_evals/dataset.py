@@ -1,0 +1,129 @@
+"""Load REALTALK conversations as typed records and resolve the ids users type.
+
+Every file is verified (data_files) and parsed strictly: a file that is not JSON, lacks a field or has the
+wrong shape raises DatasetError naming that file, so a benchmark never runs on a silently partial dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from realtalk_evals.data_files import DatasetError, data_directory
+from realtalk_evals.models import QA, Conversation, Message, Session, SessionEvents, parse_timestamp
+
+_SESSION_KEY = re.compile(r"^session_(\d+)$")
+_CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file, turning every failure into a DatasetError that names it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise DatasetError(f"REALTALK file missing: {path}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DatasetError(f"REALTALK file {path} is not valid JSON: {error}") from error
+
+
+def _canonical_speaker(name: str, speakers: tuple[str, str], where: str) -> str:
+    for speaker in speakers:
+        if speaker.casefold() == name.strip().casefold():
+            return speaker
+    raise DatasetError(f"{where}: speaker {name!r} is neither of {speakers}")
+
+
+def conversation_from_json(conversation_id: str, raw: Any, source: str = "") -> Conversation:
+    """Build a Conversation from one upstream REALTALK JSON object (source names it in errors)."""
+    where = source or conversation_id
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{where}: expected a JSON object, got {type(raw).__name__}")
+    try:
+        names = raw["name"]
+        speakers = (str(names["speaker_1"]), str(names["speaker_2"]))
+        numbers = sorted(int(m.group(1)) for key in raw if (m := _SESSION_KEY.match(key)))
+        if not numbers:
+            raise DatasetError(f"{where}: no session_N entries")
+        sessions = []
+        for number in numbers:
+            messages_raw = raw[f"session_{number}"]
+            if not isinstance(messages_raw, list):
+                raise DatasetError(f"{where}: session_{number} is not a list of messages")
+            messages = []
+            for item in messages_raw:
+                message = Message.model_validate(item)
+                speaker = _canonical_speaker(message.speaker, speakers, f"{where} session_{number}")
+                messages.append(message.model_copy(update={"speaker": speaker}))
+            date_time = parse_timestamp(raw[f"session_{number}_date_time"])
+            if date_time is None:
+                raise DatasetError(f"{where}: session_{number}_date_time is empty")
+            events = SessionEvents.model_validate(raw.get(f"events_session_{number}") or {})
+            sessions.append(Session(number=number, date_time=date_time, messages=messages, events=events))
+        qa = [QA.model_validate(item) for item in raw.get("qa", [])]
+    except DatasetError:
+        raise
+    except (KeyError, TypeError) as error:
+        raise DatasetError(f"{where}: missing or malformed field {error}") from error
+    except ValidationError as error:
+        raise DatasetError(f"{where}: malformed record: {error}") from error
+    except ValueError as error:
+        raise DatasetError(f"{where}: malformed value: {error}") from error
+    return Conversation(id=conversation_id, speaker_1=speakers[0], speaker_2=speakers[1], sessions=sessions, qa=qa)
+
+
+def load_conversation_file(path: Path) -> Conversation:
+    """Parse one `Chat_N_A_B.json` file; its stem is the conversation id."""
+    return conversation_from_json(path.stem, read_json(path), source=str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_directory(directory: Path) -> tuple[Conversation, ...]:
+    paths = sorted(directory.glob("Chat_*.json"), key=lambda p: int(_CHAT_STEM.match(p.stem).group(1)))  # type: ignore[union-attr]
+    return tuple(load_conversation_file(path) for path in paths)
+
+
+def load_conversations(directory: Path | None = None) -> list[Conversation]:
+    """All 10 REALTALK conversations in chat-number order (verified, parsed once per process)."""
+    return list(_load_directory((directory or data_directory()).resolve()))
+
+
+def resolve_conversation_id(name: str | int, conversations: Iterable[Conversation]) -> str:
+    """Map a user's conversation name (`Chat_1_Emi_Elise`, `1`, or any case) to its id."""
+    conversations = list(conversations)
+    text = str(name).strip()
+    for conversation in conversations:
+        if text.casefold() == conversation.id.casefold() or text == str(conversation.number):
+            return conversation.id
+    valid = ", ".join(f"{c.number} ({c.id})" for c in conversations)
+    raise ValueError(f"unknown conversation {name!r}; valid choices: {valid}")
+
+
+def as_list(value: str | int | Iterable[str | int] | None) -> list[str | int] | None:
+    """Accept `-T x=1,2` (YAML list or comma string), a single value, or None (= all)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return list(value)
+
+
+def select_conversations(
+    names: str | int | Iterable[str | int] | None, conversations: list[Conversation] | None = None
+) -> list[Conversation]:
+    """The conversations named by the user (all when None), in chat-number order, without duplicates."""
+    conversations = conversations if conversations is not None else load_conversations()
+    wanted = as_list(names)
+    if wanted is None:
+        return conversations
+    if not wanted:
+        raise ValueError("no conversation selected: give at least one conversation id or number")
+    ids = {resolve_conversation_id(name, conversations) for name in wanted}
+    return [conversation for conversation in conversations if conversation.id in ids]

@@ -1,0 +1,130 @@
+"""Typed records for a REALTALK conversation, parsed from the upstream JSON layout.
+
+Upstream keeps a conversation as one flat object (`session_N`, `session_N_date_time`, `events_session_N`,
+`qa`, `name`). These models give it a shape the rest of the project can rely on, and absorb the quirks of the
+real files: `dia_id`s that do not restart per session, empty event dates, speaker names whose case differs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+CATEGORY_NAMES: dict[int, str] = {1: "multi_hop", 2: "temporal", 3: "commonsense"}
+"""Question categories of the paper (section 3.2); the ints are the ones in the data files."""
+
+CategoryName = Literal["multi_hop", "temporal", "commonsense"]
+
+REALTALK_TIMESTAMP_FORMAT = "%d.%m.%Y, %H:%M:%S"
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """Parse the upstream `DD.MM.YYYY, HH:MM:SS` stamps; empty means unknown."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    return datetime.strptime(text, REALTALK_TIMESTAMP_FORMAT)
+
+
+def _empty_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Timestamp = Annotated[datetime | None, BeforeValidator(parse_timestamp)]
+
+
+class Message(BaseModel):
+    """One chat bubble, as sent."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    speaker: str
+    text: str = Field(alias="clean_text")
+    dia_id: str
+    timestamp: Timestamp = Field(default=None, alias="date_time")
+    image_caption: Annotated[str | None, BeforeValidator(_empty_to_none)] = Field(
+        default=None, alias="blip_caption"
+    )
+    image_files: list[str] = Field(default_factory=list, alias="img_file")
+
+
+class Event(BaseModel):
+    """A key event annotated for one speaker at the end of a session."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    text: str = Field(alias="sub-event")
+    date: Annotated[str | None, BeforeValidator(_empty_to_none)] = None
+    id: str = ""
+    caused_by: list[str] = Field(default_factory=list)
+
+
+class SessionEvents(BaseModel):
+    """Events per speaker; upstream calls speaker_1 `agent_a` and speaker_2 `agent_b`."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    speaker_1: list[Event] = Field(default_factory=list, alias="agent_a")
+    speaker_2: list[Event] = Field(default_factory=list, alias="agent_b")
+
+
+class Session(BaseModel):
+    """One day's exchange: its number (1-based, as in the file), start time, messages and events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    date_time: datetime
+    messages: list[Message]
+    events: SessionEvents = Field(default_factory=SessionEvents)
+
+
+class QA(BaseModel):
+    """A memory-probing question with its gold answer and evidence `dia_id`s."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    answer: Annotated[str, BeforeValidator(str)]
+    evidence: list[str] = Field(default_factory=list)
+    category: Literal[1, 2, 3]
+
+    @property
+    def category_name(self) -> str:
+        return CATEGORY_NAMES[self.category]
+
+
+class Conversation(BaseModel):
+    """A whole 16-25 day chat between two people."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    speaker_1: str
+    speaker_2: str
+    sessions: list[Session]
+    qa: list[QA] = Field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        """The chat number in the file name (`Chat_7_...` -> 7)."""
+        return int(self.id.split("_")[1])
+
+    @property
+    def speakers(self) -> tuple[str, str]:
+        return (self.speaker_1, self.speaker_2)
+
+    def speaker_named(self, name: str) -> str:
+        """The speaker as spelled in the data for a name given in any case (`Elise` -> `elise`)."""
+        for speaker in self.speakers:
+            if speaker.casefold() == name.strip().casefold():
+                return speaker
+        raise KeyError(f"{name!r} is not a speaker of {self.id} (speakers: {', '.join(self.speakers)})")
+
+    @property
+    def messages(self) -> list[Message]:
+        return [message for session in self.sessions for message in session.messages]

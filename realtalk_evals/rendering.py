@@ -1,0 +1,84 @@
+"""Turn conversations into the prompt text of the paper's appendix D.2.
+
+The long context comes first and the question last, so every question of one conversation shares one
+prompt prefix (providers' prompt caching then bills the conversation once).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from realtalk_evals.models import Conversation, Event, Message, Session
+from realtalk_evals.prompts import (
+    MEMORY_CONVERSATION_HEADER,
+    MEMORY_CONVERSATION_LABEL,
+    MEMORY_EVENT_LINE,
+    MEMORY_EVENTS_HEADER,
+    MEMORY_EVENTS_LABEL,
+    MEMORY_IMAGE_LINE,
+    MEMORY_MESSAGE_LINE,
+    MEMORY_QUESTION,
+    MEMORY_SESSION_DATE,
+)
+
+MemoryInput = Literal["conversation", "events"]
+
+
+def display_name(name: str) -> str:
+    """A speaker name as a person would write it: upstream has `elise` beside `Emi`."""
+    return name[:1].upper() + name[1:] if name.islower() else name
+
+
+def format_date(moment: datetime) -> str:
+    """`February 10, 2025`, the date style of appendix D.2's example."""
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+def message_lines(message: Message) -> list[str]:
+    """A message's text line, then its image line when it carries a captioned image."""
+    name = display_name(message.speaker)
+    lines = []
+    if message.text.strip():
+        lines.append(MEMORY_MESSAGE_LINE.format(speaker=name, text=message.text))
+    if message.image_caption:
+        lines.append(MEMORY_IMAGE_LINE.format(speaker=name, caption=message.image_caption))
+    return lines
+
+
+def event_line(speaker: str, event: Event) -> str:
+    text = event.text.strip()
+    if event.date:
+        text = f"{text} ({event.date})"
+    return MEMORY_EVENT_LINE.format(speaker=display_name(speaker), event=text)
+
+
+def session_block(conversation: Conversation, session: Session, memory_input: MemoryInput) -> str:
+    """One session: its date, a label, then messages (C input) or each speaker's events (E input)."""
+    if memory_input == "conversation":
+        label = MEMORY_CONVERSATION_LABEL
+        lines = [line for message in session.messages for line in message_lines(message)]
+    else:
+        label = MEMORY_EVENTS_LABEL
+        lines = [event_line(conversation.speaker_1, event) for event in session.events.speaker_1]
+        lines += [event_line(conversation.speaker_2, event) for event in session.events.speaker_2]
+    date = MEMORY_SESSION_DATE.format(date=format_date(session.date_time))
+    return "\n\n".join([date, label, "\n".join(lines)])
+
+
+def render_context(conversation: Conversation, memory_input: MemoryInput = "conversation") -> str:
+    """The shared prefix of every memory question: header and all sessions in chronological order."""
+    header = MEMORY_CONVERSATION_HEADER if memory_input == "conversation" else MEMORY_EVENTS_HEADER
+    parts = [
+        header.format(
+            speaker_1=display_name(conversation.speaker_1), speaker_2=display_name(conversation.speaker_2)
+        )
+    ]
+    sessions = sorted(conversation.sessions, key=lambda session: session.date_time)
+    parts += [session_block(conversation, session, memory_input) for session in sessions]
+    return "\n\n".join(parts)
+
+
+def render_memory_prompt(context: str, question: str) -> str:
+    """The full D.2 user message: the rendered context, then the question instruction."""
+    return f"{context}\n\n{MEMORY_QUESTION.format(question=question)}"

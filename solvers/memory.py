@@ -1,0 +1,45 @@
+"""Solvers of the memory-probing task: the paper's D.2 prompt, and a gold reference that calls no model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, ModelOutput
+from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
+
+from realtalk_evals.rendering import render_memory_prompt
+
+
+@solver
+def memory_prompt(contexts: Mapping[str, str]) -> Solver:
+    """Replace the sample's question with the full D.2 user message for its conversation.
+
+    `contexts` maps conversation id to the rendered conversation (or events), built once per task so that
+    728 questions share 10 strings.
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        context = contexts[state.metadata["conversation_id"]]
+        state.messages = [ChatMessageUser(content=render_memory_prompt(context, state.metadata["question"]))]
+        return state
+
+    return solve
+
+
+@solver
+def memory_answer(contexts: Mapping[str, str]) -> Solver:
+    """Build the D.2 prompt and ask the model under test."""
+    return chain(memory_prompt(contexts), generate())
+
+
+@solver
+def gold_answer() -> Solver:
+    """Answer with the gold answer, without a model call: a self-check of the scorers, a reference row."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        answer = state.target.text
+        state.messages.append(ChatMessageAssistant(content=answer, model="gold"))
+        state.output = ModelOutput.from_content(model="gold", content=answer)
+        return state
+
+    return solve
