@@ -1,0 +1,25 @@
+"""Shared test set-up: the real dataset from ../shared, and Inspect caches and logs kept out of $HOME."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "realtalk" / "data"
+
+os.environ.setdefault("REALTALK_DATA_DIR", str(SHARED_DATA))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_inspect_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own generate cache, so cache hits are only ever the ones a test makes itself."""
+    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path_factory.mktemp("inspect-cache")))
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path_factory.mktemp("realtalk-cache")))
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(os.environ["REALTALK_DATA_DIR"])
