@@ -1,0 +1,156 @@
+"""memory_probing end to end through Inspect, on the network-free mock provider."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, get_model
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from realtalk_evals.dataset import select_conversations
+from tasks.memory_probing import memory_probing
+
+Replier = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]
+
+
+def scripted(name: str, reply: Callable[[str], str], seen: list[str]) -> Model:
+    """A realtalk/mock model whose reply depends on the last user message, recording every prompt."""
+
+    def respond(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        seen.append(messages[0].text)
+        return ModelOutput.from_content(model=name, content=reply(messages[-1].text))
+
+    return get_model(f"realtalk/{name}", custom_outputs=respond, memoize=False)
+
+
+GOLD = {qa.question: qa.answer for qa in select_conversations(1)[0].qa}
+
+
+def answer_half_right(prompt: str) -> str:
+    question = prompt.rsplit("Question: ", 1)[1].split("\n")[0]
+    return GOLD[question] if len(question) % 2 == 0 else "I do not remember"
+
+
+def run(log_dir: Path, model: Model, grader: Model | str, **task_args: object) -> EvalLog:
+    [log] = eval(
+        memory_probing(**task_args),  # type: ignore[arg-type]
+        model=model,
+        model_roles={"grader": grader},
+        log_dir=str(log_dir),
+        display="none",
+    )
+    return read_eval_log(log.location)
+
+
+@pytest.mark.parametrize("memory_input", ["conversation", "events"])
+def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, memory_input: str) -> None:
+    answered: list[str] = []
+    judged: list[str] = []
+    model = scripted("answerer", answer_half_right, answered)
+    grader = scripted("grader", lambda _: '{"score": 1}', judged)
+    log = run(tmp_path, model, grader, input=memory_input, conversations="1")
+
+    assert log.status == "success"
+    assert log.samples is not None and len(log.samples) == 70
+    for sample in log.samples:
+        assert sample.scores is not None and set(sample.scores) == {"partial_match", "llm_accuracy"}
+        expected = 1.0 if sample.output.completion == sample.target else None
+        if expected is not None:
+            assert sample.scores["partial_match"].value == expected
+        assert sample.scores["llm_accuracy"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
+
+    # the model under test saw only D.2 prompts; the grader saw only judge prompts
+    assert len(answered) == 70 and len(judged) == 70
+    header = "Below is a conversation" if memory_input == "conversation" else "Below are the key events"
+    assert all(p.startswith(header) and p.endswith("Answer:") for p in answered)
+    assert all(p.startswith("You are grading an answer") for p in judged)
+
+    assert log.results is not None
+    metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
+    right = [s for s in log.samples if s.output.completion == s.target]
+    f1 = [s.scores["partial_match"].value for s in log.samples]  # type: ignore[index]
+    assert metrics[("partial_match", "all")] == pytest.approx(sum(f1) / len(f1))  # type: ignore[arg-type]
+    assert 0 < len(right) < 70
+    for category in ("multi_hop", "temporal", "commonsense"):
+        values = [s.scores["partial_match"].value for s in log.samples if s.metadata["category_name"] == category]  # type: ignore[index]
+        assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))  # type: ignore[arg-type]
+    assert metrics[("llm_accuracy", "grouped_all")] == 1.0
+    assert metrics[("llm_accuracy", "grouped_temporal")] == 1.0
+    assert metrics[("judge_failure", "count")] == 0.0
+
+
+def test_gold_solver_calls_no_model_and_scores_perfect_f1(tmp_path: Path) -> None:
+    answered: list[str] = []
+    model = scripted("answerer", answer_half_right, answered)
+    grader = scripted("grader", lambda _: '{"score": 1}', [])
+    log = run(tmp_path, model, grader, conversations=[2], categories="temporal,commonsense", solver="gold")
+    assert log.status == "success" and log.samples is not None
+    assert len(log.samples) == 31 + 12
+    assert answered == []
+    assert all(s.scores["partial_match"].value == 1.0 for s in log.samples)  # type: ignore[index]
+
+
+def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(tmp_path: Path) -> None:
+    judged: list[str] = []
+    grader = scripted("grader", lambda _: "Yes, that looks right to me.", judged)
+    model = scripted("answerer", answer_half_right, [])
+    log = run(tmp_path, model, grader, conversations=1, categories=3)
+    assert log.status == "success" and log.samples is not None and len(log.samples) == 10
+    for sample in log.samples:
+        score = sample.scores["llm_accuracy"]  # type: ignore[index]
+        assert score.value["judge_failure"] == 1.0  # type: ignore[index]
+        assert math.isnan(score.value["llm_accuracy"])  # type: ignore[index]
+        assert "judge failure" in (score.explanation or "")
+        assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
+    assert len(judged) == 20  # one question and one repair turn per sample
+    failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
+    assert failures.metrics["count"].value == 10.0
+
+
+def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
+    def grader_reply(prompt: str) -> str:
+        return '{"score": 0.5}' if prompt.startswith("Your reply could not be read") else "score: high"
+
+    grader = scripted("grader", grader_reply, [])
+    model = scripted("answerer", answer_half_right, [])
+    log = run(tmp_path, model, grader, conversations=1, categories=3)
+    assert log.status == "success" and log.samples is not None
+    assert all(s.scores["llm_accuracy"].value == {"llm_accuracy": 0.5, "judge_failure": 0.0} for s in log.samples)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"input": "summary"}, "unknown input 'summary'; valid choices: conversation, events"),
+        ({"solver": "oracle"}, "unknown solver 'oracle'; valid choices: model, gold"),
+        ({"conversations": "12"}, "unknown conversation '12'"),
+        ({"categories": "adversarial"}, "unknown category 'adversarial'"),
+    ],
+)
+def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        memory_probing(**args)  # type: ignore[arg-type]
+
+
+def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) -> None:
+    """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point."""
+    result = subprocess.run(
+        [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "--model", "realtalk/mock",
+         "--model-role", "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}",
+         "-T", "conversations=1,2", "--limit", "3", "--log-dir", str(tmp_path), "--display", "plain"],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    [path] = tmp_path.glob("*.eval")
+    log = read_eval_log(str(path))
+    assert log.status == "success"
+    assert log.eval.task == "realtalk_evals/memory_probing"
+    assert log.eval.task_args["conversations"] == ["1", "2"]  # -T x=1,2 arrives as a list
+    assert log.samples is not None and all(s.output.completion.startswith("Default output") for s in log.samples)
