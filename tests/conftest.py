@@ -23,3 +23,9 @@ def _isolated_inspect_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch
 @pytest.fixture
 def data_dir() -> Path:
     return Path(os.environ["REALTALK_DATA_DIR"])
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (marked `pytest.mark.anyio`) run on asyncio, as Inspect does."""
+    return "asyncio"

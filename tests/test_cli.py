@@ -1,0 +1,49 @@
+"""The `realtalk data` commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from realtalk_evals.cli import main
+
+
+def test_data_info_prints_statistics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "Chat_1_Emi_Elise" in out
+    assert "10 conversations, 728 questions" in out
+    total = next(line for line in out.splitlines() if line.startswith("total"))
+    assert total.split() == ["total", "219", "8944", "313", "301", "319", "108", "600"]
+
+
+def test_data_info_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["totals"]["questions_temporal"] == 319
+    assert info["conversations"][9]["questions"] == {"multi_hop": 30, "temporal": 45, "commonsense": 10}
+
+
+def test_data_errors_are_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "data"
+    shutil.copytree(data_dir, broken)
+    (broken / "Chat_4_Emi_Paola.json").chmod(0o644)
+    (broken / "Chat_4_Emi_Paola.json").write_text("{", encoding="utf-8")
+    monkeypatch.setenv("REALTALK_DATA_DIR", str(broken))
+    assert main(["data", "info"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("realtalk: error: REALTALK file ") and "Chat_4_Emi_Paola.json" in err
+    assert "Traceback" not in err
+
+
+def test_data_download_into_a_directory_from_a_mirror(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mirror = data_dir.as_uri()  # httpx does not speak file://, so this must fail cleanly
+    assert main(["data", "download", "--dir", str(tmp_path / "d"), "--url", mirror]) == 1
+    assert "downloading file://" in capsys.readouterr().err
