@@ -10,7 +10,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "realtalk" / "data"
 
-os.environ.setdefault("REALTALK_DATA_DIR", str(SHARED_DATA))
+if SHARED_DATA.is_dir():
+    os.environ.setdefault("REALTALK_DATA_DIR", str(SHARED_DATA))
 
 
 @pytest.fixture(autouse=True)
