@@ -39,7 +39,7 @@ class RealtalkMockModel(MockLLM):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig | None = None,
         reply: str | None = None,
         replies_file: str | None = None,
         custom_outputs: Iterable[ModelOutput | str] | Callable[..., ModelOutput] | None = None,
@@ -49,7 +49,9 @@ class RealtalkMockModel(MockLLM):
             custom_outputs = self._scripted(model_name, reply, replies_file)
         elif not callable(custom_outputs):
             custom_outputs = (self._as_output(model_name, item) for item in custom_outputs)
-        super().__init__(model_name, base_url, api_key, config, custom_outputs=custom_outputs, **model_args)
+        super().__init__(
+            model_name, base_url, api_key, config or GenerateConfig(), custom_outputs=custom_outputs, **model_args
+        )
 
     @staticmethod
     def _as_output(model_name: str, item: ModelOutput | str) -> ModelOutput:

@@ -86,13 +86,17 @@ def test_missing_override_directory_is_an_error(monkeypatch: pytest.MonkeyPatch,
         ('{"session_1": []}', "missing or malformed field 'name'"),
         ('{"name": {"speaker_1": "A", "speaker_2": "B"}, "session_1": "hi"}', "session_1 is not a list"),
         (
-            '{"name": {"speaker_1": "A", "speaker_2": "B"}, "session_1": [{"speaker": "A"}],'
-            ' "session_1_date_time": "01.01.2024, 10:00:00"}',
+            (
+                '{"name": {"speaker_1": "A", "speaker_2": "B"}, "session_1": [{"speaker": "A"}],'
+                ' "session_1_date_time": "01.01.2024, 10:00:00"}'
+            ),
             "malformed record",
         ),
         (
-            '{"name": {"speaker_1": "A", "speaker_2": "B"}, "session_1": [{"speaker": "C", "clean_text": "x",'
-            ' "dia_id": "D1:1"}], "session_1_date_time": "01.01.2024, 10:00:00"}',
+            (
+                '{"name": {"speaker_1": "A", "speaker_2": "B"}, "session_1": [{"speaker": "C", "clean_text": "x",'
+                ' "dia_id": "D1:1"}], "session_1_date_time": "01.01.2024, 10:00:00"}'
+            ),
             "speaker 'C' is neither",
         ),
     ],

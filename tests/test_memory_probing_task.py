@@ -145,7 +145,7 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
         [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "--model", "realtalk/mock",
          "--model-role", "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}",
          "-T", "conversations=1,2", "--limit", "3", "--log-dir", str(tmp_path), "--display", "plain"],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True, text=True, timeout=180, check=False,
     )
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
@@ -154,3 +154,14 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
     assert log.eval.task == "realtalk_evals/memory_probing"
     assert log.eval.task_args["conversations"] == ["1", "2"]  # -T x=1,2 arrives as a list
     assert log.samples is not None and all(s.output.completion.startswith("Default output") for s in log.samples)
+
+
+def test_rescoring_the_same_answers_hits_the_judge_cache(tmp_path: Path) -> None:
+    judged: list[str] = []
+    grader = scripted("grader", lambda _: '{"score": 1}', judged)
+    model = scripted("answerer", lambda _: "Tiramisu", [])
+    run(tmp_path / "first", model, grader, conversations=1, categories=3)
+    assert len(judged) == 10
+    log = run(tmp_path / "second", model, grader, conversations=1, categories=3)
+    assert log.status == "success"
+    assert len(judged) == 10  # every judgement came from Inspect's generate cache
