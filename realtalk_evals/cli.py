@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from realtalk_evals.data_files import DatasetError, cache_directory, data_directory, download
+from realtalk_evals.data_files import cache_directory, data_directory, download
+from realtalk_evals.errors import DatasetError
 
 Command = Callable[[argparse.Namespace], int]
 

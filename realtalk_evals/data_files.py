@@ -17,6 +17,8 @@ import httpx
 from platformdirs import user_cache_dir
 from tqdm import tqdm
 
+from realtalk_evals.errors import DatasetError
+
 UPSTREAM_REPO = "danny911kr/REALTALK"
 UPSTREAM_COMMIT = "b903e06a9770bf4e5fe9018c3e132889666d3b4a"
 DEFAULT_BASE_URL = f"https://raw.githubusercontent.com/{UPSTREAM_REPO}/{UPSTREAM_COMMIT}/data"
@@ -27,10 +29,6 @@ CACHE_DIR_ENV = "REALTALK_CACHE_DIR"
 """Overrides the per-user cache directory (tests use it to stay out of the user's cache)."""
 BASE_URL_ENV = "REALTALK_DATA_URL"
 """Overrides the download base URL (a mirror, or a test server)."""
-
-
-class DatasetError(RuntimeError):
-    """The dataset is missing, incomplete, corrupt or malformed; the message names the file."""
 
 
 def expected_checksums() -> dict[str, str]:

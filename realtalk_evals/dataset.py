@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from realtalk_evals.data_files import DatasetError, data_directory
+from realtalk_evals.data_files import data_directory
+from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.models import QA, Conversation, Message, Session, SessionEvents, parse_timestamp
 
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
@@ -101,7 +102,7 @@ def resolve_conversation_id(name: str | int, conversations: Iterable[Conversatio
         if text.casefold() == conversation.id.casefold() or text == str(conversation.number):
             return conversation.id
     valid = ", ".join(f"{c.number} ({c.id})" for c in conversations)
-    raise ValueError(f"unknown conversation {name!r}; valid choices: {valid}")
+    raise InputError(f"unknown conversation {name!r}; valid choices: {valid}")
 
 
 def as_list(value: str | int | Iterable[str | int] | None) -> list[str | int] | None:
@@ -124,6 +125,6 @@ def select_conversations(
     if wanted is None:
         return conversations
     if not wanted:
-        raise ValueError("no conversation selected: give at least one conversation id or number")
+        raise InputError("no conversation selected: give at least one conversation id or number")
     ids = {resolve_conversation_id(name, conversations) for name in wanted}
     return [conversation for conversation in conversations if conversation.id in ids]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from realtalk_evals.errors import InputError
 from realtalk_evals.models import CATEGORY_NAMES, Conversation
 
 
@@ -24,9 +25,9 @@ def parse_categories(categories: str | int | Iterable[str | int] | None) -> list
             chosen.add(by_name[text])
         else:
             valid = ", ".join(f"{number} ({name})" for number, name in CATEGORY_NAMES.items())
-            raise ValueError(f"unknown category {item!r}; valid choices: {valid}")
+            raise InputError(f"unknown category {item!r}; valid choices: {valid}")
     if not chosen:
-        raise ValueError("no category selected")
+        raise InputError("no category selected")
     return sorted(chosen)
 
 
@@ -59,5 +60,5 @@ def memory_samples(conversations: Iterable[Conversation], categories: Iterable[i
 def memory_dataset(conversations: Iterable[Conversation], categories: Iterable[int]) -> MemoryDataset:
     samples = memory_samples(conversations, categories)
     if not samples:
-        raise ValueError("the selection holds no question: check conversations and categories")
+        raise InputError("the selection holds no question: check conversations and categories")
     return MemoryDataset(samples, name="realtalk_memory_probing")

@@ -11,6 +11,7 @@ from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
+from realtalk_evals.errors import check_choice
 from realtalk_evals.memory_samples import memory_dataset, parse_categories
 from realtalk_evals.rendering import MemoryInput, render_context
 from scorers.llm_judge import llm_accuracy
@@ -18,11 +19,6 @@ from scorers.partial_match import partial_match
 from solvers.memory import gold_answer, memory_answer
 
 SolverName = Literal["model", "gold"]
-
-
-def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; valid choices: {', '.join(choices)}")
 
 
 @task
@@ -40,8 +36,8 @@ def memory_probing(
         categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
     """
-    _check_choice("input", input, get_args(MemoryInput))
-    _check_choice("solver", solver, get_args(SolverName))
+    check_choice("input", input, get_args(MemoryInput))
+    check_choice("solver", solver, get_args(SolverName))
     chosen = select_conversations(conversations)
     dataset = memory_dataset(chosen, parse_categories(categories))
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}

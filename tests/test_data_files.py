@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from realtalk_evals import data_files
-from realtalk_evals.data_files import DatasetError, data_directory, download, expected_checksums
+from realtalk_evals.data_files import data_directory, download, expected_checksums
+from realtalk_evals.errors import DatasetError
 from realtalk_evals.dataset import load_conversation_file
 
 
