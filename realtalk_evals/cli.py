@@ -29,21 +29,47 @@ def _data_info(args: argparse.Namespace) -> int:
     stats = [conversation_stats(conversation) for conversation in load_conversations(directory)]
     totals = dataset_totals(stats)
     if args.json:
-        print(json.dumps({"directory": str(directory), "totals": totals,
-                          "conversations": [s.model_dump() for s in stats]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "directory": str(directory),
+                    "totals": totals,
+                    "conversations": [s.model_dump() for s in stats],
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"REALTALK data: {directory}")
-    header = f"{'conversation':<26} {'sessions':>8} {'messages':>8} {'images':>6} {'multi_hop':>9} " \
-             f"{'temporal':>8} {'commonsense':>11} {'events':>6}"
+    header = (
+        f"{'conversation':<26} {'sessions':>8} {'messages':>8} {'images':>6} {'multi_hop':>9} "
+        f"{'temporal':>8} {'commonsense':>11} {'events':>6}"
+    )
     print(header)
     for s in stats:
         q = s.questions
-        print(f"{s.conversation_id:<26} {s.sessions:>8} {s.messages:>8} {s.images:>6} {q['multi_hop']:>9} "
-              f"{q['temporal']:>8} {q['commonsense']:>11} {s.events:>6}")
-    print(f"{'total':<26} {totals['sessions']:>8} {totals['messages']:>8} {totals['images']:>6} "
-          f"{totals['questions_multi_hop']:>9} {totals['questions_temporal']:>8} "
-          f"{totals['questions_commonsense']:>11} {totals['events']:>6}")
+        print(
+            f"{s.conversation_id:<26} {s.sessions:>8} {s.messages:>8} {s.images:>6} {q['multi_hop']:>9} "
+            f"{q['temporal']:>8} {q['commonsense']:>11} {s.events:>6}"
+        )
+    print(
+        f"{'total':<26} {totals['sessions']:>8} {totals['messages']:>8} {totals['images']:>6} "
+        f"{totals['questions_multi_hop']:>9} {totals['questions_temporal']:>8} "
+        f"{totals['questions_commonsense']:>11} {totals['events']:>6}"
+    )
     print(f"{totals['conversations']} conversations, {totals['questions']} questions")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from realtalk_evals.report.build import build_report
+    from realtalk_evals.report.pricing import load_prices
+    from realtalk_evals.report.runs import load_runs
+
+    runs = load_runs(args.logs, load_prices(args.prices))
+    report = build_report(runs, Path(args.out), with_paper=args.with_paper)
+    print(report.markdown)
+    print("Wrote " + ", ".join(str(path) for path in report.files))
     return 0
 
 
@@ -60,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
     info = data_commands.add_parser("info", help="print dataset statistics")
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=_data_info)
+
+    report = commands.add_parser("report", help="paper-style tables, plots and cost from Inspect logs")
+    report.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
+    report.add_argument("--out", default="reports", help="output directory (default: reports)")
+    report.add_argument("--with-paper", action="store_true", help="show the paper's tables 2 and 3 beside")
+    report.add_argument(
+        "--prices", help="JSON file of model -> {input, output, cached_input} USD per 1M tokens"
+    )
+    report.set_defaults(handler=_report)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""`realtalk report`: paper-style tables, plots and cost from Inspect logs of any mix of the suite's tasks."""

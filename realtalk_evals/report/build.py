@@ -1,0 +1,235 @@
+"""Assemble a report: Markdown (also printed), CSV files and PNG plots, from a set of runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
+from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
+from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, persona_rows
+from realtalk_evals.report.plots import plot_memory, plot_persona
+from realtalk_evals.report.runs import Run
+
+CATEGORY_TITLES = {
+    "multi_hop": "multi-hop",
+    "temporal": "temporal",
+    "commonsense": "commonsense",
+    "all": "all",
+}
+
+
+@dataclass
+class Report:
+    markdown: str
+    files: list[Path]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
+    header = [
+        "task",
+        "model",
+        "grader",
+        "parameters",
+        "dataset commit",
+        "status",
+        "samples",
+        "judge failures",
+        "input tokens",
+        "cached input tokens",
+        "output tokens",
+        "grader tokens",
+        "wall time (s)",
+        "cost (USD)",
+    ]
+    rows = []
+    for run in runs:
+        parameters = json.dumps({k: v for k, v in run.task_args.items() if v is not None}, sort_keys=True)
+        rows.append(
+            [
+                run.task,
+                run.model,
+                run.grader or "-",
+                parameters,
+                (run.dataset_commit or "-")[:12],
+                run.status,
+                str(run.samples),
+                str(run.judge_failures),
+                str(run.model_usage.input_tokens),
+                str(run.model_usage.input_tokens_cache_read or 0),
+                str(run.model_usage.output_tokens),
+                str(run.grader_usage.total_tokens),
+                _number(run.wall_seconds, 1),
+                "unknown price" if run.cost is None else f"{run.cost:.4f}",
+            ]
+        )
+    markdown = "## Runs\n\n" + _table(header, rows)
+    return markdown, _write_csv(
+        out / "runs.csv", header + ["log"], [r + [run.location] for r, run in zip(rows, runs, strict=True)]
+    )
+
+
+def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple[str, list[Path]]:
+    header = ["model", "input", "n"]
+    header += [f"F1 {CATEGORY_TITLES[c]}" for c in CATEGORIES] + [
+        f"LLM {CATEGORY_TITLES[c]}" for c in CATEGORIES
+    ]
+    header += ["judge failures"]
+    table = []
+    for row in rows:
+        table.append(
+            [row.label, row.input, str(row.samples)]
+            + [row.f1[c].text() for c in CATEGORIES]
+            + [row.llm[c].text() for c in CATEGORIES]
+            + [str(row.judge_failures)]
+        )
+    if with_paper:
+        for (model, memory_input), numbers in PAPER_TABLE_3.items():
+            table.append(
+                [f"paper: {model}", memory_input, "728"]
+                + [_number(numbers.get(f"f1_{c}")) for c in CATEGORIES]
+                + [_number(numbers.get(f"llm_{c}")) for c in CATEGORIES]
+                + ["-"]
+            )
+    parts = [
+        "## Memory probing (paper table 3)",
+        (
+            "Mean ± half-width of the 95% confidence interval (1.96 standard errors of the per-question scores). "
+            "LLM accuracy leaves out judge failures."
+        ),
+        _table(header, table),
+    ]
+    drops = relative_drops(rows)
+    if drops:
+        drop_header = ["model"] + [f"{m} {CATEGORY_TITLES[c]}" for m in ("F1", "LLM") for c in CATEGORIES]
+        drop_rows = [
+            [str(d["model"])]
+            + [
+                "-" if math.isnan(float(d[f"{m}_{c}"])) else f"{100 * float(d[f'{m}_{c}']):.0f}%"  # type: ignore[arg-type]
+                for m in ("f1", "llm")
+                for c in CATEGORIES
+            ]
+            for d in drops
+        ]
+        parts += [
+            "### Relative drop from conversation (C) to events (E) input, (C - E) / C",
+            _table(drop_header, drop_rows),
+        ]
+    csv_header = ["model", "input", "solver", "samples", "judge_failures"] + [
+        f"{metric}_{c}_{part}"
+        for metric in ("f1", "llm")
+        for c in CATEGORIES
+        for part in ("mean", "ci_low", "ci_high", "n")
+    ]
+    csv_rows: list[list[object]] = []
+    for row in rows:
+        values: list[object] = [row.model, row.input, row.solver, row.samples, row.judge_failures]
+        for estimates in (row.f1, row.llm):
+            for c in CATEGORIES:
+                e = estimates[c]
+                values += [e.mean, e.low, e.high, e.n]
+        csv_rows.append(values)
+    files = [
+        _write_csv(out / "memory_probing.csv", csv_header, csv_rows),
+        plot_memory(rows, out / "memory_probing.png"),
+    ]
+    return "\n\n".join(parts), files
+
+
+def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tuple[str, list[Path]]:
+    columns = list(PERSONA_COLUMNS)
+    header = ["model", "speakers", "n"] + [
+        f"{c} {'↓' if c in ('intimacy', 'empathy') else '↑'}" for c in columns
+    ]
+    table = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            mean, std = row.summary(column)
+            cells.append("-" if math.isnan(mean) else f"{mean:.2f} ± {std:.2f}")
+        table.append([row.label, str(len(row.speakers)), str(row.samples)] + cells)
+    if with_paper:
+        for label, numbers in PAPER_TABLE_2.items():
+            table.append(
+                [f"paper: {label}", "10", "-"]
+                + [f"{numbers[c][0]:.2f} ± {numbers[c][1]:.2f}" for c in columns]
+            )
+    speaker_header = ["speaker", "model"] + columns
+    speaker_rows = [
+        [speaker, row.label] + [_number(values[c], 2) for c in columns]
+        for row in rows
+        for speaker, values in sorted(row.speakers.items())
+    ]
+    parts = [
+        "## Persona simulation (paper table 2)",
+        (
+            "Mean ± standard deviation across speakers of each speaker's mean. Lexical = ROUGE-L F, semantic = "
+            "BERTScore F1; reflective, grounding, sentiment and emotion are agreement rates with the real "
+            "message; intimacy and empathy are mean absolute differences (lower is better)."
+        ),
+        _table(header, table),
+        "### Per speaker (paper table 8)",
+        _table(speaker_header, speaker_rows),
+    ]
+    csv_rows: list[list[object]] = [
+        [r[0], r[1]] + [row.speakers[r[0]][c] for c in columns]
+        for row in rows
+        for r in [[s, row.label] for s in sorted(row.speakers)]
+    ]
+    files = [
+        _write_csv(out / "persona_speakers.csv", speaker_header, csv_rows),
+        _write_csv(
+            out / "persona_simulation.csv",
+            ["model"] + [f"{c}_{p}" for c in columns for p in ("mean", "std")],
+            [[row.label] + [v for c in columns for v in row.summary(c)] for row in rows],
+        ),
+        plot_persona(rows, out / "persona_simulation.png"),
+    ]
+    return "\n\n".join(parts), files
+
+
+def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report:
+    """Write report.md, CSVs and PNGs for `runs` into `out`; return the Markdown and the files written."""
+    if not runs:
+        raise ValueError("no memory_probing, persona_simulation or ei_analysis log found")
+    out.mkdir(parents=True, exist_ok=True)
+    sections = ["# REALTALK evaluation report"]
+    files: list[Path] = []
+    text, runs_csv = _runs_section(runs, out)
+    sections.append(text)
+    files.append(runs_csv)
+    memory = memory_rows(runs)
+    if memory:
+        text, written = _memory_section(memory, with_paper, out)
+        sections.append(text)
+        files += written
+    persona = persona_rows(runs)
+    if persona:
+        text, written = _persona_section(persona, with_paper, out)
+        sections.append(text)
+        files += written
+    markdown = "\n\n".join(sections) + "\n"
+    report_path = out / "report.md"
+    report_path.write_text(markdown, encoding="utf-8")
+    return Report(markdown=markdown, files=[report_path, *files])

@@ -1,0 +1,77 @@
+"""Tables 2 and 8 of the paper from persona_simulation runs: content and style similarity per model, speaker."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from realtalk_evals.report.runs import Run
+from realtalk_evals.report.stats import mean_and_std
+
+PERSONA_COLUMNS: dict[str, tuple[str, str]] = {
+    "lexical": ("content_similarity", "rougeL"),
+    "semantic": ("content_similarity", "bertscore"),
+    "reflective": ("ei_agreement", "reflective"),
+    "grounding": ("ei_agreement", "grounding"),
+    "sentiment": ("ei_agreement", "sentiment"),
+    "emotion": ("ei_agreement", "emotion"),
+    "intimacy": ("ei_agreement", "intimacy_diff"),
+    "empathy": ("ei_agreement", "empathy_diff"),
+}
+"""Table 2's columns and the (scorer, value key) each is read from; intimacy and empathy: lower is better."""
+
+
+@dataclass
+class PersonaRow:
+    """One model's results: per-speaker means, and table 2's mean ± std across speakers."""
+
+    label: str
+    speakers: dict[str, dict[str, float]] = field(default_factory=dict)
+    samples: int = 0
+
+    def summary(self, column: str) -> tuple[float, float]:
+        return mean_and_std(values[column] for values in self.speakers.values())
+
+
+def run_label(run: Run) -> str:
+    """The model, or the fine-tuned-model file, or `real messages` for the gold self-check."""
+    if run.task_args.get("solver") == "gold":
+        return "real messages (gold)"
+    speaker_models = run.task_args.get("speaker_models")
+    return f"fine-tuned ({speaker_models})" if speaker_models else run.model
+
+
+def _value(scores: dict, scorer: str, key: str) -> float:  # type: ignore[type-arg]
+    score = scores.get(scorer)
+    if score is None or not isinstance(score.value, dict):
+        return math.nan
+    value = score.value.get(key)
+    return float(value) if isinstance(value, int | float) else math.nan
+
+
+def persona_rows(runs: list[Run]) -> list[PersonaRow]:
+    pooled: dict[str, dict[str, tuple[str, dict]]] = defaultdict(dict)  # type: ignore[type-arg]
+    for run in runs:
+        if run.task != "persona_simulation":
+            continue
+        for sample in run.log.samples or []:
+            if sample.scores:
+                pooled[run_label(run)][f"{sample.id}:{sample.epoch}"] = (
+                    sample.metadata["speaker"],
+                    sample.scores,
+                )
+    rows = []
+    for label, samples in pooled.items():
+        row = PersonaRow(label=label, samples=len(samples))
+        by_speaker: dict[str, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
+        for speaker, scores in samples.values():
+            by_speaker[speaker].append(scores)
+        for speaker, speaker_scores in by_speaker.items():
+            means = {}
+            for column, (scorer, key) in PERSONA_COLUMNS.items():
+                values = [v for v in (_value(s, scorer, key) for s in speaker_scores) if not math.isnan(v)]
+                means[column] = sum(values) / len(values) if values else math.nan
+            row.speakers[speaker] = means
+        rows.append(row)
+    return rows

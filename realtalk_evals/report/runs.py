@@ -1,0 +1,137 @@
+"""One record per Inspect log: who ran what, on which data, at what cost, read through Inspect's log API."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.model import ModelUsage
+
+from realtalk_evals.report.pricing import Prices, usage_cost
+
+SUITE_TASKS = ("memory_probing", "persona_simulation", "ei_analysis")
+
+
+@dataclass
+class Run:
+    """A finished (or partial) run of one of the suite's tasks, with the figures every report row needs."""
+
+    log: EvalLog
+    task: str
+    model: str
+    grader: str | None
+    task_args: dict[str, Any]
+    dataset_commit: str | None
+    samples: int
+    judge_failures: int
+    model_usage: ModelUsage
+    grader_usage: ModelUsage
+    wall_seconds: float | None
+    cost: float | None
+    status: str
+    location: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """What distinguishes this run in a table: the model, plus a fine-tuning marker when one is set."""
+        return self.model
+
+
+def task_name(log: EvalLog) -> str:
+    """`memory_probing` whether the log came from the task file or from `realtalk_evals/memory_probing`."""
+    return log.eval.task.split("/")[-1]
+
+
+def _sum_usage(usages: Iterable[ModelUsage]) -> ModelUsage:
+    total = ModelUsage()
+    for usage in usages:
+        total = total + usage
+    return total
+
+
+def _grader_name(log: EvalLog) -> str | None:
+    roles = log.eval.model_roles or {}
+    grader = roles.get("grader")
+    if grader is not None:
+        return grader.model
+    return None
+
+
+def _judge_failures(log: EvalLog) -> int:
+    """Judge and classifier failures recorded in sample scores (`judge_failure`, `<attribute>_failures`)."""
+    failures = 0
+    for sample in log.samples or []:
+        for score in (sample.scores or {}).values():
+            if isinstance(score.value, dict):
+                for key, value in score.value.items():
+                    counted = key == "judge_failure" or key.endswith("_failures")
+                    if counted and isinstance(value, int | float) and not math.isnan(value):
+                        failures += int(value)
+    return failures
+
+
+def _wall_seconds(log: EvalLog) -> float | None:
+    from datetime import datetime
+
+    if not log.stats.started_at or not log.stats.completed_at:
+        return None
+    started = datetime.fromisoformat(log.stats.started_at)
+    completed = datetime.fromisoformat(log.stats.completed_at)
+    return (completed - started).total_seconds()
+
+
+def run_from_log(log: EvalLog, prices: Prices) -> Run:
+    model = log.eval.model
+    grader = _grader_name(log)
+    model_usage = log.stats.model_usage.get(model, ModelUsage())
+    grader_usage = _sum_usage((log.stats.role_usage or {}).values())
+    costs = [usage_cost(model, model_usage, prices)]
+    if grader is not None:
+        costs.append(usage_cost(grader, grader_usage, prices))
+    cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+    metadata = log.eval.metadata or {}
+    return Run(
+        log=log,
+        task=task_name(log),
+        model=model,
+        grader=grader,
+        task_args=dict(log.eval.task_args or {}),
+        dataset_commit=metadata.get("dataset_commit"),
+        samples=len(log.samples or []),
+        judge_failures=_judge_failures(log),
+        model_usage=model_usage,
+        grader_usage=grader_usage,
+        wall_seconds=_wall_seconds(log),
+        cost=cost,
+        status=log.status,
+        location=log.location,
+    )
+
+
+def find_logs(paths: Iterable[str | Path]) -> list[str]:
+    """Log files in the given directories (recursively) or named directly, oldest first."""
+    found: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_file():
+            found.append(str(path))
+        elif path.is_dir():
+            found += [info.name for info in reversed(list_eval_logs(str(path), recursive=True))]
+        else:
+            raise FileNotFoundError(f"no log file or directory at {path}")
+    return found
+
+
+def load_runs(paths: Iterable[str | Path], prices: Prices) -> list[Run]:
+    """Every log of the suite's tasks under `paths` (other tasks' logs are skipped)."""
+    runs = []
+    for location in find_logs(paths):
+        log = read_eval_log(location)
+        if task_name(log) in SUITE_TASKS:
+            runs.append(run_from_log(log, prices))
+    return runs

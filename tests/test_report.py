@@ -1,0 +1,160 @@
+"""`realtalk report` on real logs of mock-model runs: tables match the logs' sample scores, files are valid."""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.log import read_eval_log
+from inspect_ai.model import ChatMessage, ModelOutput, ModelUsage, get_model
+
+from realtalk_evals.cli import main
+from realtalk_evals.dataset import select_conversations
+from realtalk_evals.report.pricing import Prices, load_prices, usage_cost
+from realtalk_evals.report.stats import Z_95, estimate
+from tasks.memory_probing import memory_probing
+
+GOLD = {qa.question: qa.answer for qa in select_conversations(1)[0].qa}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _question(messages: list[ChatMessage]) -> str:
+    return messages[-1].text.rsplit("Question: ", 1)[1].split("\n")[0]
+
+
+def oracle(messages: list[ChatMessage], *_: object) -> ModelOutput:
+    """Knows every answer, and reports a provider-style usage with cached input."""
+    output = ModelOutput.from_content(model="oracle", content=GOLD[_question(messages)])
+    output.usage = ModelUsage(
+        input_tokens=100, output_tokens=5, total_tokens=1105, input_tokens_cache_read=1000
+    )
+    return output
+
+
+def forgetful(messages: list[ChatMessage], *_: object) -> ModelOutput:
+    """Right only on even-length questions."""
+    question = _question(messages)
+    answer = GOLD[question] if len(question) % 2 == 0 else "no idea"
+    output = ModelOutput.from_content(model="forgetful", content=answer)
+    output.usage = ModelUsage(input_tokens=1100, output_tokens=3, total_tokens=1103)
+    return output
+
+
+def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
+    text = messages[-1].text
+    prediction = text.split("Predicted answer: ", 1)[1].split("\n")[0]
+    gold = text.split("Gold answer: ", 1)[1].split("\n")[0]
+    return ModelOutput.from_content(model="judge", content=f'{{"score": {int(prediction == gold)}}}')
+
+
+@pytest.fixture(scope="module")
+def compare_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    log_dir = tmp_path_factory.mktemp("compare")
+    for name, reply in (("oracle", oracle), ("forgetful", forgetful)):
+        for memory_input in ("conversation", "events"):
+            eval(
+                memory_probing(input=memory_input, conversations=1),  # type: ignore[arg-type]
+                model=get_model(f"realtalk/{name}", custom_outputs=reply, memoize=False),
+                model_roles={"grader": get_model("realtalk/judge", custom_outputs=judge, memoize=False)},
+                log_dir=str(log_dir),
+                display="none",
+            )
+    return log_dir
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_report_tables_match_the_sample_scores_of_the_logs(
+    compare_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(compare_logs), "--out", str(tmp_path), "--with-paper"]) == 0
+    printed = capsys.readouterr().out
+    assert "## Memory probing (paper table 3)" in printed and "paper: gpt-4o-mini" in printed
+
+    rows = {(r["model"], r["input"]): r for r in _csv(tmp_path / "memory_probing.csv")}
+    assert set(rows) == {
+        (f"realtalk/{m}", i) for m in ("oracle", "forgetful") for i in ("conversation", "events")
+    }
+    assert float(rows[("realtalk/oracle", "events")]["f1_all_mean"]) == 1.0
+
+    for log_path in compare_logs.glob("*.eval"):
+        log = read_eval_log(str(log_path))
+        row = rows[(log.eval.model, log.eval.task_args["input"])]
+        for category in ("multi_hop", "temporal", "commonsense"):
+            f1 = [
+                s.scores["partial_match"].value
+                for s in log.samples
+                if s.metadata["category_name"] == category
+            ]  # type: ignore[union-attr,index]
+            assert float(row[f"f1_{category}_mean"]) == pytest.approx(statistics.mean(f1))  # type: ignore[arg-type]
+            assert int(row[f"f1_{category}_n"]) == len(f1)
+            half = Z_95 * statistics.stdev(f1) / math.sqrt(len(f1))  # type: ignore[arg-type]
+            assert float(row[f"f1_{category}_ci_high"]) == pytest.approx(statistics.mean(f1) + half)  # type: ignore[arg-type]
+            llm = [
+                s.scores["llm_accuracy"].value["llm_accuracy"]
+                for s in log.samples  # type: ignore[union-attr,index]
+                if s.metadata["category_name"] == category
+            ]
+            assert float(row[f"llm_{category}_mean"]) == pytest.approx(statistics.mean(llm))
+    forgetful = rows[("realtalk/forgetful", "conversation")]
+    assert 0 < float(forgetful["f1_all_mean"]) < 1
+
+
+def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: Path, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(
+        '{"realtalk/oracle": {"input": 1.0, "output": 2.0, "cached_input": 0.1}}', encoding="utf-8"
+    )
+    assert main(["report", str(compare_logs), "--out", str(tmp_path / "out"), "--prices", str(prices)]) == 0
+    runs = _csv(tmp_path / "out" / "runs.csv")
+    assert len(runs) == 4
+    oracle_run = next(r for r in runs if r["model"] == "realtalk/oracle")
+    assert oracle_run["grader"] == "realtalk/judge"
+    assert oracle_run["dataset commit"] == "b903e06a9770"
+    assert oracle_run["samples"] == "70" and oracle_run["status"] == "success"
+    assert (oracle_run["input tokens"], oracle_run["cached input tokens"], oracle_run["output tokens"]) == (
+        "7000",
+        "70000",
+        "350",
+    )
+    # 7000 fresh at $1/M + 70000 cached at $0.1/M + 350 out at $2/M; the judge's price is unknown
+    assert oracle_run["cost (USD)"] == "unknown price"
+    assert usage_cost(
+        "realtalk/oracle",
+        ModelUsage(input_tokens=7000, output_tokens=350, input_tokens_cache_read=70000),
+        load_prices(prices),
+    ) == pytest.approx((7000 * 1.0 + 70000 * 0.1 + 350 * 2.0) / 1e6)
+
+
+def test_report_relative_drop_and_png_files(compare_logs: Path, tmp_path: Path) -> None:
+    assert main(["report", str(compare_logs), "--out", str(tmp_path)]) == 0
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "Relative drop from conversation (C) to events (E)" in markdown
+    oracle_line = next(line for line in markdown.splitlines() if line.startswith("| realtalk/oracle | 0%"))
+    assert oracle_line.count("0%") == 8
+    png = tmp_path / "memory_probing.png"
+    assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
+
+
+def test_estimate_is_mean_with_normal_95_percent_interval() -> None:
+    e = estimate([1.0, 0.0, 1.0, 1.0, float("nan")])
+    assert (e.mean, e.n) == (0.75, 4)
+    assert e.half_width == pytest.approx(1.959963984540054 * 0.5 / 2)
+    assert estimate([]).n == 0
+
+
+def test_report_without_suite_logs_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path)]) == 1
+    assert "no memory_probing, persona_simulation or ei_analysis log found" in capsys.readouterr().err
+
+
+def test_built_in_prices_cover_the_papers_models() -> None:
+    prices: Prices = load_prices()
+    assert {"openai/gpt-4o", "openai/gpt-4o-mini"} <= set(prices.root)
