@@ -253,15 +253,16 @@ def timed_run(delay: float, max_connections: int | None) -> Run:
 
 
 def eval_figures(label: str, run: Run, delay: float, connections: int) -> list[Figure]:
-    """Target: the run finishes within start-up + 1.5 x the time 140 requests take on `connections`."""
+    """Target: the run finishes within 1.5 x the time 140 requests take on `connections`, plus the fixed cost of
+    starting and stopping the `inspect` process (launch -> first request, last answer -> exit)."""
     requests = 2 * CONVERSATION_QUESTIONS
     ideal = requests * delay / connections
     return [
         Figure(
             f"eval {label}: wall time",
             run.wall,
-            run.startup + EVAL_SLACK * ideal,
-            f"start-up + {EVAL_SLACK} x {requests} x {delay} s / {connections}",
+            run.startup + run.shutdown + EVAL_SLACK * ideal,
+            f"process start/stop + {EVAL_SLACK} x {requests} x {delay} s / {connections}",
         ),
         Figure("  start-up (launch -> first request)", run.startup),
         Figure("  requests (first request -> last answer)", run.request_phase, note=f"ideal {ideal:.2f}"),

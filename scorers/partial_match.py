@@ -10,12 +10,10 @@ import re
 import string
 from collections import Counter
 from functools import lru_cache
+from typing import Any
 
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
-from nltk.stem import PorterStemmer
-
-_STEMMER = PorterStemmer()
 _PUNCTUATION = set(string.punctuation)
 _DROPPED_WORDS = re.compile(r"\b(a|an|the|and)\b")
 
@@ -28,9 +26,17 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    """nltk's Porter stemmer, imported on first use: importing nltk costs about a second of start-up."""
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
 @lru_cache(maxsize=65536)
 def _stem(token: str) -> str:
-    return _STEMMER.stem(token)
+    return str(_stemmer().stem(token))
 
 
 def stemmed_tokens(text: str) -> list[str]:
