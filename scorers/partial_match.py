@@ -28,7 +28,7 @@ def normalize_answer(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    """nltk's Porter stemmer, imported on first use: importing nltk costs about a second of start-up."""
+    """nltk's Porter stemmer, imported on first use: importing nltk takes about a second."""
     from nltk.stem.porter import PorterStemmer
 
     return PorterStemmer()
@@ -76,6 +76,7 @@ def partial_match_f1(prediction: str, answer: str, category: int) -> float:
 @scorer(metrics=[grouped(mean(), "category_name"), stderr()])
 def partial_match() -> Scorer:
     """Partial-match F1 of the model's answer against the gold answer, per question category."""
+    _stemmer()  # import nltk now, at task construction, not while the first answers are being scored
 
     async def score(state: TaskState, target: Target) -> Score:
         prediction = state.output.completion
