@@ -68,3 +68,168 @@ JUDGE_REPAIR = (
     "where s is a number between 0 and 1."
 )
 """Project's own: the one follow-up sent when a judge reply cannot be parsed."""
+
+
+# --- Message-level EI judges (appendix C; the `grader` model role) ----------------------------------------
+
+REFLECTIVE_JUDGE = """Reflectiveness Classification
+
+You are an evaluator trained to determine if a speaker’s language is reflective, indicating self-awareness. Reflective language is characterized by self-observation, perspective-taking, and intentionality. This means that the speaker is not only aware of their thoughts, feelings, or actions but also able to express this awareness clearly.
+
+A reflective response often includes one or more of the following traits:
+
+- **Self-observation:** The speaker describes their own emotional or cognitive state (e.g., “I feel uncertain about...” or “I’m aware that...”).
+- **Perspective-taking:** The speaker shows an understanding of how their actions or emotions affect others or acknowledges another person’s perspective on the situation (e.g., “I understand that my response may seem...”).
+- **Intentionality:** The speaker explains the reasoning behind their behavior or decisions, revealing their underlying motivations or goals (e.g., “I decided to respond this way because...”).
+
+Example Statements
+
+- "I realize I tend to get defensive when I receive feedback, and I think it's because I want to do well."
+Reflective or Not Reflective: Reflective
+Reason: This statement shows self-observation ("I realize I tend to get defensive") and insight into motivation ("because I want to do well").
+
+- "I did what I thought was best for the project."
+Reflective or Not Reflective: Not Reflective
+Reason: While the speaker describes their decision, they don't analyze or acknowledge the emotions or motivations behind their choice or consider its impact on others.
+
+Given this dialogue context: {dialogue_history_within_session}
+
+Determine whether the speaker's last message ({turn}) is reflective or not.
+
+Reflective language includes phrases like 'I feel...', 'I think...', or similar reflective expressions.
+
+Respond only with 'True' for reflective or 'False' for not reflective."""
+"""Verbatim from appendix C.1. `dialogue_history_within_session` is the session so far, ending with the judged
+message; `turn` is the judged message's text (see docs/persona_simulation.md)."""
+
+GROUNDING_JUDGE_PAPER = """Grounding Act Classification
+
+You are an evaluator trained to determine if a speaker's language demonstrates grounding, which reflects active engagement and a commitment to mutual understanding in conversation. Grounding acts are characterized by clarifying questions, follow-up inquiries, or statements that seek to confirm, clarify, or expand on shared information. These acts are essential for building common ground, ensuring that both participants have a clear understanding, and preventing misunderstandings.
+
+A grounding response often includes one or more of the following traits:
+
+Clarifying questions: The speaker asks questions that seek clarification or further information about the other person's statements (e.g., "Could you explain that further?" or "What did you mean by...?").
+
+Follow-up inquiries: The speaker shows interest in exploring a point raised by the other person, prompting them to elaborate or continue sharing (e.g., "How did that make you feel?" or "Can you tell me more about...?").
+
+Confirmation checks: The speaker seeks to confirm their understanding of what the other person said (e.g., "So, you mean that...?" or "Are you saying that...?").
+
+Example Statements
+
+"Can you tell me more about what happened at the event?"
+
+Grounding or Not Grounding: **Grounding**
+
+Reason: This is a follow-up question that prompts the other person to provide more information, demonstrating interest and a desire to deepen mutual understanding.
+
+"I completely understand your point."
+
+Grounding or Not Grounding: **Not Grounding**
+
+Reason: Although this statement indicates agreement, it does not actively seek further information or clarification and does not encourage continued dialogue.
+
+"So, you're saying that this new policy will impact the timeline?"
+
+Grounding or Not Grounding: **Grounding**
+
+Reason: This is a confirmation check, as the speaker seeks to ensure their understanding of the other person's statement.
+
+"It sounds like you've already made your decision."
+
+Grounding or Not Grounding: **Not Grounding**
+
+Reason: This statement reflects an observation rather than a clarifying or follow-up question, so it does not serve as a grounding act."""
+"""Verbatim from appendix C.2, which the paper prints without its closing instruction (see GROUNDING_JUDGE)."""
+
+GROUNDING_JUDGE_ENDING = """Given this dialogue context: {dialogue_history_within_session}
+
+Determine whether the speaker's last message ({turn}) is grounding or not.
+
+Respond only with 'True' for grounding or 'False' for not grounding."""
+"""Project's own: C.2's missing ending, in C.1's words with `reflective` read as `grounding`. C.1's sentence on
+reflective phrases ('I feel...', 'I think...') has no grounding counterpart in the paper and is left out."""
+
+GROUNDING_JUDGE = f"{GROUNDING_JUDGE_PAPER}\n\n{GROUNDING_JUDGE_ENDING}"
+"""Appendix C.2 (verbatim) completed by the project's GROUNDING_JUDGE_ENDING."""
+
+EMPATHY_JUDGE_PAPER = """Empathy Assessment
+
+You are an evaluator assessing the level of empathy conveyed in a response, based on three core components: **Emotional Reaction**, **Interpretation**, and **Exploration**. For each component, provide a score from 0–2, where 0 indicates no presence, 1 indicates partial presence, and 2 indicates explicit presence. Sum the scores from each component to obtain an overall empathy score.
+
+Component 1: Emotional Reaction
+
+Does the response express or allude to warmth, compassion, concern, or similar feelings of the responder towards the seeker?
+
+- 0: No.
+- 1: Yes, the response alludes to these feelings but the feelings are not explicitly expressed.
+- 2: Yes, the response has an explicit mention.
+
+Component 2: Interpretation
+
+Does the response communicate an understanding of the seeker's experiences and feelings? In what manner?
+
+- 0: No.
+- 1: Yes, the response communicates an understanding of the seeker's experiences and/or feelings.
+ - The response contains conjectures or speculations about the seeker's experiences and/or feelings.
+ - The responder reflects back on similar experiences of their own or others.
+ - The responder describes similar experiences of their own or others.
+ - The response paraphrases the seeker's experiences and/or feelings.
+- 2: The response provides a deep, explicit understanding and validation of the seeker's feelings or experiences, potentially using multiple sub-categories.
+
+Component 3: Exploration
+
+Does the response make an attempt to explore the seeker's experiences and feelings?
+
+- 0: No.
+- 1: Yes, the exploration is present but remains generic.
+- 2: Yes, the exploration is present and is specific, delving into the seeker's particular feelings or experiences.
+
+Output Format
+
+Return output in the following JSON format:
+
+```
+{{
+  "emotional_reaction": [0-2],
+  "interpretation": [0-2],
+  "exploration": [0-2]
+}}
+```"""
+"""Verbatim from appendix C.3 (braces doubled for `str.format`); the paper prints no slot for the message."""
+
+EMPATHY_JUDGE_INPUT = """Given this dialogue context: {dialogue_history_within_session}
+
+Assess the speaker's last message ({turn}) as the response; the other speaker is the seeker. Return only \
+the JSON."""
+"""Project's own: the dialogue and the judged message for C.3, worded like C.1's ending."""
+
+EMPATHY_JUDGE = f"{EMPATHY_JUDGE_PAPER}\n\n{EMPATHY_JUDGE_INPUT}"
+"""Appendix C.3 (verbatim) followed by the project's EMPATHY_JUDGE_INPUT."""
+
+EI_TRUE_FALSE_REPAIR = "Your reply could not be read. Respond only with 'True' or 'False'."
+"""Project's own: the one follow-up sent when a C.1 or C.2 reply is neither True nor False."""
+
+EMPATHY_JUDGE_REPAIR = (
+    'Your reply could not be read. Reply again with JSON only, exactly in the form {"emotional_reaction": a, '
+    '"interpretation": b, "exploration": c}, where a, b and c are each 0, 1 or 2.'
+)
+"""Project's own: the one follow-up sent when a C.3 reply is not that JSON with scores 0-2."""
+
+# --- Persona simulation (appendix D.1) --------------------------------------------------------------------
+
+PERSONA_SYSTEM = (
+    "You are {opponent_speaker}. Continue the conversation.\nOutput only the message, not the speaker name."
+)
+"""Verbatim from appendix D.1 (system role); `opponent_speaker` is the simulated speaker (section 6.1:
+"You are {speaker name}")."""
+
+PERSONA_USER = "{previous_conversation}\n{speaker}"
+"""Verbatim from appendix D.1 (user role): the dialogue history, then the simulated speaker's name."""
+
+PERSONA_NEXT_SPEAKER = "{speaker}:"
+"""Project's own: D.1's closing `{speaker}` written as the opening of that speaker's next line."""
+
+DIALOGUE_LINE = "{speaker}: {text}"
+"""Project's own (D.1 does not print its history layout): one message a line, for D.1 and the C judges.
+
+Images and session dates in the D.1 history reuse D.2's MEMORY_IMAGE_LINE and MEMORY_SESSION_DATE."""

@@ -1,0 +1,211 @@
+"""The classifier-measured EI attributes: sentiment, emotion and intimacy (paper section 4.2, appendix C).
+
+The paper uses cardiffnlp's Twitter RoBERTa models (Antypas et al., 2023). Each is a transformers
+text-classification pipeline, loaded once per process, fed in batches gathered across concurrent samples
+(`MicroBatcher`) in a worker thread, with inputs truncated to the model's maximum length. Outputs are cached
+persistently by (kind, model id, text), so the real messages are classified once for all runs.
+
+Reading the outputs:
+- sentiment: softmax over negative / neutral / positive, top label;
+- emotion: multi-label, a sigmoid per label (11 labels), top label;
+- intimacy: a regression; the pipeline returns the raw value (`function_to_apply="none"`) and the sigmoid is
+  applied here, putting it on the 0-1 scale of the paper's figures.
+Ties go to the label that comes first in the model's `id2label` order. An inference error for a text is
+recorded as that text's failure (and not cached); a model that cannot be loaded is a configuration error and
+raises.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from inspect_ai.util import collect
+
+from realtalk_evals.ei.batching import MicroBatcher, batcher
+from realtalk_evals.ei.cache import classifier_cache
+from realtalk_evals.ei.record import EIFailure, MessageEI
+
+ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
+CLASSIFIER_KINDS: tuple[ClassifierKind, ...] = get_args(ClassifierKind)
+
+DEFAULT_MODELS: dict[ClassifierKind, str] = {
+    "sentiment": "cardiffnlp/twitter-roberta-base-sentiment-latest",
+    "emotion": "cardiffnlp/twitter-roberta-large-emotion-latest",
+    "intimacy": "cardiffnlp/twitter-roberta-large-intimacy-latest",
+}
+"""The paper's classifiers (Hugging Face ids)."""
+
+MODEL_ENV: dict[ClassifierKind, str] = {
+    "sentiment": "REALTALK_SENTIMENT_MODEL",
+    "emotion": "REALTALK_EMOTION_MODEL",
+    "intimacy": "REALTALK_INTIMACY_MODEL",
+}
+"""Environment variables that replace a default model (an id or a local directory)."""
+
+_FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
+
+BATCH_SIZE_ENV = "REALTALK_CLASSIFIER_BATCH"
+"""Largest batch of texts per forward pass (default 32)."""
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Which model measures each attribute; resolve() applies arguments, then environment, then defaults."""
+
+    sentiment: str = DEFAULT_MODELS["sentiment"]
+    emotion: str = DEFAULT_MODELS["emotion"]
+    intimacy: str = DEFAULT_MODELS["intimacy"]
+    batch_size: int = 32
+
+    @classmethod
+    def resolve(
+        cls, sentiment: str | None = None, emotion: str | None = None, intimacy: str | None = None
+    ) -> ClassifierSettings:
+        given: dict[ClassifierKind, str | None] = {
+            "sentiment": sentiment,
+            "emotion": emotion,
+            "intimacy": intimacy,
+        }
+        models = {
+            kind: given[kind] or os.environ.get(MODEL_ENV[kind]) or DEFAULT_MODELS[kind] for kind in given
+        }
+        batch_size = int(os.environ.get(BATCH_SIZE_ENV) or 32)
+        if batch_size < 1:
+            raise ValueError(f"{BATCH_SIZE_ENV} must be a positive integer, got {batch_size}")
+        return cls(**models, batch_size=batch_size)
+
+    def model(self, kind: ClassifierKind) -> str:
+        return str(getattr(self, kind))
+
+
+def model_key(model_id: str) -> str:
+    """A local directory by its absolute path, a hub id as given: the cache key's model part."""
+    path = Path(model_id).expanduser()
+    return str(path.resolve()) if path.is_dir() else model_id
+
+
+def sigmoid(value: float) -> float:
+    """The logistic function, without overflow for large negative values."""
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@cache
+def _load(model_id: str) -> Any:
+    from transformers import pipeline
+
+    return pipeline("text-classification", model=model_id, tokenizer=model_id)
+
+
+def load_pipeline(model_id: str) -> Any:
+    """The model's text-classification pipeline, loaded once per process (thread-safe)."""
+    with _LOAD_LOCK:
+        return _load(model_id)
+
+
+def max_input_tokens(tokenizer: Any, config: Any) -> int:
+    """The longest input the model takes: the tokenizer's limit, bounded by the position embeddings."""
+    limits = []
+    if 0 < tokenizer.model_max_length < 1_000_000:  # unset limits are a huge sentinel
+        limits.append(int(tokenizer.model_max_length))
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions:
+        # RoBERTa-style models number positions from pad_token_id + 1, which uses up two embeddings.
+        limits.append(int(positions) - 2 if "roberta" in str(config.model_type) else int(positions))
+    return min(limits) if limits else 512
+
+
+def read_output(kind: ClassifierKind, output: list[dict[str, Any]], labels: Sequence[str]) -> dict[str, Any]:
+    """One text's pipeline output (all labels, `top_k=None`) as the record cached and used for MessageEI."""
+    scores = {str(item["label"]).lower(): float(item["score"]) for item in output}
+    if kind == "intimacy":
+        if len(scores) != 1:
+            raise ValueError(f"intimacy model should output one value, got {sorted(scores)}")
+        raw = next(iter(scores.values()))
+        return {"value": sigmoid(raw), "raw": raw}
+    best = max((label.lower() for label in labels), key=lambda label: scores[label])
+    return {"label": best, "score": scores[best], "scores": scores}
+
+
+def infer(kind: ClassifierKind, model_id: str, batch_size: int, texts: list[str]) -> list[dict[str, Any]]:
+    """Classify `texts` (blocking; runs in a worker thread) and cache the successes.
+
+    A failing batch is retried text by text so that one bad text fails alone, as `{"error": ...}`.
+    """
+    pipe = load_pipeline(model_id)
+    labels = [pipe.model.config.id2label[index] for index in sorted(pipe.model.config.id2label)]
+    options = {
+        "top_k": None,
+        "function_to_apply": _FUNCTION[kind],
+        "truncation": True,
+        "max_length": max_input_tokens(pipe.tokenizer, pipe.model.config),
+    }
+
+    def run(chunk: list[str]) -> list[dict[str, Any]]:
+        return [read_output(kind, output, labels) for output in pipe(chunk, batch_size=len(chunk), **options)]
+
+    records: list[dict[str, Any]] = []
+    for start in range(0, len(texts), batch_size):
+        chunk = texts[start : start + batch_size]
+        try:
+            records += run(chunk)
+        except Exception:  # noqa: BLE001 - retried text by text below, where each error is recorded
+            for text in chunk:
+                try:
+                    records += run([text])
+                # A model failure on one text is recorded, not raised.
+                except Exception as error:  # noqa: BLE001
+                    records.append({"error": f"{type(error).__name__}: {error}"})
+    successes = {text: record for text, record in zip(texts, records, strict=True) if "error" not in record}
+    classifier_cache().put_many(kind, model_key(model_id), successes)
+    return records
+
+
+async def classify(
+    kind: ClassifierKind, model_id: str, texts: Sequence[str], batch_size: int = 32
+) -> list[dict[str, Any]]:
+    """Records for `texts`: from the cache where present, the rest inferred in a shared micro-batch."""
+    key = model_key(model_id)
+    found = classifier_cache().get_many(kind, key, texts)
+    missing = [text for text in dict.fromkeys(texts) if text not in found]
+    if missing:
+        runner = batcher(
+            ("classifier", kind, key),
+            lambda: MicroBatcher(partial(infer, kind, model_id, batch_size), max_batch=batch_size * 4),
+        )
+        found.update(zip(missing, await runner.submit(missing), strict=True))
+    return [found[text] for text in texts]
+
+
+def _as_record(kind: ClassifierKind, model_id: str, output: dict[str, Any]) -> MessageEI:
+    if "error" in output:
+        return MessageEI(failures=[EIFailure(attribute=kind, error=f"{model_id}: {output['error']}")])
+    if kind == "intimacy":
+        return MessageEI(intimacy=output["value"])
+    return MessageEI(**{kind: output["label"]})
+
+
+async def classify_messages(settings: ClassifierSettings, texts: Sequence[str]) -> list[MessageEI]:
+    """Sentiment, emotion and intimacy of each text (the three classifiers run concurrently)."""
+    outputs = await collect(
+        *(classify(kind, settings.model(kind), texts, settings.batch_size) for kind in CLASSIFIER_KINDS)
+    )
+    records = []
+    for index in range(len(texts)):
+        record = MessageEI()
+        for kind, per_text in zip(CLASSIFIER_KINDS, outputs, strict=True):
+            record = record.merged(_as_record(kind, settings.model(kind), per_text[index]))
+        records.append(record)
+    return records
