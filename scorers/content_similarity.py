@@ -1,0 +1,114 @@
+"""Content similarity of persona simulation (paper section 6.1, table 2): ROUGE and BERTScore.
+
+ROUGE-1/2/L F-measures come from `rouge-score` with its defaults (no stemming); ROUGE-L is the paper's
+"lexical" column. BERTScore F1 with bert-score's default English model (roberta-large, layer 17), not
+rescaled, is its "semantic" column. The BERTScore model loads once per process and scores the pairs of
+concurrent samples in shared batches, in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.scorer import Metric, Score, Scorer, Target, grouped, mean, scorer, stderr
+from inspect_ai.solver import TaskState
+
+from realtalk_evals.ei.batching import MicroBatcher, batcher
+from realtalk_evals.errors import InputError
+from realtalk_evals.persona import predicted_message
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+CONTENT_KEYS = (*ROUGE_TYPES, "bertscore")
+
+BERTSCORE_MODEL_ENV = "REALTALK_BERTSCORE_MODEL"
+BERTSCORE_LAYERS_ENV = "REALTALK_BERTSCORE_LAYERS"
+
+
+def speaker_metrics(metric: Metric) -> list[Metric]:
+    """`metric` per speaker, with `all` the mean of the speakers' values as in the paper's table 2."""
+    return [grouped(metric, "speaker", all="groups"), stderr()]
+
+
+@cache
+def _rouge() -> Any:
+    from rouge_score import rouge_scorer  # type: ignore[import-untyped]
+
+    return rouge_scorer.RougeScorer(list(ROUGE_TYPES))
+
+
+def rouge_f(prediction: str, reference: str) -> dict[str, float]:
+    """ROUGE-1, ROUGE-2 and ROUGE-L F-measures of the prediction against the real message."""
+    scores = _rouge().score(reference, prediction)
+    return {name: float(scores[name].fmeasure) for name in ROUGE_TYPES}
+
+
+@dataclass(frozen=True)
+class BertScoreSettings:
+    """A model id or local directory (None: bert-score's English default) and the layer to use."""
+
+    model: str | None = None
+    num_layers: int | None = None
+
+    @classmethod
+    def resolve(cls, model: str | None = None, num_layers: int | None = None) -> BertScoreSettings:
+        model = model or os.environ.get(BERTSCORE_MODEL_ENV) or None
+        layers = num_layers if num_layers is not None else os.environ.get(BERTSCORE_LAYERS_ENV)
+        return cls(model=model, num_layers=int(layers) if layers is not None else None)
+
+
+def _misread_as_t5(model: str) -> bool:
+    """bert-score picks T5 for any model id containing `t5`, a random temporary directory's name included."""
+    config = Path(model) / "config.json"
+    if "t5" not in model or not config.is_file():
+        return False
+    return "t5" not in str(json.loads(config.read_text(encoding="utf-8")).get("model_type", ""))
+
+
+@cache
+def load_bertscorer(settings: BertScoreSettings) -> Any:
+    """One BERTScorer per settings and process (`num_layers` is needed for a model bert-score does not know)."""
+    from bert_score import BERTScorer  # type: ignore[import-untyped]
+
+    if settings.model and _misread_as_t5(settings.model):
+        raise InputError(
+            f"bert-score loads any model whose path contains 't5' as a T5 model: move or link {settings.model} "
+            "to a path without 't5'"
+        )
+    return BERTScorer(
+        model_type=settings.model, num_layers=settings.num_layers, lang="en", rescale_with_baseline=False
+    )
+
+
+def bertscore_f1(settings: BertScoreSettings, pairs: list[tuple[str, str]]) -> list[float]:
+    """BERTScore F1 of (prediction, reference) pairs; blocking, for a worker thread."""
+    scorer = load_bertscorer(settings)
+    _, _, f1 = scorer.score([p for p, _ in pairs], [r for _, r in pairs], batch_size=len(pairs))
+    return [float(value) for value in f1.tolist()]
+
+
+@scorer(metrics={key: speaker_metrics(mean()) for key in CONTENT_KEYS})
+def content_similarity(bertscore_model: str | None = None, bertscore_layers: int | None = None) -> Scorer:
+    """ROUGE-1/2/L and BERTScore F1 of the simulated message against the real one.
+
+    Args:
+        bertscore_model: A model id or local directory for BERTScore (default: bert-score's English model,
+            or $REALTALK_BERTSCORE_MODEL).
+        bertscore_layers: Its layer (needed for models bert-score does not know; $REALTALK_BERTSCORE_LAYERS).
+    """
+    settings = BertScoreSettings.resolve(bertscore_model, bertscore_layers)
+
+    async def score(state: TaskState, target: Target) -> Score:
+        prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
+        runner = batcher(
+            ("bertscore", settings), lambda: MicroBatcher(lambda pairs: bertscore_f1(settings, pairs))
+        )
+        [semantic] = await runner.submit([(prediction, target.text)])
+        value = {**rouge_f(prediction, target.text), "bertscore": semantic}
+        return Score(value=value, answer=prediction, explanation=f"real message: {target.text}")
+
+    return score

@@ -1,0 +1,101 @@
+"""Message-level EI agreement of persona simulation (paper section 6.1, tables 2 and 8, "style" columns).
+
+The simulated and the real message are each assessed in the same dialogue context (the session so far) by
+the EI library; agreement is accuracy for reflectiveness, grounding act, sentiment and emotion, and the
+absolute difference for intimacy and empathy. An attribute that failed on either side is NaN for that
+sample (Inspect counts it as unscored) and adds to that attribute's failure count.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from inspect_ai.model import get_model
+from inspect_ai.scorer import Metric, Score, Scorer, Target, accuracy, mean, scorer
+from inspect_ai.solver import TaskState
+
+from realtalk_evals.ei import ClassifierSettings, EIAttribute, MessageEI, MessageInContext, assess_messages
+from realtalk_evals.ei.record import EI_ATTRIBUTES
+from realtalk_evals.persona import predicted_message
+from scorers.content_similarity import speaker_metrics
+from scorers.llm_judge import PAPER_GRADER
+from scorers.metrics import count
+
+MATCHED: tuple[EIAttribute, ...] = ("reflective", "grounding", "sentiment", "emotion")
+"""Categorical attributes, scored 1 when both messages have the same value."""
+DIFFERENCED: tuple[EIAttribute, ...] = ("intimacy", "empathy")
+"""Continuous attributes, scored by the absolute difference (lower is better)."""
+
+
+def agreement_values(predicted: MessageEI, real: MessageEI) -> dict[str, float]:
+    """Per-attribute agreement (`<attr>` or `<attr>_diff`) and failure counts (`<attr>_failures`, 0-2)."""
+    values: dict[str, float] = {}
+    for attribute in EI_ATTRIBUTES:
+        mine, theirs = getattr(predicted, attribute), getattr(real, attribute)
+        missing = mine is None or theirs is None
+        if attribute in DIFFERENCED:
+            values[f"{attribute}_diff"] = math.nan if missing else abs(float(mine) - float(theirs))
+        else:
+            values[attribute] = math.nan if missing else float(mine == theirs)
+    for attribute in EI_ATTRIBUTES:
+        values[f"{attribute}_failures"] = float(predicted.failed(attribute) + real.failed(attribute))
+    return values
+
+
+def _metrics() -> dict[str, list[Metric]]:
+    metrics: dict[str, list[Metric]] = {name: speaker_metrics(accuracy()) for name in MATCHED}
+    metrics |= {f"{name}_diff": speaker_metrics(mean()) for name in DIFFERENCED}
+    metrics |= {f"{name}_failures": [count()] for name in EI_ATTRIBUTES}
+    return metrics
+
+
+def _describe(record: MessageEI) -> str:
+    shown = record.model_dump(exclude={"failures", "empathy_components"})
+    return ", ".join(f"{name}={value}" for name, value in shown.items())
+
+
+@scorer(metrics=_metrics())
+def ei_agreement(
+    grader: str | None = None,
+    sentiment_model: str | None = None,
+    emotion_model: str | None = None,
+    intimacy_model: str | None = None,
+) -> Scorer:
+    """Agreement of the simulated message's EI attributes with the real message's.
+
+    Args:
+        grader: Judge model for reflectiveness, grounding and empathy (default: the `grader` role, else the
+            paper's gpt-4o-mini).
+        sentiment_model: Sentiment classifier (default cardiffnlp's, or $REALTALK_SENTIMENT_MODEL).
+        emotion_model: Emotion classifier (default cardiffnlp's, or $REALTALK_EMOTION_MODEL).
+        intimacy_model: Intimacy regressor (default cardiffnlp's, or $REALTALK_INTIMACY_MODEL).
+    """
+    settings = ClassifierSettings.resolve(sentiment_model, emotion_model, intimacy_model)
+
+    async def score(state: TaskState, target: Target) -> Score:
+        model = get_model(grader, role="grader", default=PAPER_GRADER)
+        speaker = state.metadata["speaker_name"]
+        history = state.metadata["session_history"]
+        prediction = predicted_message(state.output.completion, speaker)
+        predicted, real = await assess_messages(
+            [
+                MessageInContext(history=history, speaker=speaker, text=prediction),
+                MessageInContext(history=history, speaker=speaker, text=target.text),
+            ],
+            model,
+            settings,
+        )
+        metadata: dict[str, Any] = {
+            "grader": str(model),
+            "predicted_ei": predicted.model_dump(),
+            "real_ei": real.model_dump(),
+        }
+        return Score(
+            value=agreement_values(predicted, real),
+            answer=prediction,
+            explanation=f"predicted: {_describe(predicted)}\nreal: {_describe(real)}",
+            metadata=metadata,
+        )
+
+    return score

@@ -1,0 +1,78 @@
+"""REALTALK persona simulation (paper section 6.1, tables 2 and 8): write a speaker's next message.
+
+    inspect eval tasks/persona_simulation.py --model anthropic/claude-sonnet-4-0 \
+        --model-role grader=openai/gpt-4o-mini
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from inspect_ai import Task, task
+
+from realtalk_evals.data_files import UPSTREAM_COMMIT
+from realtalk_evals.dataset import load_conversations
+from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.persona import SplitName, parse_history_sessions, persona_dataset, select_speakers
+from scorers.content_similarity import content_similarity
+from scorers.ei_agreement import ei_agreement
+from solvers.persona import persona_gold, persona_reply
+
+SolverName = Literal["model", "gold"]
+
+
+@task
+def persona_simulation(
+    speaker: str | list[str] | None = None,
+    split: SplitName = "test",
+    history_sessions: int | Literal["all"] = 3,
+    max_per_speaker: int | None = None,
+    solver: SolverName = "model",
+    sentiment_model: str | None = None,
+    emotion_model: str | None = None,
+    intimacy_model: str | None = None,
+    bertscore_model: str | None = None,
+    bertscore_layers: int | None = None,
+) -> Task:
+    """Continue each speaker's conversation one real message at a time; compare content and EI.
+
+    Args:
+        speaker: Speakers of the paper's table 8 (`Emi`, `Emi,Kevin`, a list); default all 10.
+        split: `test` (the conversation C_b the paper evaluates on) or `train` (C_a).
+        history_sessions: Whole earlier sessions in the context, besides the current session so far (the
+            paper's 3), or `all`.
+        max_per_speaker: A seeded, reproducible subsample of at most this many messages per speaker.
+        solver: `model` asks the model under test; `gold` replies with the real message (no model call).
+        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
+        bertscore_model: BERTScore model id or directory (default bert-score's English model).
+        bertscore_layers: BERTScore layer (needed for a model bert-score does not know).
+    """
+    check_choice("split", split, get_args(SplitName))
+    check_choice("solver", solver, get_args(SolverName))
+    history = parse_history_sessions(history_sessions)
+    if max_per_speaker is not None and (isinstance(max_per_speaker, bool) or int(max_per_speaker) < 1):
+        raise InputError(f"max_per_speaker must be a whole number >= 1, got {max_per_speaker!r}")
+    splits = select_speakers(speaker)
+    dataset = persona_dataset(
+        load_conversations(),
+        splits,
+        split,
+        history,
+        None if max_per_speaker is None else int(max_per_speaker),
+    )
+    return Task(
+        dataset=dataset,
+        solver=persona_reply() if solver == "model" else persona_gold(),
+        scorer=[
+            content_similarity(bertscore_model, bertscore_layers),
+            ei_agreement(None, sentiment_model, emotion_model, intimacy_model),
+        ],
+        metadata={
+            "benchmark": "persona_simulation",
+            "split": split,
+            "history_sessions": "all" if history is None else history,
+            "dataset_commit": UPSTREAM_COMMIT,
+        },
+    )

@@ -1,0 +1,228 @@
+"""Persona-simulation samples: table 8's split, message merging, context windows and the D.1 prompt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+
+import pytest
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput
+from inspect_ai.solver import TaskState
+
+from realtalk_evals.dataset import load_conversations
+from realtalk_evals.models import Conversation, Message, Session
+from realtalk_evals.persona import (
+    PERSONA_SPLITS,
+    PersonaSplit,
+    conversation_turns,
+    data_speaker,
+    merge_messages,
+    parse_history_sessions,
+    persona_dataset,
+    persona_samples,
+    predicted_message,
+    select_speakers,
+)
+from solvers.persona import persona_gold, persona_prompt
+
+TABLE_8 = {
+    "Emi": ("Emi-Paola", "Emi-Elise"),
+    "Nicolas": ("Nicolas-Nebraas", "Vanessa-Nicolas"),
+    "Kevin": ("Kevin-Paola", "Kevin-Elise"),
+    "Akib": ("Fahim-Akib", "Akib-Muhhamed"),
+    "Muhhamed": ("Fahim-Muhhamed", "Akib-Muhhamed"),
+    "Nebraas": ("Nicolas-Nebraas", "Nebraas-Vanessa"),
+    "Paola": ("Emi-Paola", "Kevin-Paola"),
+    "Vanessa": ("Nebraas-Vanessa", "Vanessa-Nicolas"),
+    "Elise": ("Kevin-Elise", "Emi-Elise"),
+    "Fahim": ("Fahim-Muhhamed", "Fahim-Akib"),
+}
+"""The paper's table 8, as printed (speaker: train pair, test pair)."""
+
+
+def _pair(conversation_id: str) -> str:
+    return "-".join(conversation_id.split("_")[2:])
+
+
+def _message(speaker: str, text: str, dia_id: str, caption: str | None = None) -> Message:
+    return Message(speaker=speaker, clean_text=text, dia_id=dia_id, blip_caption=caption)
+
+
+def _conversation() -> Conversation:
+    """Four sessions of Ann and bob, each with a run of consecutive messages."""
+    sessions = []
+    for number in range(1, 5):
+        sessions.append(
+            Session(
+                number=number,
+                date_time=datetime(2024, 1, number, 10, 0),
+                messages=[
+                    _message("Ann", f"hi {number}", f"D{number}:1"),
+                    _message("Ann", f" and more {number} ", f"D{number}:2"),
+                    _message("bob", f"yo {number}", f"D{number}:3", caption="a dog" if number == 4 else None),
+                    _message("Ann", f"bye {number}", f"D{number}:4"),
+                ],
+            )
+        )
+    return Conversation(id="Chat_99_Ann_Bob", speaker_1="Ann", speaker_2="bob", sessions=sessions)
+
+
+def test_split_table_is_table_8_and_resolves_in_the_data() -> None:
+    assert {split.speaker: (_pair(split.train), _pair(split.test)) for split in PERSONA_SPLITS} == TABLE_8
+    by_id = {conversation.id: conversation for conversation in load_conversations()}
+    for split in PERSONA_SPLITS:
+        for conversation_id in (split.train, split.test):
+            data_speaker(by_id[conversation_id], split.speaker)  # raises when the speaker is not in it
+    assert data_speaker(by_id["Chat_9_Fahim_Akib"], "Fahim") == "Fahim Khan"
+    assert data_speaker(by_id["Chat_1_Emi_Elise"], "Elise") == "elise"
+
+
+def test_speakers_are_selected_in_any_case_and_unknown_ones_list_the_choices() -> None:
+    assert [s.speaker for s in select_speakers("elise,EMI")] == ["Emi", "Elise"]
+    assert [s.speaker for s in select_speakers(["Fahim"])] == ["Fahim"]
+    assert len(select_speakers(None)) == 10
+    with pytest.raises(ValueError, match="unknown speaker 'Bob'; valid choices: Emi, Nicolas"):
+        select_speakers("Emi,Bob")
+
+
+def test_consecutive_messages_merge_within_a_session_only() -> None:
+    sessions = conversation_turns(_conversation())
+    first = sessions[0]
+    assert [(turn.speaker, turn.text, turn.dia_ids) for turn in first] == [
+        ("Ann", "hi 1 and more 1", ("D1:1", "D1:2")),
+        ("bob", "yo 1", ("D1:3",)),
+        ("Ann", "bye 1", ("D1:4",)),
+    ]
+    # session 2 opens with Ann right after session 1 closed with Ann: not merged across the boundary
+    assert sessions[1][0].text == "hi 2 and more 2" and sessions[1][0].session == 2
+    assert [turn.index for session in sessions for turn in session] == list(range(12))
+
+
+def test_real_conversations_alternate_after_merging_and_lose_no_message() -> None:
+    conversation = load_conversations()[0]
+    for session, turns in zip(conversation.sessions, conversation_turns(conversation), strict=True):
+        assert all(a.speaker != b.speaker for a, b in pairwise(turns))
+        assert [d for turn in turns for d in turn.dia_ids] == [m.dia_id for m in session.messages]
+    assert merge_messages([], session=1) == []
+
+
+@pytest.mark.parametrize(
+    ("history_sessions", "dates"),
+    [
+        (0, ["January 4"]),
+        (1, ["January 3", "January 4"]),
+        (3, ["January 1", "January 2", "January 3", "January 4"]),
+    ],
+)
+def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
+    history_sessions: int, dates: list[str]
+) -> None:
+    samples = persona_samples(PersonaSplit("Ann", "x", "x"), _conversation(), "test", history_sessions)
+    last = samples[-1]  # Ann's "bye 4", after bob's message and image of session 4
+    assert [line[6:-6] for line in last.input.splitlines() if line.startswith("DATE: ")] == dates
+    assert last.input.endswith(
+        'DATE: January 4, 2024\nAnn: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".\nAnn:'
+    )
+    assert last.target == "bye 4"
+    assert last.metadata == {
+        "speaker": "Ann",
+        "speaker_name": "Ann",
+        "split": "test",
+        "conversation_id": "Chat_99_Ann_Bob",
+        "session": 4,
+        "message_index": 11,
+        "dia_ids": ["D4:4"],
+        "session_history": 'Ann: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".',
+    }
+    opening = samples[-2]  # the first message of session 4: nothing of the session before it
+    assert opening.input.endswith("DATE: January 4, 2024\nAnn:") and opening.metadata["session_history"] == ""
+
+
+def test_all_history_sessions_and_parameter_parsing() -> None:
+    assert parse_history_sessions("all") is None and parse_history_sessions(2) == 2
+    assert parse_history_sessions("5") == 5
+    for bad in (-1, "three", True, 1.5):
+        with pytest.raises(ValueError, match="history_sessions must be"):
+            parse_history_sessions(bad)  # type: ignore[arg-type]
+    [split] = select_speakers("Emi")
+    conversation = next(c for c in load_conversations() if c.id == split.test)
+    every = persona_samples(split, conversation, "test", None)
+    assert every[-1].input.count("DATE: ") == len(conversation.sessions)
+
+
+def test_dataset_covers_each_speaker_once_per_message_with_stable_ids() -> None:
+    conversations = load_conversations()
+    dataset = persona_dataset(conversations, select_speakers("Elise,Fahim"), "test", 3)
+    ids = [sample.id for sample in dataset]
+    assert len(ids) == len(set(ids)) and ids[0] == "Elise-Chat_1_Emi_Elise-m0001"
+    assert {sample.metadata["speaker"] for sample in dataset} == {"Elise", "Fahim"}
+    fahim = [s for s in dataset if s.metadata["speaker"] == "Fahim"]
+    assert all(
+        s.metadata["speaker_name"] == "Fahim Khan" and s.input.endswith("\nFahim Khan:") for s in fahim
+    )
+    train = persona_dataset(conversations, select_speakers("Elise"), "train", 3)
+    assert {s.metadata["conversation_id"] for s in train} == {"Chat_2_Kevin_Elise"}
+
+
+def test_max_per_speaker_is_a_seeded_subsample_in_conversation_order() -> None:
+    conversations = load_conversations()
+    first = persona_dataset(conversations, select_speakers("Emi,Kevin"), "test", 3, max_per_speaker=5)
+    again = persona_dataset(conversations, select_speakers("Kevin,Emi"), "test", 3, max_per_speaker=5)
+    assert [s.id for s in first] == [s.id for s in again] and len(first) == 10
+    emi = [s.metadata["message_index"] for s in first if s.metadata["speaker"] == "Emi"]
+    assert emi == sorted(emi) and emi != list(range(1, 10, 2))[:5]
+
+
+@pytest.mark.anyio
+async def test_solver_renders_the_d1_system_and_user_messages() -> None:
+    [split] = select_speakers("Elise")
+    conversation = next(c for c in load_conversations() if c.id == split.test)
+    sample = persona_samples(split, conversation, "test", 3)[5]
+    state = TaskState(
+        model="realtalk/mock",
+        sample_id=sample.id,
+        epoch=1,
+        input=sample.input,
+        messages=[],
+        target=None,  # type: ignore[arg-type]
+        metadata=sample.metadata,
+    )
+    state = await persona_prompt()(state, None)  # type: ignore[arg-type]
+    system, user = state.messages
+    assert isinstance(system, ChatMessageSystem) and isinstance(user, ChatMessageUser)
+    assert (
+        system.text
+        == "You are Elise. Continue the conversation.\nOutput only the message, not the speaker name."
+    )
+    assert user.text == sample.input and user.text.startswith("DATE: ") and user.text.endswith("\nElise:")
+
+
+@pytest.mark.anyio
+async def test_gold_solver_replies_with_the_real_message() -> None:
+    from inspect_ai.scorer import Target
+
+    state = TaskState(
+        model="realtalk/mock",
+        sample_id="x",
+        epoch=1,
+        input="DATE: x\nAnn:",
+        messages=[],
+        target=Target("bye"),  # type: ignore[arg-type]
+        metadata={"speaker_name": "Ann"},
+        output=ModelOutput(),
+    )
+    state = await persona_gold()(state, None)  # type: ignore[arg-type]
+    assert state.output.completion == "bye" and state.messages[0].text.startswith("You are Ann.")
+
+
+@pytest.mark.parametrize(
+    ("completion", "expected"),
+    [
+        ("Elise: hey there", "hey there"),
+        ("  elise :hey", "hey"),
+        ("hey Elise: there", "hey Elise: there"),
+        ("", ""),
+    ],
+)
+def test_a_leading_speaker_name_is_stripped_from_the_prediction(completion: str, expected: str) -> None:
+    assert predicted_message(completion, "Elise") == expected
