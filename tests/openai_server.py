@@ -12,14 +12,17 @@ listens on 127.0.0.1 only, on a port the OS picks, and stops when its context ma
         assert len(server.chat_requests) == 10
 
 Behaviour is scriptable: `reply` (request messages -> reply text), `delay` (an async sleep before answering,
-so concurrent requests overlap as they would against a real API), and `failures` (which requests get an HTTP
-error or a dropped connection). Every request is recorded with its headers and JSON body.
+so concurrent requests overlap as they would against a real API), `failures` (which requests get an HTTP
+error or a dropped connection) and `fault_for` (request messages -> a fault, for failing chosen requests, e.g.
+every request about one question; an attribute, so a test can "fix" the server by setting it to None). Every
+request is recorded with its headers and JSON body.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import random
 import socket
@@ -41,6 +44,7 @@ Fault = int | Literal["drop"]
 """An HTTP status to answer with, or `drop`: start a response, then close the connection mid-body."""
 
 ReplyFunction = Callable[[list[dict[str, Any]]], str]
+FaultFunction = Callable[[list[dict[str, Any]]], "Fault | None"]
 
 CACHE_MIN_TOKENS = 1024
 CACHE_BLOCK_TOKENS = 128
@@ -86,6 +90,10 @@ class FailurePlan:
 
     `client_retry=False` adds `x-should-retry: false`, which the OpenAI SDK obeys, so the retry is left to
     Inspect; `retry_after` (seconds) adds `retry-after-ms`, which the SDK waits instead of its own backoff.
+
+    `max_per_request` caps the failures of one request (the same JSON body, as a retry sends it): once it has
+    failed that often it is answered, without a draw. With a fraction, this keeps the number of failures
+    reproducible when retries interleave with new requests, and bounds the retry chain of each request.
     """
 
     first: int = 0
@@ -94,8 +102,11 @@ class FailurePlan:
     faults: Sequence[Fault] = (500,)
     client_retry: bool = True
     retry_after: float | None = None
+    max_per_request: int | None = None
 
     def __post_init__(self) -> None:
+        if self.max_per_request is not None and self.max_per_request < 1:
+            raise ValueError(f"max_per_request must be at least 1, got {self.max_per_request}")
         if not 0.0 <= self.fraction <= 1.0:
             raise ValueError(f"fraction must be within [0, 1], got {self.fraction}")
         if not self.faults:
@@ -153,6 +164,8 @@ class OpenAIServer:
     port: int = 0
     max_in_flight: int = 0
     """The most chat requests the server was handling at once (with `delay`, a measure of concurrency)."""
+    fault_for: FaultFunction | None = None
+    """Scripted faults for chosen requests, checked before (and instead of) `failures`."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -161,6 +174,7 @@ class OpenAIServer:
         self._in_flight = 0
         self._random = random.Random(self.failures.seed)
         self._cached_prefixes: set[bytes] = set()
+        self._failures_per_body: dict[str, int] = {}
 
     @property
     def base_url(self) -> str:
@@ -190,6 +204,7 @@ class OpenAIServer:
             self.max_in_flight = self._in_flight
             self._random = random.Random(self.failures.seed)
             self._cached_prefixes.clear()
+            self._failures_per_body.clear()
 
     def app(self) -> Starlette:
         return Starlette(
@@ -224,11 +239,18 @@ class OpenAIServer:
         ]
         return JSONResponse({"object": "list", "data": data})
 
-    def _planned_fault(self) -> tuple[int, Fault | None]:
+    def _planned_fault(self, body: dict[str, Any]) -> tuple[int, Fault | None]:
         """Number this chat request in arrival order and decide whether it fails."""
+        scripted = self.fault_for(body["messages"]) if self.fault_for is not None else None
+        cap = self.failures.max_per_request
+        key = json.dumps(body, sort_keys=True) if cap is not None else ""
         with self._lock:
             number = self._chat_count
             self._chat_count += 1
+            if scripted is not None:
+                return number, scripted
+            if cap is not None and self._failures_per_body.get(key, 0) >= cap:
+                return number, None
             fails = number < self.failures.first or (
                 self.failures.fraction > 0 and self._random.random() < self.failures.fraction
             )
@@ -236,6 +258,7 @@ class OpenAIServer:
                 return number, None
             fault = self.failures.faults[self._failure_count % len(self.failures.faults)]
             self._failure_count += 1
+            self._failures_per_body[key] = self._failures_per_body.get(key, 0) + 1
             return number, fault
 
     async def _chat_completions(self, request: Request) -> Response:
@@ -247,7 +270,7 @@ class OpenAIServer:
         if body.get("stream"):
             recorded.outcome, recorded.answered_at = 400, time.monotonic()
             return _error(400, "invalid_request_error", "this test server does not stream")
-        number, fault = self._planned_fault()
+        number, fault = self._planned_fault(body)
         with self._lock:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
@@ -308,7 +331,7 @@ class OpenAIServer:
             headers["x-should-retry"] = "false"
         if self.failures.retry_after is not None:
             headers["retry-after-ms"] = str(int(self.failures.retry_after * 1000))
-        kind = "rate_limit_exceeded" if status == 429 else "server_error"
+        kind = {401: "invalid_api_key", 429: "rate_limit_exceeded"}.get(status, "server_error")
         return _error(status, kind, f"scripted failure (HTTP {status})", headers)
 
     def _cached_tokens(self, prompt: str) -> int:
@@ -344,9 +367,10 @@ def start_openai_server(
     delay: float = 0.0,
     failures: FailurePlan | None = None,
     startup_timeout: float = 10.0,
+    fault_for: FaultFunction | None = None,
 ) -> Iterator[OpenAIServer]:
     """Run an OpenAIServer on 127.0.0.1 (ephemeral port) in a background thread while the block runs."""
-    server = OpenAIServer(reply=reply, delay=delay, failures=failures or FailurePlan())
+    server = OpenAIServer(reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
