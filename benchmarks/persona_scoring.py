@@ -151,7 +151,7 @@ def main() -> int:
     from inspect_ai.model import ModelOutput
     from inspect_ai.scorer import Target
     from inspect_ai.solver import TaskState
-    from tiny_models import build_tiny_models, model_root
+    from tiny_models import build_tiny_models, model_root  # type: ignore[import-not-found]
 
     from realtalk_evals.ei.batching import batcher_stats, reset_batcher_stats
     from realtalk_evals.ei.classifiers import load_pipeline
@@ -198,7 +198,7 @@ def main() -> int:
             }
         )
 
-    runs = []
+    runs: list[dict[str, Any]] = []
     models_under_test = (
         ("1 first model, cold caches", "right?"),
         ("2 second model", "lol"),
@@ -208,9 +208,11 @@ def main() -> int:
         grader = CountingGrader(targets)
         reset_batcher_stats()
         wall = _score_all(states(variant), scorers, _grader_model(grader), args.concurrency)
-        stats = batcher_stats()
-        classifier = [s for key, s in stats.items() if key[0] == "classifier"]
-        bertscore = [s for key, s in stats.items() if key[0] == "bertscore"]
+        groups: dict[str, list[Any]] = {"classifier": [], "bertscore": []}
+        for key, stats in batcher_stats().items():
+            if isinstance(key, tuple) and key[0] in groups:
+                groups[key[0]].append(stats)
+        classifier, bertscore = groups["classifier"], groups["bertscore"]
         runs.append(
             {
                 "run": name,
