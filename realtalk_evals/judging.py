@@ -1,9 +1,9 @@
 """Ask a grader model and read its reply, with one repair attempt, never inventing a value.
 
 Every LLM judge of the suite (memory accuracy, and the EI judges) goes through `ask_judge`, so they share one
-policy: replies are cached by Inspect's generate cache; a reply that cannot be parsed gets exactly one
-follow-up turn asking for the expected format (a new prompt, so it has its own cache entry); if that fails
-too, the result says so and keeps both raw replies for the log.
+policy: replies are kept in Inspect's generate cache (no expiry, shared across epochs); a reply that cannot
+be parsed gets exactly one follow-up turn asking for the expected format (a new prompt, so it has its own
+cache entry); if that fails too, the result says so and keeps both raw replies for the log.
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser, Model
+from inspect_ai.model import CachePolicy, ChatMessage, ChatMessageAssistant, ChatMessageUser, Model
 
 T = TypeVar("T")
 
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
+
+JUDGE_CACHE = CachePolicy(expiry=None, per_epoch=False)
+"""Judgements never expire and are shared across epochs: the same prompt to the same judge is the same call."""
 
 
 @dataclass
@@ -59,7 +62,11 @@ def parse_unit_score(text: str) -> float | None:
 
 
 async def ask_judge(
-    model: Model, prompt: str, parse: Callable[[str], T | None], repair: str, cache: bool = True
+    model: Model,
+    prompt: str,
+    parse: Callable[[str], T | None],
+    repair: str,
+    cache: bool | CachePolicy = JUDGE_CACHE,
 ) -> JudgeResult[T]:
     """Send `prompt`; if the reply does not parse, send `repair` once in the same chat."""
     messages: list[ChatMessage] = [ChatMessageUser(content=prompt)]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "realtalk" / "data"
@@ -30,3 +31,8 @@ def data_dir() -> Path:
 def anyio_backend() -> str:
     """Async tests (marked `pytest.mark.anyio`) run on asyncio, as Inspect does."""
     return "asyncio"
+
+
+# Property tests check behaviour, not speed: no per-example deadline on a loaded 2-core CI machine.
+settings.register_profile("realtalk", deadline=None)
+settings.load_profile("realtalk")
