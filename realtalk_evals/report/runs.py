@@ -55,11 +55,11 @@ def _sum_usage(usages: Iterable[ModelUsage]) -> ModelUsage:
 
 
 def _grader_name(log: EvalLog) -> str | None:
-    roles = log.eval.model_roles or {}
-    grader = roles.get("grader")
-    if grader is not None:
-        return grader.model
-    return None
+    grader = (log.eval.model_roles or {}).get("grader")
+    if grader is None:
+        return None
+    graders = grader if isinstance(grader, list) else [grader]
+    return ",".join(config.model for config in graders)
 
 
 def _judge_failures(log: EvalLog) -> int:
