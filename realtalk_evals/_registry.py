@@ -19,6 +19,7 @@ from inspect_ai import Task, task
 from inspect_ai._util.package import get_installed_package_name
 from inspect_ai.model import ModelAPI, modelapi
 
+from tasks.ei_analysis import ei_analysis as _ei_analysis
 from tasks.memory_probing import memory_probing as _memory_probing
 from tasks.persona_simulation import persona_simulation as _persona_simulation
 
@@ -45,3 +46,4 @@ def _package_task(task_file_function: Callable[..., Task]) -> Callable[..., Task
 
 memory_probing = _package_task(_memory_probing)
 persona_simulation = _package_task(_persona_simulation)
+ei_analysis = _package_task(_ei_analysis)

@@ -73,6 +73,15 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _analysis(args: argparse.Namespace) -> int:
+    from realtalk_evals.analysis.build import build_analysis
+
+    analysis = build_analysis(args.logs, Path(args.out), with_paper=args.with_paper)
+    print(analysis.markdown)
+    print("Wrote " + ", ".join(str(path) for path in analysis.files))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtalk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--prices", help="JSON file of model -> {input, output, cached_input} USD per 1M tokens"
     )
     report.set_defaults(handler=_report)
+
+    analysis = commands.add_parser("analysis", help="table 7, figures 2/6 and 3 from ei_analysis logs")
+    analysis.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
+    analysis.add_argument("--out", default="reports/ei_analysis", help="output directory")
+    analysis.add_argument("--with-paper", action="store_true", help="show the paper's table 7 rows beside")
+    analysis.set_defaults(handler=_analysis)
     return parser
 
 

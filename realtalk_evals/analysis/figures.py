@@ -1,0 +1,107 @@
+"""Figures 2/6 (speaker-level EI, REALTALK against LoCoMo) and 3 (persona consistency) as PNG files."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from realtalk_evals.analysis.columns import SCALE, TITLES, cell, shown
+from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI
+from realtalk_evals.rendering import display_name
+
+DATASET_TITLES = {"realtalk": "REALTALK", "locomo": "LoCoMo"}
+
+
+def plot_speaker_level(by_dataset: Mapping[str, Sequence[SpeakerEI]], path: Path) -> Path:
+    """Figure 2/6: one panel per attribute, a box per dataset over its speakers, every speaker as a dot."""
+    figure, axes = plt.subplots(3, 4, figsize=(15, 10))
+    datasets = list(by_dataset)
+    jitter = random.Random(0)
+    for axis, name in zip(axes.flat, SPEAKER_METRICS, strict=False):
+        columns = [
+            [v for speaker in by_dataset[d] if (v := shown(name, speaker.get(name))) is not None]
+            for d in datasets
+        ]
+        drawn = [index for index, values in enumerate(columns) if values]
+        if drawn:
+            boxes = axis.boxplot(
+                [columns[i] for i in drawn], positions=drawn, widths=0.5, showfliers=False, patch_artist=True
+            )
+            for box, index in zip(boxes["boxes"], drawn, strict=True):
+                box.set(facecolor=f"C{index}", alpha=0.35)
+        for index, values in enumerate(columns):
+            xs = [index + jitter.uniform(-0.12, 0.12) for _ in values]
+            axis.scatter(xs, values, s=14, color=f"C{index}", edgecolor="black", linewidth=0.4, zorder=3)
+        axis.set_xticks(range(len(datasets)), [DATASET_TITLES.get(d, d) for d in datasets])
+        axis.set_xlim(-0.6, len(datasets) - 0.4)
+        axis.set_title(TITLES[name], fontsize=10)
+        if name in SCALE:
+            axis.axhline(0, color="grey", linewidth=0.6)
+    last = axes.flat[-1]
+    last.axis("off")
+    counts = ", ".join(f"{DATASET_TITLES.get(d, d)}: {len(by_dataset[d])} speakers" for d in datasets)
+    last.text(0, 0.5, f"One dot per speaker and conversation.\n{counts}\nBoxes: quartiles, whiskers 1.5 IQR.")
+    figure.suptitle("Speaker-level EI: REALTALK against LoCoMo (paper figures 2 and 6)")
+    return _save(figure, path)
+
+
+def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> Path:
+    """Figure 3: |difference| per person (rows) and attribute (columns) between the person's two chats.
+
+    Colours are scaled per attribute (darkest = the largest difference of that attribute), since the
+    attributes have different ranges; the cells give the values (intimacy progression in 1e-3).
+    """
+    values = np.array(
+        [
+            [
+                np.nan if (value := shown(name, row.differences.get(name))) is None else value
+                for name in SPEAKER_METRICS
+            ]
+            for row in rows
+        ],
+        float,
+    )
+    peaks = np.nan_to_num(values, nan=0.0).max(axis=0)
+    relative = values / np.where(peaks > 0, peaks, 1.0)
+    figure, axis = plt.subplots(figsize=(14, 0.55 * len(rows) + 2.2))
+    axis.imshow(np.ma.masked_invalid(relative), cmap="Reds", vmin=0, vmax=1, aspect="auto")
+    for index, row in enumerate(rows):
+        for column, name in enumerate(SPEAKER_METRICS):
+            dark = relative[index, column] > 0.6
+            text = cell(name, row.differences.get(name))
+            axis.text(
+                column, index, text, ha="center", va="center", fontsize=8, color="white" if dark else "black"
+            )
+    axis.set_xticks(
+        range(len(SPEAKER_METRICS)), [TITLES[n] for n in SPEAKER_METRICS], rotation=30, ha="right"
+    )
+    labels = [
+        f"{display_name(row.person)} ({_pair(row.conversations[0])} / {_pair(row.conversations[1])})"
+        for row in rows
+    ]
+    axis.set_yticks(range(len(rows)), labels)
+    axis.set_title(
+        "Persona consistency: |difference| of speaker-level EI across a person's two conversations\n"
+        "(colour scaled per attribute; intimacy progression in 1e-3)"
+    )
+    return _save(figure, path)
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def _pair(conversation_id: str) -> str:
+    """`Chat_1_Emi_Elise` -> `Emi-Elise`."""
+    return "-".join(conversation_id.split("_")[2:]) or conversation_id

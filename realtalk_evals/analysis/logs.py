@@ -1,0 +1,134 @@
+"""Read message-level EI labels back from `ei_analysis` logs, through Inspect's log API.
+
+Speaker-level EI is recomputed here from every sample's `MessageEI` (the scorer's metadata), never read from
+the logged metric, so logs can be pooled: a run split by conversation or session, or finished by
+`inspect eval-retry`, counts as one. Logs are read oldest first and a sample seen again replaces the earlier
+copy. Only the first epoch of a sample is used. Pooling logs of one dataset that differ in merging or in the
+judge model would mix incomparable labels, and is refused.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.log import read_eval_log
+
+from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_ei
+from realtalk_evals.report.runs import find_logs, task_name
+
+ANALYSIS_TASK = "ei_analysis"
+SCORER = "message_ei"
+_SKIPPED_FIELDS = {"messages", "events", "attachments", "store"}
+"""Sample fields the analysis does not need (the judges' transcripts are most of a log's size)."""
+
+
+@dataclass
+class LabelledMessage:
+    """One message's labels with where it sits in its conversation."""
+
+    conversation_id: str
+    speakers: tuple[str, str]
+    position: int
+    labels: dict[str, Any]
+    failed: tuple[str, ...]
+
+
+@dataclass
+class DatasetLabels:
+    """Every labelled message of one dataset (`realtalk` or `locomo`), pooled over its logs."""
+
+    dataset: str
+    merge: bool
+    judges: set[str] = field(default_factory=set)
+    logs: list[str] = field(default_factory=list)
+    messages: dict[str, LabelledMessage] = field(default_factory=dict)
+    """By sample id."""
+    unscored: int = 0
+    """Samples of the logs without a score (errors, cancelled runs)."""
+
+    def conversation_ids(self) -> list[str]:
+        """Conversations with labelled messages, in chat-number order."""
+        ids = {message.conversation_id for message in self.messages.values()}
+        return sorted(ids, key=lambda conversation_id: (_chat_number(conversation_id), conversation_id))
+
+    def speakers(self, conversation_id: str) -> tuple[str, str]:
+        return next(m.speakers for m in self.messages.values() if m.conversation_id == conversation_id)
+
+    def conversation(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's labelled messages in order, as `speaker_level_ei` takes them."""
+        found = [m for m in self.messages.values() if m.conversation_id == conversation_id]
+        return [m.labels for m in sorted(found, key=lambda m: m.position)]
+
+    def speaker_ei(self) -> dict[str, dict[str, SpeakerEI]]:
+        """Conversation -> speaker -> speaker-level EI (speakers in the data's order, absent ones left out)."""
+        result = {}
+        for conversation_id in self.conversation_ids():
+            measured = speaker_level_ei(self.conversation(conversation_id))
+            result[conversation_id] = {
+                s: measured[s] for s in self.speakers(conversation_id) if s in measured
+            }
+        return result
+
+    def message_counts(self) -> dict[tuple[str, str], int]:
+        """(conversation, speaker) -> labelled messages."""
+        return dict(Counter((m.conversation_id, m.labels["speaker"]) for m in self.messages.values()))
+
+    def failures(self) -> dict[str, int]:
+        """Attribute -> messages whose label for it failed."""
+        counts = Counter(attribute for m in self.messages.values() for attribute in m.failed)
+        return {attribute: counts[attribute] for attribute in EI_ATTRIBUTES}
+
+
+def _chat_number(conversation_id: str) -> int:
+    parts = conversation_id.split("_")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
+    log = read_eval_log(location, exclude_fields=_SKIPPED_FIELDS)
+    metadata = log.eval.metadata or {}
+    dataset, merge = str(metadata.get("dataset", "realtalk")), bool(metadata.get("merge", True))
+    labels = found.setdefault(dataset, DatasetLabels(dataset=dataset, merge=merge))
+    if labels.merge != merge:
+        raise ValueError(
+            f"{location}: {dataset} messages merged={merge}, but earlier logs have merged={labels.merge}; "
+            "analyse one setting at a time"
+        )
+    if labels.judges and log.eval.model not in labels.judges:
+        raise ValueError(
+            f"{location}: {dataset} judged by {log.eval.model}, earlier logs by {', '.join(labels.judges)}; "
+            "analyse one judge at a time"
+        )
+    labels.judges.add(log.eval.model)
+    labels.logs.append(location)
+    for sample in log.samples or []:
+        if sample.epoch != 1:
+            continue
+        score = (sample.scores or {}).get(SCORER)
+        if score is None or not (score.metadata or {}).get("ei"):
+            labels.unscored += 1
+            continue
+        ei = score.metadata["ei"]  # type: ignore[index]
+        meta = sample.metadata
+        labels.messages[str(sample.id)] = LabelledMessage(
+            conversation_id=str(meta["conversation_id"]),
+            speakers=tuple(meta["conversation_speakers"]),  # type: ignore[arg-type]
+            position=int(meta["position"]),
+            labels=message_labels(int(meta["session"]), str(meta["speaker"]), ei),
+            failed=tuple(failure["attribute"] for failure in ei.get("failures", [])),
+        )
+
+
+def load_labels(paths: Iterable[str | Path]) -> dict[str, DatasetLabels]:
+    """Dataset name -> its pooled labels, from the `ei_analysis` logs under `paths` (other logs skipped)."""
+    found: dict[str, DatasetLabels] = {}
+    for location in find_logs(paths):
+        if task_name(read_eval_log(location, header_only=True)) == ANALYSIS_TASK:
+            _add_log(found, location)
+    if not found:
+        raise ValueError(f"no {ANALYSIS_TASK} log found")
+    return found

@@ -1,0 +1,106 @@
+"""Scorer of the EI analysis: each message's full message-level EI, and speaker-level EI per conversation.
+
+The judges' labels come from the solver (the model under test judges); the sentiment, emotion and intimacy
+classifiers run here, batched across samples in a worker thread and cached persistently, as in persona
+simulation. A sample's `Score.value` holds its numeric labels (NaN where a label failed) and per-attribute
+failure counts; `Score.metadata["ei"]` holds the whole `MessageEI`, which the speaker-level metric and the
+`realtalk analysis` command read.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer, stderr
+from inspect_ai.solver import TaskState
+
+from realtalk_evals.ei import (
+    EI_ATTRIBUTES,
+    ClassifierSettings,
+    MessageEI,
+    classify_messages,
+    message_labels,
+    speaker_level_ei,
+)
+from scorers.metrics import count
+from solvers.ei_analysis import JUDGED_EI
+
+NUMERIC_LABELS: tuple[str, ...] = ("reflective", "grounding", "empathy", "intimacy")
+"""Labels a mean can aggregate (booleans as 0/1); sentiment and emotion are categorical (metadata only)."""
+
+
+def message_values(record: MessageEI) -> dict[str, float]:
+    """The numeric labels (NaN where not measured) and `<attribute>_failures` (0 or 1)."""
+    values: dict[str, float] = {}
+    for name in NUMERIC_LABELS:
+        value = getattr(record, name)
+        values[name] = math.nan if value is None else float(value)
+    for attribute in EI_ATTRIBUTES:
+        values[f"{attribute}_failures"] = float(record.failed(attribute))
+    return values
+
+
+def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
+    """`<conversation>/<speaker>/<metric>` for every conversation and speaker in the scores (missing left out)."""
+    by_conversation: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for sample_score in scores:
+        metadata = sample_score.sample_metadata or {}
+        ei = (sample_score.score.metadata or {}).get("ei", {})
+        labels = message_labels(int(metadata["session"]), str(metadata["speaker"]), ei)
+        by_conversation[str(metadata["conversation_id"])].append((int(metadata["position"]), labels))
+    values: dict[str, float] = {}
+    for conversation_id, messages in by_conversation.items():
+        ordered = [labels for _, labels in sorted(messages, key=lambda item: item[0])]
+        for speaker, numbers in speaker_level_ei(ordered).items():
+            for name, value in numbers.items():
+                if value is not None:
+                    values[f"{conversation_id}/{speaker}/{name}"] = value
+    return values
+
+
+@metric
+def speaker_level() -> Metric:
+    """Speaker-level EI (paper section 4.3) of every conversation and speaker, from the samples' labels."""
+
+    def compute(scores: list[SampleScore]) -> dict[str, float]:
+        return speaker_level_values(scores)
+
+    return compute
+
+
+@scorer(
+    metrics=[
+        {name: [mean(), stderr()] for name in NUMERIC_LABELS},
+        {f"{attribute}_failures": [count()] for attribute in EI_ATTRIBUTES},
+        speaker_level(),
+    ]
+)
+def message_ei(
+    sentiment_model: str | None = None, emotion_model: str | None = None, intimacy_model: str | None = None
+) -> Scorer:
+    """The message's six EI labels: the solver's three judged ones and the three classifiers' ones.
+
+    Args:
+        sentiment_model: Sentiment classifier (default cardiffnlp's, or $REALTALK_SENTIMENT_MODEL).
+        emotion_model: Emotion classifier (default cardiffnlp's, or $REALTALK_EMOTION_MODEL).
+        intimacy_model: Intimacy regressor (default cardiffnlp's, or $REALTALK_INTIMACY_MODEL).
+    """
+    settings = ClassifierSettings.resolve(sentiment_model, emotion_model, intimacy_model)
+
+    async def score(state: TaskState, target: Target) -> Score:
+        judged = state.store.get(JUDGED_EI)
+        if judged is None:
+            raise RuntimeError("no judged EI in the sample's store: message_ei needs the ei_judges solver")
+        [classified] = await classify_messages(settings, [state.metadata["text"]])
+        record = MessageEI.model_validate(judged).merged(classified)
+        shown = record.model_dump(exclude={"failures", "empathy_components"})
+        return Score(
+            value=message_values(record),
+            answer=", ".join(f"{name}={value}" for name, value in shown.items()),
+            explanation="; ".join(f"{f.attribute}: {f.error}" for f in record.failures) or None,
+            metadata={"ei": record.model_dump()},
+        )
+
+    return score

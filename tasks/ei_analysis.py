@@ -1,0 +1,77 @@
+"""REALTALK dataset analysis (paper sections 4.2-5.3, figures 2, 3 and 6, table 7): label every message's EI.
+
+    inspect eval tasks/ei_analysis.py -T dataset=realtalk --model openai/gpt-4o-mini
+    inspect eval tasks/ei_analysis.py -T dataset=locomo --model openai/gpt-4o-mini
+    realtalk analysis logs/
+
+The model under `--model` is the EI judge (reflectiveness, grounding act, empathy: three calls a message).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import get_args
+
+from inspect_ai import Task, task
+
+from realtalk_evals.analysis.samples import (
+    JUDGE_CALLS_PER_MESSAGE,
+    DatasetName,
+    ei_dataset,
+    load_dataset,
+    parse_sessions,
+)
+from realtalk_evals.data_files import UPSTREAM_COMMIT
+from realtalk_evals.dataset import select_conversations
+from realtalk_evals.errors import InputError, check_choice
+from scorers.message_ei import message_ei
+from solvers.ei_analysis import ei_judges
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def ei_analysis(
+    dataset: DatasetName = "realtalk",
+    conversations: str | int | list[str | int] | None = None,
+    sessions: str | int | list[str | int] | None = None,
+    merge: bool = True,
+    sentiment_model: str | None = None,
+    emotion_model: str | None = None,
+    intimacy_model: str | None = None,
+) -> Task:
+    """Message-level EI of every message of REALTALK or LoCoMo; speaker-level EI per conversation.
+
+    Args:
+        dataset: `realtalk` (10 human chats) or `locomo` (the 10 LLM-generated LoCoMo chats).
+        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
+        sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default all.
+        merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
+        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
+    """
+    check_choice("dataset", dataset, get_args(DatasetName))
+    if not isinstance(merge, bool):
+        raise InputError(f"merge must be true or false, got {merge!r}")
+    chosen = select_conversations(conversations, load_dataset(dataset))
+    session_numbers = parse_sessions(sessions)
+    samples = ei_dataset(chosen, dataset, merge, session_numbers)
+    judge_calls = JUDGE_CALLS_PER_MESSAGE * len(samples)
+    logger.info(
+        f"ei_analysis: {len(samples)} messages, {judge_calls} judge calls before cache hits and --limit"
+    )
+    return Task(
+        dataset=samples,
+        solver=ei_judges(),
+        scorer=message_ei(sentiment_model, emotion_model, intimacy_model),
+        metadata={
+            "benchmark": "ei_analysis",
+            "dataset": dataset,
+            "merge": merge,
+            "sessions": session_numbers,
+            "messages": len(samples),
+            "judge_calls": judge_calls,
+            "dataset_commit": UPSTREAM_COMMIT,
+        },
+    )
