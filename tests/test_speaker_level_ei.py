@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 
-from realtalk_evals.ei import (
-    SPEAKER_METRICS,
-    PersonaConsistency,
-    SpeakerEI,
+from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI, speaker_level_ei
+from realtalk_evals.ei.speaker_level import (
+    exponential_progression,
+    label_entropy,
+    linear_progression,
     message_labels,
     persona_consistency,
-    speaker_level_ei,
 )
-from realtalk_evals.ei.speaker_level import exponential_progression, label_entropy, linear_progression
 
 
 def message(session: int, speaker: str, emotion: str | None = "joy", **labels: Any) -> dict[str, Any]:
