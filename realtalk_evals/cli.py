@@ -82,6 +82,71 @@ def _analysis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _finetune_export(args: argparse.Namespace) -> int:
+    from realtalk_evals.finetune.export import export_training_data
+    from realtalk_evals.persona import parse_history_sessions
+
+    exports = export_training_data(
+        args.out,
+        _speakers(args.speaker),
+        parse_history_sessions(args.history_sessions),
+        args.validation_fraction,
+    )
+    for e in exports:
+        print(
+            f"{e.speaker}: {e.train_examples} training and {e.validation_examples} validation examples "
+            f"from {e.train_conversation} -> {e.directory}"
+        )
+    return 0
+
+
+def _finetune_openai(args: argparse.Namespace) -> int:
+    from openai import OpenAIError
+
+    from realtalk_evals.finetune.openai_jobs import run_openai_finetune
+
+    if not args.speaker and not args.job:
+        raise ValueError("name the speakers with --speaker (or `all`), or the jobs to follow with --job")
+    try:
+        jobs = run_openai_finetune(
+            _speakers(args.speaker),
+            args.data,
+            args.models_file,
+            args.model,
+            args.poll_interval,
+            args.epochs,
+            args.seed,
+            args.job or (),
+        )
+    except OpenAIError as error:
+        print(f"realtalk: error: OpenAI API: {error}", file=sys.stderr)
+        return 1
+    for job in jobs:
+        print(f"{job.speaker}: {job.job_id} {job.status} {job.inspect_model or job.error or ''}".rstrip())
+    print(f"Models recorded in {args.models_file}")
+    return 0 if all(job.status == "succeeded" for job in jobs) else 1
+
+
+def _finetune_local(args: argparse.Namespace) -> int:
+    from dataclasses import fields
+
+    from realtalk_evals.finetune.local_lora import LoraSettings, run_local_finetune
+
+    # the options are named after the settings (--max-steps -> max_steps)
+    settings = LoraSettings(**{f.name: getattr(args, f.name) for f in fields(LoraSettings) if f.name in args})
+    if not args.speaker:
+        raise ValueError("name the speakers to fine-tune with --speaker (or `all`)")
+    for result in run_local_finetune(
+        args.base_model, _speakers(args.speaker), args.data, args.out, args.models_file, settings
+    ):
+        print(
+            f"{result.speaker}: {result.steps} steps on {result.device}, train loss {result.train_loss}, "
+            f"validation loss {result.validation_loss} -> {result.inspect_model}"
+        )
+    print(f"Models recorded in {args.models_file}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtalk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -110,7 +175,60 @@ def build_parser() -> argparse.ArgumentParser:
     analysis.add_argument("--out", default="reports/ei_analysis", help="output directory")
     analysis.add_argument("--with-paper", action="store_true", help="show the paper's table 7 rows beside")
     analysis.set_defaults(handler=_analysis)
+
+    finetune = commands.add_parser("finetune", help="per-speaker fine-tuning for persona simulation")
+    finetune_commands = finetune.add_subparsers(dest="finetune_command", required=True)
+    export = finetune_commands.add_parser(
+        "export", help="training data from the speakers' train conversations"
+    )
+    _finetune_options(export, "table-8 speakers (default: all 10)")
+    export.add_argument("--out", default="finetune_data", help="output directory (default: finetune_data)")
+    export.add_argument("--history-sessions", default="3", help="earlier sessions per prompt, or `all`")
+    export.add_argument("--validation-fraction", type=float, default=0.0, help="hold out the last fraction")
+    export.set_defaults(handler=_finetune_export)
+    hosted = finetune_commands.add_parser("openai", help="fine-tune through the OpenAI API, a job a speaker")
+    _finetune_options(hosted, "table-8 speakers, or `all`", files=True)
+    hosted.add_argument("--job", action="append", help="follow an earlier job again instead of starting one")
+    hosted.add_argument("--model", default="gpt-4o-mini-2024-07-18", help="base model to fine-tune")
+    hosted.add_argument("--poll-interval", type=float, default=30.0, help="seconds between status checks")
+    hosted.add_argument("--epochs", type=int, help="training epochs (default: OpenAI's choice)")
+    hosted.add_argument("--seed", type=int, help="job seed")
+    hosted.set_defaults(handler=_finetune_openai)
+    local = finetune_commands.add_parser(
+        "local", help="train a LoRA adapter per speaker (peft, transformers)"
+    )
+    _finetune_options(local, "table-8 speakers, or `all`", files=True)
+    local.add_argument("--base-model", required=True, help="Hugging Face model id or local directory")
+    local.add_argument("--out", default="finetuned", help="models go to OUT/<speaker> (default: finetuned)")
+    local.add_argument("--epochs", type=float, default=3.0)
+    local.add_argument(
+        "--max-steps", type=int, default=-1, help="stop after N optimizer steps (-1: no limit)"
+    )
+    local.add_argument("--learning-rate", type=float, default=2e-4)
+    local.add_argument("--batch-size", type=int, default=1)
+    local.add_argument("--gradient-accumulation", type=int, default=8)
+    local.add_argument("--max-length", type=int, default=4096, help="tokens per example (cut at the left)")
+    local.add_argument("--lora-r", type=int, default=16)
+    local.add_argument("--lora-alpha", type=int, default=32)
+    local.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    local.set_defaults(handler=_finetune_local)
     return parser
+
+
+def _finetune_options(parser: argparse.ArgumentParser, speakers: str, files: bool = False) -> None:
+    """`--speaker` (repeatable, `Emi,Kevin` or `Emi Kevin`), and the data and models files of a training run."""
+    parser.add_argument("--speaker", action="extend", nargs="+", metavar="NAME", help=speakers)
+    if files:
+        parser.add_argument("--data", default="finetune_data", help="directory of `finetune export`")
+        parser.add_argument(
+            "--models-file", default="speaker_models.json", help="speaker -> model file to update"
+        )
+
+
+def _speakers(values: list[str] | None) -> list[str] | None:
+    """`--speaker Emi,Kevin --speaker Paola` as a list of names; None (all 10) for `all` or no option."""
+    names = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+    return None if not names or [name.lower() for name in names] == ["all"] else names
 
 
 def main(argv: Sequence[str] | None = None) -> int:

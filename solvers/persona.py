@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser
+from collections.abc import Mapping
+from typing import Any
+
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
+from inspect_ai.model._generate_config import active_generate_config
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
 from realtalk_evals.prompts import PERSONA_SYSTEM
@@ -22,9 +26,30 @@ def persona_prompt() -> Solver:
 
 
 @solver
-def persona_reply() -> Solver:
-    """Ask the model under test for the speaker's next message."""
-    return chain(persona_prompt(), generate())
+def speaker_model_generate(speaker_models: Mapping[str, Mapping[str, Any]]) -> Solver:
+    """Generate with the sample's speaker's own model (e.g. fine-tuned on their C_a), not the run's model.
+
+    `speaker_models` maps table-8 speaker -> {"model": Inspect model name, "model_args": {...}}. The run's
+    generation settings (`--temperature`, `--max-tokens`, ...) apply; the answering model is recorded in
+    the sample's metadata as `answered_by` (and in its model events).
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        entry = speaker_models[state.metadata["speaker"]]
+        model = get_model(entry["model"], **entry.get("model_args", {}))
+        state.output = await model.generate(state.messages, config=active_generate_config())
+        state.messages.append(state.output.message)
+        state.metadata["answered_by"] = entry["model"]
+        return state
+
+    return solve
+
+
+@solver
+def persona_reply(speaker_models: Mapping[str, Mapping[str, Any]] | None = None) -> Solver:
+    """Ask the model under test for the speaker's next message (or each speaker's own model)."""
+    answer = generate() if speaker_models is None else speaker_model_generate(speaker_models)
+    return chain(persona_prompt(), answer)
 
 
 @solver

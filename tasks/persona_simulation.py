@@ -13,6 +13,7 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.finetune.speaker_models import speaker_models_for
 from realtalk_evals.persona import SplitName, parse_history_sessions, persona_dataset, select_speakers
 from scorers.content_similarity import content_similarity
 from scorers.ei_agreement import ei_agreement
@@ -28,6 +29,7 @@ def persona_simulation(
     history_sessions: int | Literal["all"] = 3,
     max_per_speaker: int | None = None,
     solver: SolverName = "model",
+    speaker_models: str | None = None,
     sentiment_model: str | None = None,
     emotion_model: str | None = None,
     intimacy_model: str | None = None,
@@ -43,6 +45,8 @@ def persona_simulation(
             paper's 3), or `all`.
         max_per_speaker: A seeded, reproducible subsample of at most this many messages per speaker.
         solver: `model` asks the model under test; `gold` replies with the real message (no model call).
+        speaker_models: A JSON or YAML file mapping each speaker to the Inspect model that answers their
+            samples (e.g. their fine-tuned model), instead of the model under test.
         sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
         emotion_model: Emotion classifier id or directory (default cardiffnlp's).
         intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
@@ -55,6 +59,9 @@ def persona_simulation(
     if max_per_speaker is not None and (isinstance(max_per_speaker, bool) or int(max_per_speaker) < 1):
         raise InputError(f"max_per_speaker must be a whole number >= 1, got {max_per_speaker!r}")
     splits = select_speakers(speaker)
+    if speaker_models is not None and solver != "model":
+        raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
+    models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
     dataset = persona_dataset(
         load_conversations(),
         splits,
@@ -64,7 +71,7 @@ def persona_simulation(
     )
     return Task(
         dataset=dataset,
-        solver=persona_reply() if solver == "model" else persona_gold(),
+        solver=persona_reply(models) if solver == "model" else persona_gold(),
         scorer=[
             content_similarity(bertscore_model, bertscore_layers),
             ei_agreement(None, sentiment_model, emotion_model, intimacy_model),
@@ -74,5 +81,6 @@ def persona_simulation(
             "split": split,
             "history_sessions": "all" if history is None else history,
             "dataset_commit": UPSTREAM_COMMIT,
+            **({"speaker_models": {s: m["model"] for s, m in models.items()}} if models else {}),
         },
     )

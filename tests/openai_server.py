@@ -371,6 +371,13 @@ def start_openai_server(
 ) -> Iterator[OpenAIServer]:
     """Run an OpenAIServer on 127.0.0.1 (ephemeral port) in a background thread while the block runs."""
     server = OpenAIServer(reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for)
+    with serve(server, startup_timeout) as running:
+        yield running
+
+
+@contextmanager
+def serve(server: OpenAIServer, startup_timeout: float = 10.0) -> Iterator[OpenAIServer]:
+    """Run a built server (an OpenAIServer or a subclass with more routes) on 127.0.0.1 while the block runs."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -8,6 +8,14 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from realtalk_evals.report.finetune_compare import (
+    CSV_HEADER,
+    EXPLANATION,
+    FineTuneComparison,
+    comparison_csv_rows,
+    comparison_table,
+    finetune_comparisons,
+)
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
 from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, persona_rows
@@ -209,6 +217,13 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
     return "\n\n".join(parts), files
 
 
+def _finetune_section(comparisons: list[FineTuneComparison], out: Path) -> tuple[str, Path]:
+    parts = ["## Persona simulation: w/o vs. w/ fine-tune (paper table 2)", EXPLANATION]
+    parts += [_table(*comparison_table(comparison)) for comparison in comparisons]
+    rows = [row for comparison in comparisons for row in comparison_csv_rows(comparison)]
+    return "\n\n".join(parts), _write_csv(out / "persona_finetune.csv", CSV_HEADER, rows)
+
+
 def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report:
     """Write report.md, CSVs and PNGs for `runs` into `out`; return the Markdown and the files written."""
     if not runs:
@@ -229,6 +244,11 @@ def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report
         text, written = _persona_section(persona, with_paper, out)
         sections.append(text)
         files += written
+    comparisons = finetune_comparisons(runs, persona)
+    if comparisons:
+        text, written_csv = _finetune_section(comparisons, out)
+        sections.append(text)
+        files.append(written_csv)
     markdown = "\n\n".join(sections) + "\n"
     report_path = out / "report.md"
     report_path.write_text(markdown, encoding="utf-8")
