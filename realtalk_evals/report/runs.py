@@ -88,9 +88,11 @@ def _wall_seconds(log: EvalLog) -> float | None:
 def run_from_log(log: EvalLog, prices: Prices) -> Run:
     model = log.eval.model
     grader = _grader_name(log)
-    model_usage = log.stats.model_usage.get(model, ModelUsage())
+    # model_usage holds the models that answered (several with per-speaker fine-tuned models), role_usage
+    # the grader's calls
+    model_usage = _sum_usage(log.stats.model_usage.values())
     grader_usage = _sum_usage((log.stats.role_usage or {}).values())
-    costs = [usage_cost(model, model_usage, prices)]
+    costs = [usage_cost(name, usage, prices) for name, usage in log.stats.model_usage.items()]
     if grader is not None:
         costs.append(usage_cost(grader, grader_usage, prices))
     cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
