@@ -14,6 +14,7 @@ from typing import Any
 
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
+
 _PUNCTUATION = set(string.punctuation)
 _DROPPED_WORDS = re.compile(r"\b(a|an|the|and)\b")
 

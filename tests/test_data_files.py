@@ -14,8 +14,8 @@ import pytest
 
 from realtalk_evals import data_files
 from realtalk_evals.data_files import data_directory, download, expected_checksums
-from realtalk_evals.errors import DatasetError
 from realtalk_evals.dataset import load_conversation_file
+from realtalk_evals.errors import DatasetError
 
 
 @pytest.fixture
