@@ -17,7 +17,15 @@ from pydantic import ValidationError
 
 from realtalk_evals.data_files import data_directory
 from realtalk_evals.errors import DatasetError, InputError
-from realtalk_evals.models import QA, Conversation, Message, Session, SessionEvents, parse_timestamp
+from realtalk_evals.models import (
+    QA,
+    Conversation,
+    Message,
+    Session,
+    SessionEvents,
+    find_speaker,
+    parse_timestamp,
+)
 
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
 _CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
@@ -34,10 +42,10 @@ def read_json(path: Path) -> Any:
 
 
 def _canonical_speaker(name: str, speakers: tuple[str, str], where: str) -> str:
-    for speaker in speakers:
-        if speaker.casefold() == name.strip().casefold():
-            return speaker
-    raise DatasetError(f"{where}: speaker {name!r} is neither of {speakers}")
+    speaker = find_speaker(name, speakers)
+    if speaker is None:
+        raise DatasetError(f"{where}: speaker {name!r} is neither of {speakers}")
+    return speaker
 
 
 def conversation_from_json(conversation_id: str, raw: Any, source: str = "") -> Conversation:

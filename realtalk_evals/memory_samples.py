@@ -6,15 +6,16 @@ from collections.abc import Iterable
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from realtalk_evals.dataset import as_list
 from realtalk_evals.errors import InputError
 from realtalk_evals.models import CATEGORY_NAMES, Conversation
 
 
 def parse_categories(categories: str | int | Iterable[str | int] | None) -> list[int]:
     """Category numbers from numbers or names (`1`, `multi_hop`, `temporal,commonsense`); None = all."""
-    if categories is None:
+    items = as_list(categories)
+    if items is None:
         return sorted(CATEGORY_NAMES)
-    items = categories.split(",") if isinstance(categories, str) else [categories] if isinstance(categories, int) else list(categories)
     by_name = {name: number for number, name in CATEGORY_NAMES.items()}
     chosen: set[int] = set()
     for item in items:

@@ -7,6 +7,7 @@ real files: `dia_id`s that do not restart per session, empty event dates, speake
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -28,6 +29,12 @@ def parse_timestamp(value: object) -> datetime | None:
     if not text:
         return None
     return datetime.strptime(text, REALTALK_TIMESTAMP_FORMAT)
+
+
+def find_speaker(name: str, speakers: Iterable[str]) -> str | None:
+    """The speaker spelled as in the data for `name` in any case and spacing, or None."""
+    wanted = name.strip().casefold()
+    return next((speaker for speaker in speakers if speaker.casefold() == wanted), None)
 
 
 def _empty_to_none(value: object) -> object:
@@ -120,10 +127,10 @@ class Conversation(BaseModel):
 
     def speaker_named(self, name: str) -> str:
         """The speaker as spelled in the data for a name given in any case (`Elise` -> `elise`)."""
-        for speaker in self.speakers:
-            if speaker.casefold() == name.strip().casefold():
-                return speaker
-        raise KeyError(f"{name!r} is not a speaker of {self.id} (speakers: {', '.join(self.speakers)})")
+        speaker = find_speaker(name, self.speakers)
+        if speaker is None:
+            raise KeyError(f"{name!r} is not a speaker of {self.id} (speakers: {', '.join(self.speakers)})")
+        return speaker
 
     @property
     def messages(self) -> list[Message]:
