@@ -50,11 +50,6 @@ def _metrics() -> dict[str, list[Metric]]:
     return metrics
 
 
-def _describe(record: MessageEI) -> str:
-    shown = record.model_dump(exclude={"failures", "empathy_components"})
-    return ", ".join(f"{name}={value}" for name, value in shown.items())
-
-
 @scorer(metrics=_metrics())
 def ei_agreement(
     grader: str | None = None,
@@ -94,7 +89,7 @@ def ei_agreement(
         return Score(
             value=agreement_values(predicted, real),
             answer=prediction,
-            explanation=f"predicted: {_describe(predicted)}\nreal: {_describe(real)}",
+            explanation=f"predicted: {predicted.labels_text()}\nreal: {real.labels_text()}",
             metadata=metadata,
         )
 

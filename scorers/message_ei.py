@@ -95,10 +95,9 @@ def message_ei(
             raise RuntimeError("no judged EI in the sample's store: message_ei needs the ei_judges solver")
         [classified] = await classify_messages(settings, [state.metadata["text"]])
         record = MessageEI.model_validate(judged).merged(classified)
-        shown = record.model_dump(exclude={"failures", "empathy_components"})
         return Score(
             value=message_values(record),
-            answer=", ".join(f"{name}={value}" for name, value in shown.items()),
+            answer=record.labels_text(),
             explanation="; ".join(f"{f.attribute}: {f.error}" for f in record.failures) or None,
             metadata={"ei": record.model_dump()},
         )

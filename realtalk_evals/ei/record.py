@@ -70,6 +70,11 @@ class MessageEI(BaseModel):
     def failed(self, attribute: EIAttribute) -> bool:
         return any(failure.attribute == attribute for failure in self.failures)
 
+    def labels_text(self) -> str:
+        """The labels as `name=value, ...`, None where not measured (a score's answer or explanation)."""
+        shown = self.model_dump(exclude={"failures", "empathy_components"})
+        return ", ".join(f"{name}={value}" for name, value in shown.items())
+
     def merged(self, other: MessageEI) -> MessageEI:
         """This record with `other`'s measured attributes and failures added (judges + classifiers)."""
         update = {
