@@ -10,8 +10,6 @@ failure counts; `Score.metadata["ei"]` holds the whole `MessageEI`, which the sp
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from typing import Any
 
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer, stderr
 from inspect_ai.solver import TaskState
@@ -22,7 +20,7 @@ from realtalk_evals.ei import (
     MessageEI,
     classify_messages,
     message_labels,
-    speaker_level_ei,
+    speaker_level_by_conversation,
 )
 from scorers.metrics import count
 from solvers.ei_analysis import JUDGED_EI
@@ -44,20 +42,19 @@ def message_values(record: MessageEI) -> dict[str, float]:
 
 def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
     """`<conversation>/<speaker>/<metric>` for every conversation and speaker in the scores (missing left out)."""
-    by_conversation: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    messages = []
     for sample_score in scores:
         metadata = sample_score.sample_metadata or {}
         ei = (sample_score.score.metadata or {}).get("ei", {})
         labels = message_labels(int(metadata["session"]), str(metadata["speaker"]), ei)
-        by_conversation[str(metadata["conversation_id"])].append((int(metadata["position"]), labels))
-    values: dict[str, float] = {}
-    for conversation_id, messages in by_conversation.items():
-        ordered = [labels for _, labels in sorted(messages, key=lambda item: item[0])]
-        for speaker, numbers in speaker_level_ei(ordered).items():
-            for name, value in numbers.items():
-                if value is not None:
-                    values[f"{conversation_id}/{speaker}/{name}"] = value
-    return values
+        messages.append((str(metadata["conversation_id"]), int(metadata["position"]), labels))
+    return {
+        f"{conversation_id}/{speaker}/{name}": value
+        for conversation_id, speakers in speaker_level_by_conversation(messages).items()
+        for speaker, numbers in speakers.items()
+        for name, value in numbers.items()
+        if value is not None
+    }
 
 
 @metric

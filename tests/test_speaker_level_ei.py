@@ -14,6 +14,7 @@ from realtalk_evals.ei.speaker_level import (
     linear_progression,
     message_labels,
     persona_consistency,
+    speaker_level_by_conversation,
 )
 
 
@@ -155,6 +156,20 @@ def test_a_speaker_with_one_session_or_no_labels_has_missing_numbers() -> None:
     assert bob["intimacy_progression_linear"] is None and bob["intimacy_progression_exp"] is None
     assert bob["emotion_diversity"] == 0.0 and bob["emotion_alignment"] is None  # Ann's emotion failed
     assert speaker_level_ei([]) == {}
+
+
+def test_messages_of_several_conversations_are_put_back_in_order_by_position() -> None:
+    ordered = two_sessions()
+    other = [message(1, "Cy", "fear"), message(1, "Dee", "fear")]
+    shuffled = [
+        ("b", 1, other[1]),
+        *[("a", i, m) for i, m in reversed(list(enumerate(ordered)))],
+        ("b", 0, other[0]),
+    ]
+    result = speaker_level_by_conversation(shuffled)
+    assert list(result) == ["b", "a"]
+    assert result == {"a": speaker_level_ei(ordered), "b": speaker_level_ei(other)}
+    assert result["b"]["Dee"]["emotion_alignment"] == 1.0  # Dee answers Cy once the order is restored
 
 
 def test_message_labels_from_a_message_ei_dump() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from inspect_ai.log import read_eval_log
 
-from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_ei
+from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
 from realtalk_evals.report.runs import find_logs, task_name
 
 ANALYSIS_TASK = "ei_analysis"
@@ -58,20 +58,19 @@ class DatasetLabels:
     def speakers(self, conversation_id: str) -> tuple[str, str]:
         return next(m.speakers for m in self.messages.values() if m.conversation_id == conversation_id)
 
-    def conversation(self, conversation_id: str) -> list[dict[str, Any]]:
-        """The conversation's labelled messages in order, as `speaker_level_ei` takes them."""
-        found = [m for m in self.messages.values() if m.conversation_id == conversation_id]
-        return [m.labels for m in sorted(found, key=lambda m: m.position)]
-
     def speaker_ei(self) -> dict[str, dict[str, SpeakerEI]]:
         """Conversation -> speaker -> speaker-level EI (speakers in the data's order, absent ones left out)."""
-        result = {}
-        for conversation_id in self.conversation_ids():
-            measured = speaker_level_ei(self.conversation(conversation_id))
-            result[conversation_id] = {
-                s: measured[s] for s in self.speakers(conversation_id) if s in measured
+        measured = speaker_level_by_conversation(
+            (m.conversation_id, m.position, m.labels) for m in self.messages.values()
+        )
+        return {
+            conversation_id: {
+                s: measured[conversation_id][s]
+                for s in self.speakers(conversation_id)
+                if s in measured[conversation_id]
             }
-        return result
+            for conversation_id in self.conversation_ids()
+        }
 
     def message_counts(self) -> dict[tuple[str, str], int]:
         """(conversation, speaker) -> labelled messages."""

@@ -16,6 +16,7 @@ from realtalk_evals.ei.speaker_level import (
     SpeakerEI,
     message_labels,
     persona_consistency,
+    speaker_level_by_conversation,
     speaker_level_ei,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "parse_empathy",
     "parse_true_false",
     "persona_consistency",
+    "speaker_level_by_conversation",
     "speaker_level_ei",
 ]

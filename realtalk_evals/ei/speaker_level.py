@@ -182,6 +182,23 @@ def speaker_level_ei(messages: Sequence[Mapping[str, Any]]) -> dict[str, Speaker
     return {speaker: _speaker_ei(messages, speaker) for speaker in speakers}
 
 
+def speaker_level_by_conversation(
+    messages: Iterable[tuple[str, int, Mapping[str, Any]]],
+) -> dict[str, dict[str, SpeakerEI]]:
+    """Conversation -> speaker -> speaker-level EI, from (conversation id, position, labels) in any order.
+
+    Each conversation's messages are put back in order by position (their index in the conversation) before
+    `speaker_level_ei`; conversations come in order of first appearance.
+    """
+    by_conversation: dict[str, list[tuple[int, Mapping[str, Any]]]] = defaultdict(list)
+    for conversation_id, position, labels in messages:
+        by_conversation[conversation_id].append((position, labels))
+    return {
+        conversation_id: speaker_level_ei([labels for _, labels in sorted(items, key=lambda item: item[0])])
+        for conversation_id, items in by_conversation.items()
+    }
+
+
 def message_labels(session: int, speaker: str, ei: Mapping[str, Any]) -> dict[str, Any]:
     """The input `speaker_level_ei` wants for one message, from a `MessageEI` dump (failed labels are None)."""
     keys = ("reflective", "grounding", "emotion", "sentiment", "intimacy", "empathy")
