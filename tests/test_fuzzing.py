@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from realtalk_evals.ei.judges import parse_empathy, parse_true_false
 from realtalk_evals.judging import json_objects, parse_unit_score
 from realtalk_evals.models import Conversation, Message, Session
+from realtalk_evals.persona import merge_messages, persona_user_prompt, predicted_message, render_turns
 from realtalk_evals.rendering import render_context, render_memory_prompt
 from scorers.partial_match import partial_match_f1, stemmed_tokens, token_f1
 
@@ -71,3 +75,50 @@ def test_judge_scores_outside_the_unit_interval_or_not_numbers_are_rejected(valu
     parsed = parse_unit_score(reply)
     valid = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
     assert (parsed is not None) == valid
+
+
+@given(text)
+def test_true_false_parser_never_raises_and_reads_a_lone_word(reply: str) -> None:
+    parsed = parse_true_false(reply)
+    assert parsed in (True, False, None)
+    assert parse_true_false(f"**{'True' if parsed else 'False'}**") == bool(parsed)
+
+
+@given(text)
+def test_empathy_parser_never_raises_and_keeps_components_in_range(reply: str) -> None:
+    parsed = parse_empathy(reply)
+    assert parsed is None or (len(parsed) == 3 and all(0 <= value <= 2 for value in parsed.values()))
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["emotional_reaction", "interpretation", "exploration"]),
+        st.integers(-3, 5) | st.floats(allow_nan=True) | st.text(max_size=3) | st.booleans(),
+    )
+)
+def test_empathy_components_out_of_range_or_not_integers_are_rejected(components: dict[str, object]) -> None:
+    import json
+
+    valid = len(components) == 3 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() and 0 <= v <= 2
+        for v in components.values()
+    )
+    assert (parse_empathy(json.dumps(components)) is not None) == valid
+
+
+@given(st.lists(st.tuples(st.sampled_from(["Ann", "bob"]), text), min_size=1, max_size=6), text)
+@settings(max_examples=50)
+def test_persona_prompt_keeps_every_message_once_merged_and_ends_with_the_speaker(
+    bubbles: list[tuple[str, str]], completion: str
+) -> None:
+    messages = [Message(speaker=s, clean_text=t, dia_id=f"D1:{i}") for i, (s, t) in enumerate(bubbles)]
+    turns = merge_messages(messages, session=1)
+    assert all(a.speaker != b.speaker for a, b in itertools.pairwise(turns))
+    history = render_turns(turns)
+    for _, bubble in bubbles:
+        assert bubble.strip() in history
+    prompt = persona_user_prompt(history, "bob")
+    assert prompt.rstrip().endswith("Bob:")
+    assert isinstance(predicted_message(completion, "Bob"), str)
+    if not re.match(r"\s*bob\s*:", completion, re.IGNORECASE):
+        assert predicted_message(f"BOB:  {completion} ", "Bob") == completion.strip()
