@@ -47,20 +47,6 @@ def rouge_f(prediction: str, reference: str) -> dict[str, float]:
     return {name: float(scores[name].fmeasure) for name in ROUGE_TYPES}
 
 
-@dataclass(frozen=True)
-class BertScoreSettings:
-    """A model id or local directory (None: bert-score's English default) and the layer to use."""
-
-    model: str | None = None
-    num_layers: int | None = None
-
-    @classmethod
-    def resolve(cls, model: str | None = None, num_layers: int | None = None) -> BertScoreSettings:
-        model = model or os.environ.get(BERTSCORE_MODEL_ENV) or None
-        layers = num_layers if num_layers is not None else os.environ.get(BERTSCORE_LAYERS_ENV)
-        return cls(model=model, num_layers=int(layers) if layers is not None else None)
-
-
 def _misread_as_t5(model: str) -> bool:
     """bert-score picks T5 for any model id containing `t5`, a random temporary directory's name included."""
     config = Path(model) / "config.json"
@@ -69,16 +55,36 @@ def _misread_as_t5(model: str) -> bool:
     return "t5" not in str(json.loads(config.read_text(encoding="utf-8")).get("model_type", ""))
 
 
+@dataclass(frozen=True)
+class BertScoreSettings:
+    """A model id or local directory (None: bert-score's English default) and the layer to use.
+
+    A local model that bert-score would load as T5 is refused here, when the scorer is made with the task,
+    rather than at the first score after the model under test has answered.
+    """
+
+    model: str | None = None
+    num_layers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.model and _misread_as_t5(self.model):
+            raise InputError(
+                f"bert-score loads any model whose path contains 't5' as a T5 model: move or link {self.model} "
+                "to a path without 't5'"
+            )
+
+    @classmethod
+    def resolve(cls, model: str | None = None, num_layers: int | None = None) -> BertScoreSettings:
+        model = model or os.environ.get(BERTSCORE_MODEL_ENV) or None
+        layers = num_layers if num_layers is not None else os.environ.get(BERTSCORE_LAYERS_ENV)
+        return cls(model=model, num_layers=int(layers) if layers is not None else None)
+
+
 @cache
 def load_bertscorer(settings: BertScoreSettings) -> Any:
     """One BERTScorer per settings and process (`num_layers` is needed for a model bert-score does not know)."""
     from bert_score import BERTScorer  # type: ignore[import-untyped]
 
-    if settings.model and _misread_as_t5(settings.model):
-        raise InputError(
-            f"bert-score loads any model whose path contains 't5' as a T5 model: move or link {settings.model} "
-            "to a path without 't5'"
-        )
     return BERTScorer(
         model_type=settings.model, num_layers=settings.num_layers, lang="en", rescale_with_baseline=False
     )

@@ -12,6 +12,7 @@ from tiny_models import shared_tiny_models
 from realtalk_evals.ei import EIFailure, MessageEI
 from scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer, rouge_f
 from scorers.ei_agreement import agreement_values
+from tasks.persona_simulation import persona_simulation
 
 
 def test_rouge_f_measures_by_hand() -> None:
@@ -48,6 +49,8 @@ def test_a_local_model_path_that_bert_score_would_take_for_t5_is_refused(tmp_pat
     (directory / "config.json").write_text(json.dumps({"model_type": "roberta"}), encoding="utf-8")
     with pytest.raises(ValueError, match="path without 't5'"):
         load_bertscorer(BertScoreSettings(str(directory), 2))
+    with pytest.raises(ValueError, match="path without 't5'"):  # at task construction, before any model call
+        persona_simulation(speaker="Emi", bertscore_model=str(directory), bertscore_layers=2)
 
 
 def test_agreement_values_by_hand() -> None:
