@@ -25,7 +25,9 @@ from realtalk_evals.ei import (
     persona_consistency,
 )
 from realtalk_evals.rendering import display_name
-from realtalk_evals.report.build import Report, _table, _write_csv
+from realtalk_evals.report.tables import Report
+from realtalk_evals.report.tables import markdown_table as _table
+from realtalk_evals.report.tables import write_csv as _write_csv
 
 
 def _runs_section(labels: dict[str, DatasetLabels]) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 from realtalk_evals.report.finetune_compare import (
@@ -21,6 +19,7 @@ from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, persona_rows
 from realtalk_evals.report.plots import plot_memory, plot_persona
 from realtalk_evals.report.runs import Run
+from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, number_cell, write_csv
 
 CATEGORY_TITLES = {
     "multi_hop": "multi-hop",
@@ -28,30 +27,6 @@ CATEGORY_TITLES = {
     "commonsense": "commonsense",
     "all": "all",
 }
-
-
-@dataclass
-class Report:
-    markdown: str
-    files: list[Path]
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None or math.isnan(value) else f"{value:.{digits}f}"
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
@@ -88,12 +63,12 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
                 str(run.model_usage.input_tokens_cache_read or 0),
                 str(run.model_usage.output_tokens),
                 str(run.grader_usage.total_tokens),
-                _number(run.wall_seconds, 1),
+                number_cell(run.wall_seconds, 1),
                 "unknown price" if run.cost is None else f"{run.cost:.4f}",
             ]
         )
-    markdown = "## Runs\n\n" + _table(header, rows)
-    return markdown, _write_csv(
+    markdown = "## Runs\n\n" + markdown_table(header, rows)
+    return markdown, write_csv(
         out / "runs.csv", header + ["log"], [r + [run.location] for r, run in zip(rows, runs, strict=True)]
     )
 
@@ -116,8 +91,8 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
         for (model, memory_input), numbers in PAPER_TABLE_3.items():
             table.append(
                 [f"paper: {model}", memory_input, "728"]
-                + [_number(numbers.get(f"f1_{c}")) for c in CATEGORIES]
-                + [_number(numbers.get(f"llm_{c}")) for c in CATEGORIES]
+                + [number_cell(numbers.get(f"f1_{c}")) for c in CATEGORIES]
+                + [number_cell(numbers.get(f"llm_{c}")) for c in CATEGORIES]
                 + ["-"]
             )
     parts = [
@@ -126,7 +101,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
             "Mean ± half-width of the 95% confidence interval (1.96 standard errors of the per-question scores). "
             "LLM accuracy leaves out judge failures."
         ),
-        _table(header, table),
+        markdown_table(header, table),
     ]
     drops = relative_drops(rows)
     if drops:
@@ -142,7 +117,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
         ]
         parts += [
             "### Relative drop from conversation (C) to events (E) input, (C - E) / C",
-            _table(drop_header, drop_rows),
+            markdown_table(drop_header, drop_rows),
         ]
     csv_header = ["model", "input", "solver", "samples", "judge_failures"] + [
         f"{metric}_{c}_{part}"
@@ -159,7 +134,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
                 values += [e.mean, e.low, e.high, e.n]
         csv_rows.append(values)
     files = [
-        _write_csv(out / "memory_probing.csv", csv_header, csv_rows),
+        write_csv(out / "memory_probing.csv", csv_header, csv_rows),
         plot_memory(rows, out / "memory_probing.png"),
     ]
     return "\n\n".join(parts), files
@@ -174,8 +149,7 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
     for row in rows:
         cells = []
         for column in columns:
-            mean, std = row.summary(column)
-            cells.append("-" if math.isnan(mean) else f"{mean:.2f} ± {std:.2f}")
+            cells.append(mean_std_cell(*row.summary(column)))
         table.append([row.label, str(len(row.speakers)), str(row.samples)] + cells)
     if with_paper:
         for label, numbers in PAPER_TABLE_2.items():
@@ -185,7 +159,7 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
             )
     speaker_header = ["speaker", "model"] + columns
     speaker_rows = [
-        [speaker, row.label] + [_number(values[c], 2) for c in columns]
+        [speaker, row.label] + [number_cell(values[c], 2) for c in columns]
         for row in rows
         for speaker, values in sorted(row.speakers.items())
     ]
@@ -196,9 +170,9 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
             "BERTScore F1; reflective, grounding, sentiment and emotion are agreement rates with the real "
             "message; intimacy and empathy are mean absolute differences (lower is better)."
         ),
-        _table(header, table),
+        markdown_table(header, table),
         "### Per speaker (paper table 8)",
-        _table(speaker_header, speaker_rows),
+        markdown_table(speaker_header, speaker_rows),
     ]
     csv_rows: list[list[object]] = [
         [r[0], r[1]] + [row.speakers[r[0]][c] for c in columns]
@@ -206,8 +180,8 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
         for r in [[s, row.label] for s in sorted(row.speakers)]
     ]
     files = [
-        _write_csv(out / "persona_speakers.csv", speaker_header, csv_rows),
-        _write_csv(
+        write_csv(out / "persona_speakers.csv", speaker_header, csv_rows),
+        write_csv(
             out / "persona_simulation.csv",
             ["model"] + [f"{c}_{p}" for c in columns for p in ("mean", "std")],
             [[row.label] + [v for c in columns for v in row.summary(c)] for row in rows],
@@ -219,9 +193,9 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
 
 def _finetune_section(comparisons: list[FineTuneComparison], out: Path) -> tuple[str, Path]:
     parts = ["## Persona simulation: w/o vs. w/ fine-tune (paper table 2)", EXPLANATION]
-    parts += [_table(*comparison_table(comparison)) for comparison in comparisons]
+    parts += [markdown_table(*comparison_table(comparison)) for comparison in comparisons]
     rows = [row for comparison in comparisons for row in comparison_csv_rows(comparison)]
-    return "\n\n".join(parts), _write_csv(out / "persona_finetune.csv", CSV_HEADER, rows)
+    return "\n\n".join(parts), write_csv(out / "persona_finetune.csv", CSV_HEADER, rows)
 
 
 def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report:

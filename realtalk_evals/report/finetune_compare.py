@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, run_label
 from realtalk_evals.report.runs import Run
 from realtalk_evals.report.stats import mean_and_std
+from realtalk_evals.report.tables import mean_std_cell
 
 SIGNIFICANCE = 0.02
 """The paper's threshold (table 2: "p < 0.02 for all attributes")."""
@@ -66,10 +67,6 @@ def finetune_comparisons(runs: list[Run], rows: list[PersonaRow]) -> list[FineTu
     return list(pairs.values())
 
 
-def _cell(mean: float, std: float) -> str:
-    return "-" if math.isnan(mean) else f"{mean:.2f} ± {std:.2f}"
-
-
 def _p_text(p: float) -> str:
     if math.isnan(p):
         return "-"
@@ -87,7 +84,7 @@ def comparison_table(comparison: FineTuneComparison) -> tuple[list[str], list[li
     for name, row in (("w/o fine-tune", comparison.base), ("w/ fine-tune", comparison.tuned)):
         rows.append(
             [name, row.label, str(len(comparison.speakers("lexical")))]
-            + [_cell(*comparison.summary(row, c)) for c in columns]
+            + [mean_std_cell(*comparison.summary(row, c)) for c in columns]
         )
     rows.append(["p (paired t-test)", "", ""] + [_p_text(comparison.p_value(c)) for c in columns])
     return header, rows
