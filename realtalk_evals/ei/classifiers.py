@@ -202,10 +202,10 @@ async def classify_messages(settings: ClassifierSettings, texts: Sequence[str]) 
     outputs = await collect(
         *(classify(kind, settings.model(kind), texts, settings.batch_size) for kind in CLASSIFIER_KINDS)
     )
-    records = []
-    for index in range(len(texts)):
-        record = MessageEI()
-        for kind, per_text in zip(CLASSIFIER_KINDS, outputs, strict=True):
-            record = record.merged(_as_record(kind, settings.model(kind), per_text[index]))
-        records.append(record)
-    return records
+    return [
+        MessageEI.combined(
+            _as_record(kind, settings.model(kind), per_text[index])
+            for kind, per_text in zip(CLASSIFIER_KINDS, outputs, strict=True)
+        )
+        for index in range(len(texts))
+    ]

@@ -103,8 +103,4 @@ JUDGES: tuple[Judge, ...] = (REFLECTIVE, GROUNDING, EMPATHY)
 
 async def judge_message(model: Model, message: MessageInContext) -> MessageEI:
     """Reflectiveness, grounding act and empathy of one message, the three judges asked concurrently."""
-    results = await collect(*(judge(model, message) for judge in JUDGES))
-    record = MessageEI()
-    for result in results:
-        record = record.merged(result)
-    return record
+    return MessageEI.combined(await collect(*(judge(model, message) for judge in JUDGES)))

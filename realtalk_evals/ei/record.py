@@ -7,6 +7,8 @@ in with a made-up label.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import reduce
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,3 +83,8 @@ class MessageEI(BaseModel):
             name: value for name, value in other.model_dump(exclude={"failures"}).items() if value is not None
         }
         return self.model_copy(update={**update, "failures": [*self.failures, *other.failures]})
+
+    @classmethod
+    def combined(cls, records: Iterable[MessageEI]) -> MessageEI:
+        """One record of several partial ones (one per judge or classifier), merged in order."""
+        return reduce(cls.merged, records, cls())
