@@ -16,7 +16,7 @@ from realtalk_evals.report.finetune_compare import (
 )
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
 from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
-from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, persona_rows
+from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, column_title, persona_rows
 from realtalk_evals.report.plots import plot_memory, plot_persona
 from realtalk_evals.report.runs import Run
 from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, number_cell, write_csv
@@ -142,9 +142,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
 
 def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tuple[str, list[Path]]:
     columns = list(PERSONA_COLUMNS)
-    header = ["model", "speakers", "n"] + [
-        f"{c} {'↓' if c in ('intimacy', 'empathy') else '↑'}" for c in columns
-    ]
+    header = ["model", "speakers", "n"] + [column_title(c) for c in columns]
     table = []
     for row in rows:
         cells = []

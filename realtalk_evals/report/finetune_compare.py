@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, run_label
+from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, column_title, run_label
 from realtalk_evals.report.runs import Run
 from realtalk_evals.report.stats import mean_and_std
 from realtalk_evals.report.tables import mean_std_cell
@@ -77,9 +77,7 @@ def _p_text(p: float) -> str:
 def comparison_table(comparison: FineTuneComparison) -> tuple[list[str], list[list[str]]]:
     """Table 2's layout: the two rows (mean ± std across the shared speakers), then the p-values."""
     columns = list(PERSONA_COLUMNS)
-    header = ["", "run", "speakers"] + [
-        f"{c} {'↓' if c in ('intimacy', 'empathy') else '↑'}" for c in columns
-    ]
+    header = ["", "run", "speakers"] + [column_title(c) for c in columns]
     rows = []
     for name, row in (("w/o fine-tune", comparison.base), ("w/ fine-tune", comparison.tuned)):
         rows.append(

@@ -19,7 +19,15 @@ PERSONA_COLUMNS: dict[str, tuple[str, str]] = {
     "intimacy": ("ei_agreement", "intimacy_diff"),
     "empathy": ("ei_agreement", "empathy_diff"),
 }
-"""Table 2's columns and the (scorer, value key) each is read from; intimacy and empathy: lower is better."""
+"""Table 2's columns and the (scorer, value key) each is read from."""
+
+LOWER_IS_BETTER = ("intimacy", "empathy")
+"""The columns that are differences from the real message; every other column is an agreement or similarity."""
+
+
+def column_title(column: str) -> str:
+    """A column's table heading with table 2's arrow: which way is better."""
+    return f"{column} {'↓' if column in LOWER_IS_BETTER else '↑'}"
 
 
 @dataclass

@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow
-from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow
+from realtalk_evals.report.persona import LOWER_IS_BETTER, PERSONA_COLUMNS, PersonaRow
 
 
 def _nan_to_zero(value: float) -> float:
@@ -61,7 +61,7 @@ def plot_persona(rows: list[PersonaRow], path: Path) -> Path:
             color=[f"C{i}" for i in range(len(rows))],
         )
         axis.set_xticks(range(len(rows)), [row.label for row in rows], rotation=30, ha="right", fontsize=7)
-        better = "lower" if column in ("intimacy", "empathy") else "higher"
+        better = "lower" if column in LOWER_IS_BETTER else "higher"
         axis.set_title(f"{column} ({better} is better)", fontsize=9)
     figure.suptitle("REALTALK persona simulation (mean ± std across speakers)")
     figure.tight_layout()
