@@ -55,8 +55,9 @@ def _runs_section(labels: dict[str, DatasetLabels]) -> str:
     return "\n\n".join(["## Runs", note, _table(header, rows)])
 
 
-def _table_7(data: DatasetLabels, with_paper: bool, out: Path) -> tuple[str, Path]:
-    speaker_ei = data.speaker_ei()
+def _table_7(
+    data: DatasetLabels, speaker_ei: dict[str, dict[str, SpeakerEI]], with_paper: bool, out: Path
+) -> tuple[str, Path]:
     counts = data.message_counts()
     header = ["P1", "P2", "n P1", "n P2"] + [
         f"{TITLES[n]} {p}" for n in SPEAKER_METRICS for p in ("P1", "P2")
@@ -100,14 +101,16 @@ def _table_7(data: DatasetLabels, with_paper: bool, out: Path) -> tuple[str, Pat
     return "\n\n".join(parts), _write_csv(out / "table7.csv", csv_header, csv_rows)
 
 
-def _speaker_rows(labels: dict[str, DatasetLabels]) -> dict[str, list[tuple[str, str, int, SpeakerEI]]]:
+def _speaker_rows(
+    labels: dict[str, DatasetLabels], speaker_ei: dict[str, dict[str, dict[str, SpeakerEI]]]
+) -> dict[str, list[tuple[str, str, int, SpeakerEI]]]:
     """Dataset -> (conversation, speaker, messages, speaker-level EI) of every speaker."""
     result = {}
     for dataset, data in labels.items():
         counts = data.message_counts()
         result[dataset] = [
             (conversation_id, speaker, counts.get((conversation_id, speaker), 0), values)
-            for conversation_id, speakers in data.speaker_ei().items()
+            for conversation_id, speakers in speaker_ei[dataset].items()
             for speaker, values in speakers.items()
         ]
     return result
@@ -184,18 +187,20 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
 def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = False) -> Report:
     """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`."""
     labels = load_labels(paths)
+    # Conversation -> speaker -> numbers, per dataset: computed once, read by table 7 and figures 2/6 and 3.
+    speaker_ei = {dataset: data.speaker_ei() for dataset, data in labels.items()}
     out.mkdir(parents=True, exist_ok=True)
     sections = ["# REALTALK speaker-level EI analysis", _runs_section(labels)]
     files: list[Path] = []
     realtalk = labels.get("realtalk")
     if realtalk is not None:
-        text, table_csv = _table_7(realtalk, with_paper, out)
+        text, table_csv = _table_7(realtalk, speaker_ei["realtalk"], with_paper, out)
         sections.append(text)
         files.append(table_csv)
-    text, written = _figure_6(_speaker_rows(labels), out)
+    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out)
     sections.append(text)
     files += written
-    consistency = persona_consistency(realtalk.speaker_ei()) if realtalk is not None else []
+    consistency = persona_consistency(speaker_ei["realtalk"]) if realtalk is not None else []
     if consistency:
         text, written = _figure_3(consistency, out)
         sections.append(text)
