@@ -25,7 +25,7 @@ from realtalk_evals.ei import (
     persona_consistency,
 )
 from realtalk_evals.rendering import display_name
-from realtalk_evals.report.tables import Report
+from realtalk_evals.report.tables import Report, mean_std_cell
 from realtalk_evals.report.tables import markdown_table as _table
 from realtalk_evals.report.tables import write_csv as _write_csv
 
@@ -121,7 +121,7 @@ def _summary(values: Iterable[float | None]) -> str:
     if not present:
         return "-"
     spread = statistics.stdev(present) if len(present) > 1 else math.nan
-    return f"{statistics.mean(present):.2f} ± {spread:.2f} ({len(present)})"
+    return f"{mean_std_cell(statistics.mean(present), spread)} ({len(present)})"
 
 
 def _figure_6(
