@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from realtalk_evals.models import CATEGORY_NAMES
-from realtalk_evals.report.runs import Run
+from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
 
 CATEGORIES = (*CATEGORY_NAMES.values(), "all")
@@ -30,37 +29,26 @@ class MemoryRow:
         return "gold answers" if self.solver == "gold" else self.model
 
 
-def _score_values(sample_scores: dict, name: str, key: str | None = None) -> float:  # type: ignore[type-arg]
-    score = sample_scores.get(name)
-    if score is None:
-        return math.nan
-    value = score.value[key] if key is not None and isinstance(score.value, dict) else score.value
-    return float(value) if isinstance(value, int | float) else math.nan
-
-
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins)."""
-    pooled: dict[tuple[str, str, str], dict[str, tuple[str, dict]]] = defaultdict(dict)  # type: ignore[type-arg]
-    for run in runs:
-        if run.task != "memory_probing":
-            continue
-        key = (
+    pooled = pooled_samples(
+        runs,
+        "memory_probing",
+        lambda run: (
             run.model,
             str(run.task_args.get("input") or "conversation"),
             str(run.task_args.get("solver") or "model"),
-        )
-        for sample in run.log.samples or []:
-            if sample.scores:
-                pooled[key][f"{sample.id}:{sample.epoch}"] = (sample.metadata["category_name"], sample.scores)
+        ),
+    )
     rows = []
     for (model, memory_input, solver), samples in pooled.items():
         row = MemoryRow(model=model, input=memory_input, solver=solver, samples=len(samples))
         for category in CATEGORIES:
-            chosen = [scores for name, scores in samples.values() if category in ("all", name)]
-            row.f1[category] = estimate(_score_values(s, "partial_match") for s in chosen)
-            row.llm[category] = estimate(_score_values(s, "llm_accuracy", "llm_accuracy") for s in chosen)
+            chosen = [s for s in samples.values() if category in ("all", s.metadata["category_name"])]
+            row.f1[category] = estimate(score_value(s, "partial_match") for s in chosen)
+            row.llm[category] = estimate(score_value(s, "llm_accuracy", "llm_accuracy") for s in chosen)
         row.judge_failures = sum(
-            int(_score_values(s, "llm_accuracy", "judge_failure") == 1.0) for _, s in samples.values()
+            int(score_value(s, "llm_accuracy", "judge_failure") == 1.0) for s in samples.values()
         )
         rows.append(row)
     return rows

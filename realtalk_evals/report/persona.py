@@ -6,7 +6,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from realtalk_evals.report.runs import Run
+from inspect_ai.log import EvalSample
+
+from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import mean_and_std
 
 PERSONA_COLUMNS: dict[str, tuple[str, str]] = {
@@ -50,35 +52,19 @@ def run_label(run: Run) -> str:
     return f"fine-tuned ({speaker_models})" if speaker_models else run.model
 
 
-def _value(scores: dict, scorer: str, key: str) -> float:  # type: ignore[type-arg]
-    score = scores.get(scorer)
-    if score is None or not isinstance(score.value, dict):
-        return math.nan
-    value = score.value.get(key)
-    return float(value) if isinstance(value, int | float) else math.nan
-
-
 def persona_rows(runs: list[Run]) -> list[PersonaRow]:
-    pooled: dict[str, dict[str, tuple[str, dict]]] = defaultdict(dict)  # type: ignore[type-arg]
-    for run in runs:
-        if run.task != "persona_simulation":
-            continue
-        for sample in run.log.samples or []:
-            if sample.scores:
-                pooled[run_label(run)][f"{sample.id}:{sample.epoch}"] = (
-                    sample.metadata["speaker"],
-                    sample.scores,
-                )
     rows = []
-    for label, samples in pooled.items():
+    for label, samples in pooled_samples(runs, "persona_simulation", run_label).items():
         row = PersonaRow(label=label, samples=len(samples))
-        by_speaker: dict[str, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
-        for speaker, scores in samples.values():
-            by_speaker[speaker].append(scores)
-        for speaker, speaker_scores in by_speaker.items():
+        by_speaker: dict[str, list[EvalSample]] = defaultdict(list)
+        for sample in samples.values():
+            by_speaker[sample.metadata["speaker"]].append(sample)
+        for speaker, speaker_samples in by_speaker.items():
             means = {}
             for column, (scorer, key) in PERSONA_COLUMNS.items():
-                values = [v for v in (_value(s, scorer, key) for s in speaker_scores) if not math.isnan(v)]
+                values = [
+                    v for v in (score_value(s, scorer, key) for s in speaker_samples) if not math.isnan(v)
+                ]
                 means[column] = sum(values) / len(values) if values else math.nan
             row.speakers[speaker] = means
         rows.append(row)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 
 from realtalk_evals.report.pricing import Prices, usage_cost
 
 SUITE_TASKS = ("memory_probing", "persona_simulation", "ei_analysis")
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass
@@ -75,9 +79,36 @@ def _judge_failures(log: EvalLog) -> int:
     return failures
 
 
-def _wall_seconds(log: EvalLog) -> float | None:
-    from datetime import datetime
+def pooled_samples(
+    runs: Iterable[Run], task: str, group: Callable[[Run], K]
+) -> dict[K, dict[str, EvalSample]]:
+    """The scored samples of `task`'s runs per group (in order of first appearance), by `id:epoch`.
 
+    Runs are pooled, so a run split by conversation, or finished by `inspect eval-retry`, counts as one; a
+    sample seen again (in a later log) replaces the earlier copy.
+    """
+    pooled: dict[K, dict[str, EvalSample]] = defaultdict(dict)
+    for run in runs:
+        if run.task != task:
+            continue
+        for sample in run.log.samples or []:
+            if sample.scores:
+                pooled[group(run)][f"{sample.id}:{sample.epoch}"] = sample
+    return pooled
+
+
+def score_value(sample: EvalSample, scorer: str, key: str | None = None) -> float:
+    """A number from a sample's score (`key` of a dict value); NaN when the scorer or the number is missing."""
+    score = (sample.scores or {}).get(scorer)
+    if score is None:
+        return math.nan
+    value: object = score.value
+    if key is not None:
+        value = value.get(key) if isinstance(value, dict) else None
+    return float(value) if isinstance(value, int | float) else math.nan
+
+
+def _wall_seconds(log: EvalLog) -> float | None:
     if not log.stats.started_at or not log.stats.completed_at:
         return None
     started = datetime.fromisoformat(log.stats.started_at)
