@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from realtalk_evals.ei.record import EI_ATTRIBUTES
+
 SPEAKER_METRICS: tuple[str, ...] = (
     "reflective_frequency",
     "emotion_diversity",
@@ -201,8 +203,7 @@ def speaker_level_by_conversation(
 
 def message_labels(session: int, speaker: str, ei: Mapping[str, Any]) -> dict[str, Any]:
     """The input `speaker_level_ei` wants for one message, from a `MessageEI` dump (failed labels are None)."""
-    keys = ("reflective", "grounding", "emotion", "sentiment", "intimacy", "empathy")
-    return {"session": session, "speaker": speaker, **{key: ei.get(key) for key in keys}}
+    return {"session": session, "speaker": speaker, **{key: ei.get(key) for key in EI_ATTRIBUTES}}
 
 
 @dataclass(frozen=True)
