@@ -60,11 +60,7 @@ def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
 @metric
 def speaker_level() -> Metric:
     """Speaker-level EI (paper section 4.3) of every conversation and speaker, from the samples' labels."""
-
-    def compute(scores: list[SampleScore]) -> dict[str, float]:
-        return speaker_level_values(scores)
-
-    return compute
+    return speaker_level_values
 
 
 @scorer(
