@@ -90,7 +90,7 @@ def _exponential(x: Any, a: float, b: float) -> Any:
 
 
 def exponential_progression(sessions: Sequence[float], values: Sequence[float]) -> float | None:
-    """Rate b of the least-squares fit y = a*e^(b*x), started at a = mean(y), b = 0.
+    """Rate b of the least-squares fit y = a*e^(b*x), started at a = mean(y) (1 when that is 0), b = 0.
 
     None with fewer than two sessions, or when the fit does not converge within EXP_FIT_MAXFEV evaluations
     or ends at a non-finite value. The parameters' covariance is not used, so scipy's warning that it cannot
