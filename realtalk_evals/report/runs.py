@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,12 +38,6 @@ class Run:
     cost: float | None
     status: str
     location: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """What distinguishes this run in a table: the model, plus a fine-tuning marker when one is set."""
-        return self.model
 
 
 def task_name(log: EvalLog) -> str:
