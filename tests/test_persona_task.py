@@ -112,8 +112,9 @@ def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
         agreement = sample.scores["ei_agreement"]  # type: ignore[index]
         assert agreement.metadata is not None and agreement.metadata["real_ei"]["failures"] == []
         # Emi's "Elise:" prefix is part of the message; Elise's own name is stripped
-        expected = "omg same, I feel great about it" if sample.metadata["speaker"] == "Elise" else None
-        assert expected is None or agreement.answer == expected
+        stripped = "omg same, I feel great about it"
+        expected = stripped if sample.metadata["speaker"] == "Elise" else f"Elise: {stripped}"
+        assert agreement.answer == expected
     assert len(grader.prompts) == 6 * 6  # three judges for the simulated and for the real message
     assert len(real_judge_prompts(log, grader.prompts)) == 6 * 3
 
