@@ -52,7 +52,9 @@ MODEL_ENV: dict[ClassifierKind, str] = {
 _FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
 
 BATCH_SIZE_ENV = "REALTALK_CLASSIFIER_BATCH"
-"""Largest batch of texts per forward pass (default 32)."""
+"""Largest batch of texts per forward pass (default DEFAULT_BATCH_SIZE)."""
+
+DEFAULT_BATCH_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class ClassifierSettings:
     sentiment: str = DEFAULT_MODELS["sentiment"]
     emotion: str = DEFAULT_MODELS["emotion"]
     intimacy: str = DEFAULT_MODELS["intimacy"]
-    batch_size: int = 32
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     @classmethod
     def resolve(
@@ -76,7 +78,7 @@ class ClassifierSettings:
         models = {
             kind: given[kind] or os.environ.get(MODEL_ENV[kind]) or DEFAULT_MODELS[kind] for kind in given
         }
-        batch_size = int(os.environ.get(BATCH_SIZE_ENV) or 32)
+        batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
         if batch_size < 1:
             raise ValueError(f"{BATCH_SIZE_ENV} must be a positive integer, got {batch_size}")
         return cls(**models, batch_size=batch_size)
@@ -174,7 +176,7 @@ def infer(kind: ClassifierKind, model_id: str, batch_size: int, texts: list[str]
 
 
 async def classify(
-    kind: ClassifierKind, model_id: str, texts: Sequence[str], batch_size: int = 32
+    kind: ClassifierKind, model_id: str, texts: Sequence[str], batch_size: int = DEFAULT_BATCH_SIZE
 ) -> list[dict[str, Any]]:
     """Records for `texts`: from the cache where present, the rest inferred in a shared micro-batch."""
     key = model_key(model_id)
