@@ -154,11 +154,14 @@ def find_logs(paths: Iterable[str | Path]) -> list[str]:
     return found
 
 
+SKIPPED_SAMPLE_FIELDS = {"messages", "events", "attachments", "store"}
+"""Sample fields no report reads (the transcripts of the model and the judges are most of a log's size)."""
+
+
 def load_runs(paths: Iterable[str | Path], prices: Prices) -> list[Run]:
-    """Every log of the suite's tasks under `paths` (other tasks' logs are skipped)."""
-    runs = []
-    for location in find_logs(paths):
-        log = read_eval_log(location)
-        if task_name(log) in SUITE_TASKS:
-            runs.append(run_from_log(log, prices))
-    return runs
+    """Every log of the suite's tasks under `paths`; other tasks' logs are skipped on their header alone."""
+    return [
+        run_from_log(read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS), prices)
+        for location in find_logs(paths)
+        if task_name(read_eval_log(location, header_only=True)) in SUITE_TASKS
+    ]
