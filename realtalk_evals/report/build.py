@@ -29,6 +29,10 @@ CATEGORY_TITLES = {
 }
 
 
+def _percent(value: float) -> str:
+    return "-" if math.isnan(value) else f"{100 * value:.0f}%"
+
+
 def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
     header = [
         "task",
@@ -107,13 +111,8 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
     if drops:
         drop_header = ["model"] + [f"{m} {CATEGORY_TITLES[c]}" for m in ("F1", "LLM") for c in CATEGORIES]
         drop_rows = [
-            [str(d["model"])]
-            + [
-                "-" if math.isnan(float(d[f"{m}_{c}"])) else f"{100 * float(d[f'{m}_{c}']):.0f}%"  # type: ignore[arg-type]
-                for m in ("f1", "llm")
-                for c in CATEGORIES
-            ]
-            for d in drops
+            [label] + [_percent(drop[f"{m}_{c}"]) for m in ("f1", "llm") for c in CATEGORIES]
+            for label, drop in drops
         ]
         parts += [
             "### Relative drop from conversation (C) to events (E) input, (C - E) / C",
@@ -173,9 +172,9 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
         markdown_table(speaker_header, speaker_rows),
     ]
     csv_rows: list[list[object]] = [
-        [r[0], r[1]] + [row.speakers[r[0]][c] for c in columns]
+        [speaker, row.label] + [values[c] for c in columns]
         for row in rows
-        for r in [[s, row.label] for s in sorted(row.speakers)]
+        for speaker, values in sorted(row.speakers.items())
     ]
     files = [
         write_csv(out / "persona_speakers.csv", speaker_header, csv_rows),

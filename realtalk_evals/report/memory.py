@@ -54,15 +54,16 @@ def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     return rows
 
 
-def relative_drops(rows: list[MemoryRow]) -> list[dict[str, object]]:
-    """Per model with both inputs: (C - E) / C per category and metric (the paper's 41-46% multi-hop drop)."""
+def relative_drops(rows: list[MemoryRow]) -> list[tuple[str, dict[str, float]]]:
+    """Per model with both inputs, its label and (C - E) / C by `<metric>_<category>` (the paper's 41-46%
+    multi-hop drop)."""
     by_key = {(row.model, row.input, row.solver): row for row in rows}
     drops = []
     for (model, memory_input, solver), conversation in by_key.items():
         events = by_key.get((model, "events", solver))
         if memory_input != "conversation" or events is None:
             continue
-        drop: dict[str, object] = {"model": conversation.label}
+        drop: dict[str, float] = {}
         for metric, c_values, e_values in (
             ("f1", conversation.f1, events.f1),
             ("llm", conversation.llm, events.llm),
@@ -72,5 +73,5 @@ def relative_drops(rows: list[MemoryRow]) -> list[dict[str, object]]:
                 drop[f"{metric}_{category}"] = (
                     (c - e) / c if c and not math.isnan(c) and not math.isnan(e) else math.nan
                 )
-        drops.append(drop)
+        drops.append((conversation.label, drop))
     return drops
