@@ -107,16 +107,17 @@ def _finetune_openai(args: argparse.Namespace) -> int:
 
     if not args.speaker and not args.job:
         raise ValueError("name the speakers with --speaker (or `all`), or the jobs to follow with --job")
+    # options left out keep run_openai_finetune's defaults
+    given = {name: getattr(args, name) for name in ("base_model", "poll_interval") if name in args}
     try:
         jobs = run_openai_finetune(
             _speakers(args.speaker),
             args.data,
             args.models_file,
-            args.model,
-            args.poll_interval,
-            args.epochs,
-            args.seed,
-            args.job or (),
+            epochs=args.epochs,
+            seed=args.seed,
+            job_ids=args.job or (),
+            **given,
         )
     except OpenAIError as error:
         print(f"realtalk: error: OpenAI API: {error}", file=sys.stderr)
@@ -132,7 +133,7 @@ def _finetune_local(args: argparse.Namespace) -> int:
 
     from realtalk_evals.finetune.local_lora import LoraSettings, run_local_finetune
 
-    # the options are named after the settings (--max-steps -> max_steps)
+    # the options are named after the settings (--max-steps -> max_steps); those left out keep its defaults
     settings = LoraSettings(**{f.name: getattr(args, f.name) for f in fields(LoraSettings) if f.name in args})
     if not args.speaker:
         raise ValueError("name the speakers to fine-tune with --speaker (or `all`)")
@@ -189,8 +190,16 @@ def build_parser() -> argparse.ArgumentParser:
     hosted = finetune_commands.add_parser("openai", help="fine-tune through the OpenAI API, a job a speaker")
     _finetune_options(hosted, "table-8 speakers, or `all`", files=True)
     hosted.add_argument("--job", action="append", help="follow an earlier job again instead of starting one")
-    hosted.add_argument("--model", default="gpt-4o-mini-2024-07-18", help="base model to fine-tune")
-    hosted.add_argument("--poll-interval", type=float, default=30.0, help="seconds between status checks")
+    hosted.add_argument(
+        "--model",
+        dest="base_model",
+        metavar="MODEL",
+        default=argparse.SUPPRESS,
+        help="base model to fine-tune",
+    )
+    hosted.add_argument(
+        "--poll-interval", type=float, default=argparse.SUPPRESS, help="seconds between status checks"
+    )
     hosted.add_argument("--epochs", type=int, help="training epochs (default: OpenAI's choice)")
     hosted.add_argument("--seed", type=int, help="job seed")
     hosted.set_defaults(handler=_finetune_openai)
@@ -200,17 +209,20 @@ def build_parser() -> argparse.ArgumentParser:
     _finetune_options(local, "table-8 speakers, or `all`", files=True)
     local.add_argument("--base-model", required=True, help="Hugging Face model id or local directory")
     local.add_argument("--out", default="finetuned", help="models go to OUT/<speaker> (default: finetuned)")
-    local.add_argument("--epochs", type=float, default=3.0)
+    # training settings default to LoraSettings' values
+    local.add_argument("--epochs", type=float, default=argparse.SUPPRESS)
     local.add_argument(
-        "--max-steps", type=int, default=-1, help="stop after N optimizer steps (-1: no limit)"
+        "--max-steps", type=int, default=argparse.SUPPRESS, help="stop after N optimizer steps (-1: no limit)"
     )
-    local.add_argument("--learning-rate", type=float, default=2e-4)
-    local.add_argument("--batch-size", type=int, default=1)
-    local.add_argument("--gradient-accumulation", type=int, default=8)
-    local.add_argument("--max-length", type=int, default=4096, help="tokens per example (cut at the left)")
-    local.add_argument("--lora-r", type=int, default=16)
-    local.add_argument("--lora-alpha", type=int, default=32)
-    local.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    local.add_argument("--learning-rate", type=float, default=argparse.SUPPRESS)
+    local.add_argument("--batch-size", type=int, default=argparse.SUPPRESS)
+    local.add_argument("--gradient-accumulation", type=int, default=argparse.SUPPRESS)
+    local.add_argument(
+        "--max-length", type=int, default=argparse.SUPPRESS, help="tokens per example (cut at the left)"
+    )
+    local.add_argument("--lora-r", type=int, default=argparse.SUPPRESS)
+    local.add_argument("--lora-alpha", type=int, default=argparse.SUPPRESS)
+    local.add_argument("--device", choices=("auto", "cpu", "cuda"), default=argparse.SUPPRESS)
     local.set_defaults(handler=_finetune_local)
     return parser
 
