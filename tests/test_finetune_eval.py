@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import get_model
 from scipy.stats import ttest_rel
 from test_persona_task import Grader, tiny_model_args
@@ -91,9 +93,7 @@ def test_report_compares_without_and_with_fine_tuning(
         for column, (scorer, key) in PERSONA_COLUMNS.items():
             for speaker in SPEAKERS:
                 values = [
-                    s.scores[scorer].value[key]  # type: ignore[index]
-                    for s in log.samples or []
-                    if s.metadata["speaker"] == speaker
+                    score_value(s, scorer, key) for s in log.samples or [] if s.metadata["speaker"] == speaker
                 ]
                 finite = [v for v in values if not math.isnan(v)]
                 means.setdefault(column, {}).setdefault(arm, {})[speaker] = sum(finite) / len(finite)
@@ -111,9 +111,13 @@ def test_report_compares_without_and_with_fine_tuning(
             )
 
 
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    import csv
+def score_value(sample: EvalSample, scorer: str, key: str) -> float:
+    """`key` of a sample's dict score, as Inspect logged it."""
+    value: Any = (sample.scores or {})[scorer].value
+    return float(value[key])
 
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 

@@ -6,10 +6,11 @@ import csv
 import math
 import statistics
 from pathlib import Path
+from typing import Any
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import read_eval_log
+from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, ModelOutput, ModelUsage, get_model
 
 from realtalk_evals.cli import main
@@ -71,6 +72,12 @@ def _csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _values(log: EvalLog, category: str, scorer: str) -> list[Any]:
+    """The `scorer` values of the log's samples of one question category, as Inspect logged them."""
+    assert log.samples is not None
+    return [(s.scores or {})[scorer].value for s in log.samples if s.metadata["category_name"] == category]
+
+
 def test_report_tables_match_the_sample_scores_of_the_logs(
     compare_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -88,20 +95,12 @@ def test_report_tables_match_the_sample_scores_of_the_logs(
         log = read_eval_log(str(log_path))
         row = rows[(log.eval.model, log.eval.task_args["input"])]
         for category in ("multi_hop", "temporal", "commonsense"):
-            f1 = [
-                s.scores["partial_match"].value
-                for s in log.samples
-                if s.metadata["category_name"] == category
-            ]  # type: ignore[union-attr,index]
-            assert float(row[f"f1_{category}_mean"]) == pytest.approx(statistics.mean(f1))  # type: ignore[arg-type]
+            f1 = _values(log, category, "partial_match")
+            assert float(row[f"f1_{category}_mean"]) == pytest.approx(statistics.mean(f1))
             assert int(row[f"f1_{category}_n"]) == len(f1)
-            half = Z_95 * statistics.stdev(f1) / math.sqrt(len(f1))  # type: ignore[arg-type]
-            assert float(row[f"f1_{category}_ci_high"]) == pytest.approx(statistics.mean(f1) + half)  # type: ignore[arg-type]
-            llm = [
-                s.scores["llm_accuracy"].value["llm_accuracy"]
-                for s in log.samples  # type: ignore[union-attr,index]
-                if s.metadata["category_name"] == category
-            ]
+            half = Z_95 * statistics.stdev(f1) / math.sqrt(len(f1))
+            assert float(row[f"f1_{category}_ci_high"]) == pytest.approx(statistics.mean(f1) + half)
+            llm = [value["llm_accuracy"] for value in _values(log, category, "llm_accuracy")]
             assert float(row[f"llm_{category}_mean"]) == pytest.approx(statistics.mean(llm))
     forgetful = rows[("realtalk/forgetful", "conversation")]
     assert 0 < float(forgetful["f1_all_mean"]) < 1
