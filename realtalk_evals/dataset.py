@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,23 @@ from realtalk_evals.models import (
 
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
 _CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
+
+
+def session_numbers(conversation: Mapping[str, Any]) -> list[int]:
+    """The N of every `session_N` key of an upstream conversation object (REALTALK or LoCoMo), ascending."""
+    return sorted(int(match.group(1)) for key in conversation if (match := _SESSION_KEY.match(key)))
+
+
+def chat_files(directory: Path, dataset: str = "REALTALK") -> list[Path]:
+    """The `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error."""
+    numbered = {
+        int(match.group(1)): path
+        for path in directory.glob("Chat_*.json")
+        if (match := _CHAT_STEM.match(path.stem))
+    }
+    if not numbered:
+        raise DatasetError(f"no {dataset} Chat_*.json files in {directory}")
+    return [numbered[number] for number in sorted(numbered)]
 
 
 def read_json(path: Path) -> Any:
@@ -56,7 +73,7 @@ def conversation_from_json(conversation_id: str, raw: Any, source: str = "") -> 
     try:
         names = raw["name"]
         speakers = (str(names["speaker_1"]), str(names["speaker_2"]))
-        numbers = sorted(int(m.group(1)) for key in raw if (m := _SESSION_KEY.match(key)))
+        numbers = session_numbers(raw)
         if not numbers:
             raise DatasetError(f"{where}: no session_N entries")
         sessions = []
@@ -83,7 +100,9 @@ def conversation_from_json(conversation_id: str, raw: Any, source: str = "") -> 
         raise DatasetError(f"{where}: malformed record: {error}") from error
     except ValueError as error:
         raise DatasetError(f"{where}: malformed value: {error}") from error
-    return Conversation(id=conversation_id, speaker_1=speakers[0], speaker_2=speakers[1], sessions=sessions, qa=qa)
+    return Conversation(
+        id=conversation_id, speaker_1=speakers[0], speaker_2=speakers[1], sessions=sessions, qa=qa
+    )
 
 
 def load_conversation_file(path: Path) -> Conversation:
@@ -93,8 +112,7 @@ def load_conversation_file(path: Path) -> Conversation:
 
 @lru_cache(maxsize=4)
 def _load_directory(directory: Path) -> tuple[Conversation, ...]:
-    paths = sorted(directory.glob("Chat_*.json"), key=lambda p: int(_CHAT_STEM.match(p.stem).group(1)))  # type: ignore[union-attr]
-    return tuple(load_conversation_file(path) for path in paths)
+    return tuple(load_conversation_file(path) for path in chat_files(directory))
 
 
 def load_conversations(directory: Path | None = None) -> list[Conversation]:

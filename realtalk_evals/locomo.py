@@ -14,7 +14,6 @@ that hold no messages (Chat_1 has dates up to session 35 but 19 sessions): only 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from realtalk_evals.data_files import data_directory
-from realtalk_evals.dataset import read_json
+from realtalk_evals.dataset import chat_files, read_json, session_numbers
 from realtalk_evals.errors import DatasetError
 from realtalk_evals.models import Conversation, Message, Session
 
@@ -33,8 +32,6 @@ LOCOMO_SUBDIRECTORY = "locomo"
 LOCOMO_TIMESTAMP_FORMAT = "%I:%M %p on %d %B, %Y"
 """`1:56 pm on 8 May, 2023` (`%p` reads `am`/`pm` in any case)."""
 
-_SESSION_KEY = re.compile(r"^session_(\d+)$")
-_CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
 
 
 def parse_locomo_timestamp(value: object, where: str) -> datetime:
@@ -67,7 +64,7 @@ def locomo_conversation_from_json(conversation_id: str, raw: Any, source: str = 
     dialogue = raw["conversation"]
     try:
         speakers = (str(dialogue["speaker_a"]), str(dialogue["speaker_b"]))
-        numbers = sorted(int(m.group(1)) for key in dialogue if (m := _SESSION_KEY.match(key)))
+        numbers = session_numbers(dialogue)
         sessions = []
         for number in numbers:
             items = dialogue[f"session_{number}"]
@@ -97,14 +94,7 @@ def load_locomo_file(path: Path) -> Conversation:
 
 @lru_cache(maxsize=4)
 def _load_directory(directory: Path) -> tuple[Conversation, ...]:
-    numbered = {
-        int(match.group(1)): path
-        for path in directory.glob("Chat_*.json")
-        if (match := _CHAT_STEM.match(path.stem))
-    }
-    if not numbered:
-        raise DatasetError(f"no LoCoMo Chat_*.json files in {directory}")
-    return tuple(load_locomo_file(numbered[number]) for number in sorted(numbered))
+    return tuple(load_locomo_file(path) for path in chat_files(directory, "LoCoMo"))
 
 
 def load_locomo_conversations(directory: Path | None = None) -> list[Conversation]:

@@ -100,7 +100,7 @@ Reflective language includes phrases like 'I feel...', 'I think...', or similar 
 
 Respond only with 'True' for reflective or 'False' for not reflective."""
 """Verbatim from appendix C.1. `dialogue_history_within_session` is the session so far, ending with the judged
-message; `turn` is the judged message's text (see docs/persona_simulation.md)."""
+message; `turn` is the judged message's text (see docs/fidelity.md, "EI judge context")."""
 
 GROUNDING_JUDGE_PAPER = """Grounding Act Classification
 
