@@ -25,9 +25,7 @@ from realtalk_evals.ei import (
     persona_consistency,
 )
 from realtalk_evals.rendering import display_name
-from realtalk_evals.report.tables import Report, mean_std_cell
-from realtalk_evals.report.tables import markdown_table as _table
-from realtalk_evals.report.tables import write_csv as _write_csv
+from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, write_csv
 
 
 def _runs_section(labels: dict[str, DatasetLabels]) -> str:
@@ -52,7 +50,7 @@ def _runs_section(labels: dict[str, DatasetLabels]) -> str:
         "Labelled messages per dataset. A failed label (judge or classifier) is left out of the numbers that "
         "use it; a conversation or session missing from the logs is missing from the numbers."
     )
-    return "\n\n".join(["## Runs", note, _table(header, rows)])
+    return "\n\n".join(["## Runs", note, markdown_table(header, rows)])
 
 
 def _table_7(
@@ -94,11 +92,11 @@ def _table_7(
                 else ""
             )
         ),
-        _table(header, rows),
+        markdown_table(header, rows),
     ]
     csv_header = ["conversation_id", "speaker_1", "speaker_2", "messages_1", "messages_2"]
     csv_header += [f"{name}_{side}" for name in SPEAKER_METRICS for side in ("1", "2")]
-    return "\n\n".join(parts), _write_csv(out / "table7.csv", csv_header, csv_rows)
+    return "\n\n".join(parts), write_csv(out / "table7.csv", csv_header, csv_rows)
 
 
 def _speaker_rows(
@@ -145,11 +143,11 @@ def _figure_6(
         [
             "## Figures 2 and 6: speaker-level EI, REALTALK against LoCoMo",
             "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3.",
-            _table(header, rows),
+            markdown_table(header, rows),
             f"![speaker-level EI]({figure.name})",
         ]
     )
-    csv = _write_csv(
+    csv = write_csv(
         out / "speaker_level.csv",
         ["dataset", "conversation_id", "speaker", "messages", *SPEAKER_METRICS],
         csv_rows,
@@ -164,7 +162,7 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
         + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
         for row in rows
     ]
-    csv = _write_csv(
+    csv = write_csv(
         out / "persona_consistency.csv",
         ["person", "conversation_1", "conversation_2", *SPEAKER_METRICS],
         [
@@ -177,7 +175,7 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
         [
             "## Figure 3: persona consistency",
             "Absolute difference of each speaker-level number between the two REALTALK conversations of a person.",
-            _table(header, table),
+            markdown_table(header, table),
             f"![persona consistency]({figure.name})",
         ]
     )

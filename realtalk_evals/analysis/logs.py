@@ -18,12 +18,10 @@ from typing import Any
 from inspect_ai.log import read_eval_log
 
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
-from realtalk_evals.report.runs import find_logs, task_name
+from realtalk_evals.report.runs import SKIPPED_SAMPLE_FIELDS, task_logs
 
 ANALYSIS_TASK = "ei_analysis"
 SCORER = "message_ei"
-_SKIPPED_FIELDS = {"messages", "events", "attachments", "store"}
-"""Sample fields the analysis does not need (the judges' transcripts are most of a log's size)."""
 
 
 @dataclass
@@ -88,7 +86,7 @@ def _chat_number(conversation_id: str) -> int:
 
 
 def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
-    log = read_eval_log(location, exclude_fields=_SKIPPED_FIELDS)
+    log = read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS)
     metadata = log.eval.metadata or {}
     dataset, merge = str(metadata.get("dataset", "realtalk")), bool(metadata.get("merge", True))
     labels = found.setdefault(dataset, DatasetLabels(dataset=dataset, merge=merge))
@@ -125,9 +123,8 @@ def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
 def load_labels(paths: Iterable[str | Path]) -> dict[str, DatasetLabels]:
     """Dataset name -> its pooled labels, from the `ei_analysis` logs under `paths` (other logs skipped)."""
     found: dict[str, DatasetLabels] = {}
-    for location in find_logs(paths):
-        if task_name(read_eval_log(location, header_only=True)) == ANALYSIS_TASK:
-            _add_log(found, location)
+    for location in task_logs(paths, [ANALYSIS_TASK]):
+        _add_log(found, location)
     if not found:
         raise ValueError(f"no {ANALYSIS_TASK} log found")
     return found

@@ -158,10 +158,19 @@ SKIPPED_SAMPLE_FIELDS = {"messages", "events", "attachments", "store"}
 """Sample fields no report reads (the transcripts of the model and the judges are most of a log's size)."""
 
 
+def task_logs(paths: Iterable[str | Path], tasks: Iterable[str]) -> list[str]:
+    """The logs under `paths` of the named tasks, picked by their header alone (no sample is read)."""
+    wanted = set(tasks)
+    return [
+        location
+        for location in find_logs(paths)
+        if task_name(read_eval_log(location, header_only=True)) in wanted
+    ]
+
+
 def load_runs(paths: Iterable[str | Path], prices: Prices) -> list[Run]:
-    """Every log of the suite's tasks under `paths`; other tasks' logs are skipped on their header alone."""
+    """Every log of the suite's tasks under `paths`; other tasks' logs are skipped."""
     return [
         run_from_log(read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS), prices)
-        for location in find_logs(paths)
-        if task_name(read_eval_log(location, header_only=True)) in SUITE_TASKS
+        for location in task_logs(paths, SUITE_TASKS)
     ]
