@@ -123,8 +123,20 @@ def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: P
         "70000",
         "350",
     )
-    # 7000 fresh at $1/M + 70000 cached at $0.1/M + 350 out at $2/M; the judge's price is unknown
+    # the judge's price is unknown, so the run's cost is too
     assert oracle_run["cost (USD)"] == "unknown price"
+
+    # with both prices known: 7000 fresh at $1/M + 70000 cached at $0.1/M + 350 out at $2/M, plus the judge
+    prices.write_text(
+        '{"realtalk/oracle": {"input": 1.0, "output": 2.0, "cached_input": 0.1},'
+        ' "realtalk/judge": {"input": 1000.0, "output": 1000.0}}',
+        encoding="utf-8",
+    )
+    assert main(["report", str(compare_logs), "--out", str(tmp_path / "priced"), "--prices", str(prices)]) == 0
+    priced = next(r for r in _csv(tmp_path / "priced" / "runs.csv") if r["model"] == "realtalk/oracle")
+    judge_tokens = int(priced["grader tokens"])
+    expected = (7000 * 1.0 + 70000 * 0.1 + 350 * 2.0 + judge_tokens * 1000.0) / 1e6
+    assert float(priced["cost (USD)"]) == pytest.approx(expected, abs=5e-5)
     assert usage_cost(
         "realtalk/oracle",
         ModelUsage(input_tokens=7000, output_tokens=350, input_tokens_cache_read=70000),
