@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 EMOTION_LABELS = (
@@ -72,7 +73,12 @@ def _tokenizer(directory: Path):  # type: ignore[no-untyped-def]
     return RobertaTokenizerFast.from_pretrained(str(directory), model_max_length=MAX_TOKENS)
 
 
-def build_classifier(directory: Path, labels: tuple[str, ...], problem_type: str, seed: int = 0) -> str:
+def build_classifier(
+    directory: Path,
+    labels: tuple[str, ...],
+    problem_type: Literal["regression", "single_label_classification", "multi_label_classification"],
+    seed: int = 0,
+) -> str:
     """Save a random-weight RobertaForSequenceClassification with its tokenizer; return the directory."""
     import torch
     from transformers import RobertaConfig, RobertaForSequenceClassification
