@@ -96,6 +96,16 @@ def parse_history_sessions(value: int | str) -> int | None:
     return int(value)
 
 
+def parse_max_per_speaker(value: int | str | None) -> int | None:
+    """The subsample size per speaker: a whole number >= 1, or None for every message."""
+    if value is None:
+        return None
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not (whole or (isinstance(value, str) and value.strip().isdigit())) or int(value) < 1:
+        raise InputError(f"max_per_speaker must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Turn:
     """Consecutive messages of one speaker in one session, merged (section 4.1).
@@ -219,8 +229,6 @@ def subsample(samples: list[Sample], size: int | None, seed: str) -> list[Sample
     """At most `size` samples, drawn with a fixed seed and kept in conversation order."""
     if size is None or size >= len(samples):
         return samples
-    if size < 1:
-        raise InputError(f"max_per_speaker must be at least 1, got {size}")
     chosen = set(random.Random(seed).sample(range(len(samples)), size))
     return [sample for index, sample in enumerate(samples) if index in chosen]
 

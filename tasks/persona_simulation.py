@@ -14,7 +14,13 @@ from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.finetune.speaker_models import speaker_models_for
-from realtalk_evals.persona import SplitName, parse_history_sessions, persona_dataset, select_speakers
+from realtalk_evals.persona import (
+    SplitName,
+    parse_history_sessions,
+    parse_max_per_speaker,
+    persona_dataset,
+    select_speakers,
+)
 from scorers.content_similarity import content_similarity
 from scorers.ei_agreement import ei_agreement
 from solvers.persona import persona_gold, persona_reply
@@ -56,8 +62,7 @@ def persona_simulation(
     check_choice("split", split, get_args(SplitName))
     check_choice("solver", solver, get_args(SolverName))
     history = parse_history_sessions(history_sessions)
-    if max_per_speaker is not None and (isinstance(max_per_speaker, bool) or int(max_per_speaker) < 1):
-        raise InputError(f"max_per_speaker must be a whole number >= 1, got {max_per_speaker!r}")
+    per_speaker = parse_max_per_speaker(max_per_speaker)
     splits = select_speakers(speaker)
     if speaker_models is not None and solver != "model":
         raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
@@ -67,7 +72,7 @@ def persona_simulation(
         splits,
         split,
         history,
-        None if max_per_speaker is None else int(max_per_speaker),
+        per_speaker,
     )
     return Task(
         dataset=dataset,
