@@ -69,7 +69,7 @@ def data_child() -> None:
     from realtalk_evals.memory_samples import memory_samples
     from realtalk_evals.models import CATEGORY_NAMES
     from realtalk_evals.rendering import render_context, render_memory_prompt
-    from tasks.memory_probing import memory_probing
+    from realtalk_evals.tasks.memory_probing import memory_probing
 
     imported = time.perf_counter()
 

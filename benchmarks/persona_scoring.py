@@ -109,7 +109,7 @@ def _score_all(states: list[Any], scorers: list[Callable[..., Any]], grader: Any
 
 def _stub_models() -> None:
     """Replace every model call by an instant answer (run 4): judges, classifiers and BERTScore."""
-    import scorers.content_similarity as content
+    import realtalk_evals.scorers.content_similarity as content
     from realtalk_evals.ei import classifiers, judges
     from realtalk_evals.judging import JudgeResult
 
@@ -155,8 +155,12 @@ def main() -> int:
 
     from realtalk_evals.ei.batching import batcher_stats, reset_batcher_stats
     from realtalk_evals.ei.classifiers import load_pipeline
-    from scorers.content_similarity import BertScoreSettings, content_similarity, load_bertscorer
-    from scorers.ei_agreement import ei_agreement
+    from realtalk_evals.scorers.content_similarity import (
+        BertScoreSettings,
+        content_similarity,
+        load_bertscorer,
+    )
+    from realtalk_evals.scorers.ei_agreement import ei_agreement
 
     models = build_tiny_models(model_root())
     atexit.register(shutil.rmtree, Path(models.sentiment).parent, ignore_errors=True)

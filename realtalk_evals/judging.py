@@ -20,6 +20,9 @@ T = TypeVar("T")
 
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
 
+PAPER_GRADER = "openai/gpt-4o-mini"
+"""The judge of the paper; used when no `grader` role is bound."""
+
 JUDGE_CACHE = CachePolicy(expiry=None, per_epoch=False)
 """Judgements never expire and are shared across epochs: the same prompt to the same judge is the same call."""
 

@@ -33,7 +33,6 @@ LOCOMO_TIMESTAMP_FORMAT = "%I:%M %p on %d %B, %Y"
 """`1:56 pm on 8 May, 2023` (`%p` reads `am`/`pm` in any case)."""
 
 
-
 def parse_locomo_timestamp(value: object, where: str) -> datetime:
     """A LoCoMo session start time; anything else is a DatasetError naming the session."""
     try:

@@ -50,12 +50,21 @@ class RealtalkMockModel(MockLLM):
         elif not callable(custom_outputs):
             custom_outputs = (self._as_output(model_name, item) for item in custom_outputs)
         super().__init__(
-            model_name, base_url, api_key, config or GenerateConfig(), custom_outputs=custom_outputs, **model_args
+            model_name,
+            base_url,
+            api_key,
+            config or GenerateConfig(),
+            custom_outputs=custom_outputs,
+            **model_args,
         )
 
     @staticmethod
     def _as_output(model_name: str, item: ModelOutput | str) -> ModelOutput:
-        return item if isinstance(item, ModelOutput) else ModelOutput.from_content(model=model_name, content=item)
+        return (
+            item
+            if isinstance(item, ModelOutput)
+            else ModelOutput.from_content(model=model_name, content=item)
+        )
 
     @classmethod
     def _scripted(cls, model_name: str, reply: str | None, replies_file: str | None) -> Iterable[ModelOutput]:
@@ -88,7 +97,9 @@ class RealtalkMockModel(MockLLM):
             input_tokens = await self.count_tokens(input)
             output_tokens = _approximate_tokens(output.completion)
             output.usage = ModelUsage(
-                input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                total_tokens=input_tokens + output_tokens,
             )
 
 

@@ -15,11 +15,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.scorer import Metric, Score, Scorer, Target, grouped, mean, scorer, stderr
+from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei.batching import MicroBatcher, batcher
 from realtalk_evals.errors import InputError
+from realtalk_evals.metrics import speaker_metrics
 from realtalk_evals.persona import predicted_message
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
@@ -27,11 +28,6 @@ CONTENT_KEYS = (*ROUGE_TYPES, "bertscore")
 
 BERTSCORE_MODEL_ENV = "REALTALK_BERTSCORE_MODEL"
 BERTSCORE_LAYERS_ENV = "REALTALK_BERTSCORE_LAYERS"
-
-
-def speaker_metrics(metric: Metric) -> list[Metric]:
-    """`metric` per speaker, with `all` the mean of the speakers' values as in the paper's table 2."""
-    return [grouped(metric, "speaker", all="groups"), stderr()]
 
 
 @cache

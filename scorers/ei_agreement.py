@@ -17,10 +17,9 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei import ClassifierSettings, EIAttribute, MessageEI, MessageInContext, assess_messages
 from realtalk_evals.ei.record import EI_ATTRIBUTES
+from realtalk_evals.judging import PAPER_GRADER
+from realtalk_evals.metrics import count, speaker_metrics
 from realtalk_evals.persona import predicted_message
-from scorers.content_similarity import speaker_metrics
-from scorers.llm_judge import PAPER_GRADER
-from scorers.metrics import count
 
 MATCHED: tuple[EIAttribute, ...] = ("reflective", "grounding", "sentiment", "emotion")
 """Categorical attributes, scored 1 when both messages have the same value."""

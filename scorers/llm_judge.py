@@ -6,12 +6,9 @@ from inspect_ai.model import get_model
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.judging import ask_judge, parse_unit_score
+from realtalk_evals.judging import PAPER_GRADER, ask_judge, parse_unit_score
+from realtalk_evals.metrics import count
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE
-from scorers.metrics import count
-
-PAPER_GRADER = "openai/gpt-4o-mini"
-"""The judge of the paper; used when no `grader` role is bound."""
 
 
 @scorer(

@@ -22,8 +22,8 @@ from realtalk_evals.ei import (
     message_labels,
     speaker_level_by_conversation,
 )
-from scorers.metrics import count
-from solvers.ei_analysis import JUDGED_EI
+from realtalk_evals.ei.store import JudgedEI
+from realtalk_evals.metrics import count
 
 NUMERIC_LABELS: tuple[str, ...] = ("reflective", "grounding", "empathy", "intimacy")
 """Labels a mean can aggregate (booleans as 0/1); sentiment and emotion are categorical (metadata only)."""
@@ -83,7 +83,7 @@ def message_ei(
     settings = ClassifierSettings.resolve(sentiment_model, emotion_model, intimacy_model)
 
     async def score(state: TaskState, target: Target) -> Score:
-        judged = state.store.get(JUDGED_EI)
+        judged = state.store_as(JudgedEI).record
         if judged is None:
             raise RuntimeError("no judged EI in the sample's store: message_ei needs the ei_judges solver")
         [classified] = await classify_messages(settings, [state.metadata["text"]])

@@ -7,9 +7,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from realtalk_evals.analysis.samples import message_in_context
 from realtalk_evals.ei.judges import judge_message
-
-JUDGED_EI = "judged_ei"
-"""Store key of the judges' partial `MessageEI` (the scorer adds the classifiers' labels)."""
+from realtalk_evals.ei.store import JudgedEI
 
 
 @solver
@@ -22,7 +20,7 @@ def ei_judges() -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         record = await judge_message(get_model(), message_in_context(state.metadata))
-        state.store.set(JUDGED_EI, record.model_dump())
+        state.store_as(JudgedEI).record = record.model_dump()
         return state
 
     return solve

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, ModelOutput
+from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
+from realtalk_evals.gold import answer_with_target
 from realtalk_evals.rendering import render_memory_prompt
 
 
@@ -37,9 +38,6 @@ def gold_answer() -> Solver:
     """Answer with the gold answer, without a model call: a self-check of the scorers, a reference row."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        answer = state.target.text
-        state.messages.append(ChatMessageAssistant(content=answer, model="gold"))
-        state.output = ModelOutput.from_content(model="gold", content=answer)
-        return state
+        return answer_with_target(state)
 
     return solve

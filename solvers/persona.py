@@ -9,8 +9,8 @@ from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
 from inspect_ai.model._generate_config import active_generate_config
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
+from realtalk_evals.gold import answer_with_target
 from realtalk_evals.prompts import PERSONA_SYSTEM
-from solvers.memory import gold_answer
 
 
 @solver
@@ -55,4 +55,9 @@ def persona_reply(speaker_models: Mapping[str, Mapping[str, Any]] | None = None)
 @solver
 def persona_gold() -> Solver:
     """Reply with the real message: every agreement metric must then be perfect (a self-check)."""
-    return chain(persona_prompt(), gold_answer())
+    prompt = persona_prompt()
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        return answer_with_target(await prompt(state, generate))
+
+    return solve

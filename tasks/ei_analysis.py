@@ -24,8 +24,8 @@ from realtalk_evals.analysis.samples import (
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import InputError, check_choice
-from scorers.message_ei import message_ei
-from solvers.ei_analysis import ei_judges
+from realtalk_evals.scorers.message_ei import message_ei
+from realtalk_evals.solvers.ei_analysis import ei_judges
 
 logger = logging.getLogger(__name__)
 

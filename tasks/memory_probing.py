@@ -1,6 +1,6 @@
 """REALTALK memory probing (paper section 6.2, table 3): answer questions about a 21-day chat.
 
-    inspect eval tasks/memory_probing.py --model openai/gpt-4o --model-role grader=openai/gpt-4o-mini
+inspect eval tasks/memory_probing.py --model openai/gpt-4o --model-role grader=openai/gpt-4o-mini
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import check_choice
 from realtalk_evals.memory_samples import memory_dataset, parse_categories
 from realtalk_evals.rendering import MemoryInput, render_context
-from scorers.llm_judge import llm_accuracy
-from scorers.partial_match import partial_match
-from solvers.memory import gold_answer, memory_answer
+from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.partial_match import partial_match
+from realtalk_evals.solvers.memory import gold_answer, memory_answer
 
 SolverName = Literal["model", "gold"]
 

@@ -13,7 +13,6 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.errors import InputError, check_choice
-from realtalk_evals.finetune.speaker_models import speaker_models_for
 from realtalk_evals.persona import (
     SplitName,
     parse_history_sessions,
@@ -21,9 +20,10 @@ from realtalk_evals.persona import (
     persona_dataset,
     select_speakers,
 )
-from scorers.content_similarity import content_similarity
-from scorers.ei_agreement import ei_agreement
-from solvers.persona import persona_gold, persona_reply
+from realtalk_evals.scorers.content_similarity import content_similarity
+from realtalk_evals.scorers.ei_agreement import ei_agreement
+from realtalk_evals.solvers.persona import persona_gold, persona_reply
+from realtalk_evals.speaker_models import speaker_models_for
 
 SolverName = Literal["model", "gold"]
 

@@ -102,7 +102,9 @@ def test_missing_override_directory_is_an_error(monkeypatch: pytest.MonkeyPatch,
         ),
     ],
 )
-def test_malformed_files_raise_a_dataset_error_naming_the_file(tmp_path: Path, content: str, message: str) -> None:
+def test_malformed_files_raise_a_dataset_error_naming_the_file(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "Chat_1_A_B.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DatasetError, match=message) as error:
@@ -120,7 +122,10 @@ def test_download_verifies_and_caches(
     directory = data_directory()
     assert directory == data_files.cache_directory()
     assert len(requested) == 20
-    assert json.loads((directory / "Chat_1_Emi_Elise.json").read_text(encoding="utf-8"))["name"]["speaker_1"] == "Emi"
+    assert (
+        json.loads((directory / "Chat_1_Emi_Elise.json").read_text(encoding="utf-8"))["name"]["speaker_1"]
+        == "Emi"
+    )
     # a second call finds the verified cache and downloads nothing
     assert data_directory() == directory
     assert len(requested) == 20

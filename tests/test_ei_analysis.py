@@ -24,7 +24,7 @@ from realtalk_evals.cli import main
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.ei import EI_ATTRIBUTES, SPEAKER_METRICS, message_labels, speaker_level_ei
 from realtalk_evals.persona import conversation_turns
-from tasks.ei_analysis import ei_analysis
+from realtalk_evals.tasks.ei_analysis import ei_analysis
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -147,7 +147,7 @@ def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Ru
         assert ei["failures"] == [] and all(ei[attribute] is not None for attribute in EI_ATTRIBUTES)
         assert value["reflective"] == float(ei["reflective"]) and value["intimacy"] == ei["intimacy"]
     values = metric_values(log)
-    assert all(values[f"{attribute}_failures"]["count"] == 0.0 for attribute in EI_ATTRIBUTES)
+    assert all(values[f"{attribute}_failures"]["realtalk_evals/count"] == 0.0 for attribute in EI_ATTRIBUTES)
     assert all(
         math.isfinite(values[name]["mean"]) for name in ("reflective", "grounding", "empathy", "intimacy")
     )
@@ -181,7 +181,7 @@ def test_judge_failures_are_recorded_and_left_out(tmp_path: Path) -> None:
     log = run(tmp_path, Grader(unreadable=True), limit=4, conversations=1, sessions=1)
     assert log.status == "success" and log.samples is not None and log.results is not None
     values = metric_values(log)
-    assert {name: values[f"{name}_failures"]["count"] for name in EI_ATTRIBUTES} == {
+    assert {name: values[f"{name}_failures"]["realtalk_evals/count"] for name in EI_ATTRIBUTES} == {
         "reflective": 4.0,
         "grounding": 4.0,
         "empathy": 4.0,

@@ -41,7 +41,7 @@ from openai_server import (
 )
 
 from realtalk_evals.cli import main as realtalk_main
-from tasks.memory_probing import memory_probing
+from realtalk_evals.tasks.memory_probing import memory_probing
 
 REPO = Path(__file__).resolve().parent.parent
 TASK_FILE = REPO / "tasks" / "memory_probing.py"
@@ -240,8 +240,18 @@ def test_run_stopped_by_a_provider_outage_is_completed_by_eval_retry_without_red
 def inspect_eval(log_dir: Path, *options: str) -> list[str]:
     """`inspect eval` of memory_probing on chat 1, with the openai provider as model and grader."""
     return [
-        *INSPECT, "eval", TASK, "-T", "conversations=1", "--model", MODEL, "--model-role", f"grader={MODEL}",
-        "--log-dir", str(log_dir), *options,
+        *INSPECT,
+        "eval",
+        TASK,
+        "-T",
+        "conversations=1",
+        "--model",
+        MODEL,
+        "--model-role",
+        f"grader={MODEL}",
+        "--log-dir",
+        str(log_dir),
+        *options,
     ]
 
 
@@ -255,7 +265,10 @@ def test_killed_inspect_eval_is_completed_by_eval_retry_from_its_log_and_sample_
         env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data-home")}
         run = subprocess.Popen(
             inspect_eval(log_dir, "--limit", str(LIMIT), "--max-samples", "1", "--display", "none"),
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             # one sample at a time, and Inspect logs a sample before it frees its slot: when the 4th question
@@ -272,9 +285,22 @@ def test_killed_inspect_eval_is_completed_by_eval_retry_from_its_log_and_sample_
         [killed] = log_dir.glob("*.eval")
         before_retry = len(server.chat_requests)
         retry = subprocess.run(
-            [*INSPECT, "eval-retry", str(killed), "--max-samples", str(LIMIT), "--log-dir", str(log_dir),
-             "--display", "none"],
-            env=env, capture_output=True, text=True, timeout=120, check=False,
+            [
+                *INSPECT,
+                "eval-retry",
+                str(killed),
+                "--max-samples",
+                str(LIMIT),
+                "--log-dir",
+                str(log_dir),
+                "--display",
+                "none",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         retry_requests = server.chat_requests[before_retry:]
 
@@ -328,7 +354,11 @@ def test_api_key_reaches_the_provider_but_no_log_report_or_error_message(
         env = {**os.environ, "XDG_DATA_HOME": str(data_home)}
         rejected = subprocess.run(
             inspect_eval(log_dir, "--limit", "2"),
-            env=env, capture_output=True, text=True, timeout=120, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     assert {r.headers.get("authorization") for r in server.chat_requests} == {f"Bearer {key}"}
     output = rejected.stdout + rejected.stderr

@@ -21,7 +21,7 @@ from inspect_ai.model import get_model
 from openai_server import FailurePlan, last_user_text, start_openai_server
 from test_persona_task import tiny_model_args
 
-from tasks.persona_simulation import persona_simulation
+from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 MODEL = "openai/gpt-4o-mini"
 
@@ -74,7 +74,9 @@ def test_persona_run_through_429_500_and_drops_ends_with_the_clean_runs_scores(
         clean = run(tmp_path / "clean")
     assert clean.status == "success", clean.error
 
-    monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path / "second-cache"))  # no cache hits: every call is made
+    monkeypatch.setenv(
+        "INSPECT_CACHE_DIR", str(tmp_path / "second-cache")
+    )  # no cache hits: every call is made
     plan = FailurePlan(first=3, faults=(429, 500, "drop"))  # the first three requests, retries included
     with start_openai_server(reply=reply, delay=0.1, failures=plan) as server:
         for name, value in server.env().items():
@@ -89,5 +91,7 @@ def test_persona_run_through_429_500_and_drops_ends_with_the_clean_runs_scores(
     assert flat(scores) == pytest.approx(flat(sample_scores(clean)), rel=1e-5, nan_ok=True)
     retried = [e for s in failing.samples or [] for e in s.events if isinstance(e, ModelEvent) and e.error]
     assert len(retried) == 3
-    failures = {key: value for s in scores.values() for key, value in s["ei_agreement"].items() if "failures" in key}
+    failures = {
+        key: value for s in scores.values() for key, value in s["ei_agreement"].items() if "failures" in key
+    }
     assert set(failures.values()) == {0.0}, "no label was lost to the provider's errors"

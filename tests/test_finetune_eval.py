@@ -18,9 +18,9 @@ from test_persona_task import Grader, tiny_model_args
 
 from realtalk_evals.cli import main
 from realtalk_evals.errors import InputError
-from realtalk_evals.finetune.speaker_models import read_speaker_models, record_speaker_models
 from realtalk_evals.report.persona import PERSONA_COLUMNS
-from tasks.persona_simulation import persona_simulation
+from realtalk_evals.speaker_models import read_speaker_models, record_speaker_models
+from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 SPEAKERS = ("Emi", "Kevin", "Paola")
 FINE_TUNED = {

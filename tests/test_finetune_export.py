@@ -21,7 +21,7 @@ from realtalk_evals.finetune.export import (
     training_examples,
 )
 from realtalk_evals.persona import PERSONA_SPLITS, conversation_turns, data_speaker, select_speakers
-from tasks.persona_simulation import persona_simulation
+from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 MIN_LEAK_LENGTH = 30
 """Shorter messages ("lol", "Good morning!") can recur across conversations without any leak."""

@@ -14,7 +14,7 @@ from realtalk_evals.judging import json_objects, parse_unit_score
 from realtalk_evals.models import Conversation, Message, Session
 from realtalk_evals.persona import merge_messages, persona_user_prompt, predicted_message, render_turns
 from realtalk_evals.rendering import render_context, render_memory_prompt
-from scorers.partial_match import partial_match_f1, stemmed_tokens, token_f1
+from realtalk_evals.scorers.partial_match import partial_match_f1, stemmed_tokens, token_f1
 
 text = st.text(max_size=200)
 category = st.sampled_from([1, 2, 3])
@@ -38,7 +38,9 @@ def test_identical_answers_score_one_when_a_token_survives_normalisation(answer:
         assert partial_match_f1(gold, answer, category) == 1.0
 
 
-@given(st.lists(st.tuples(st.sampled_from(["Ann", "bob"]), text, st.none() | text), min_size=1, max_size=5), text)
+@given(
+    st.lists(st.tuples(st.sampled_from(["Ann", "bob"]), text, st.none() | text), min_size=1, max_size=5), text
+)
 @settings(max_examples=50)
 def test_renderer_keeps_every_message_and_ends_with_the_question(
     messages: list[tuple[str, str, str | None]], question: str
@@ -47,7 +49,8 @@ def test_renderer_keeps_every_message_and_ends_with_the_question(
         number=1,
         date_time=datetime(2024, 1, 1),
         messages=[
-            Message(speaker=s, clean_text=t, dia_id=f"D1:{i}", blip_caption=c) for i, (s, t, c) in enumerate(messages)
+            Message(speaker=s, clean_text=t, dia_id=f"D1:{i}", blip_caption=c)
+            for i, (s, t, c) in enumerate(messages)
         ],
     )
     conversation = Conversation(id="Chat_1_Ann_bob", speaker_1="Ann", speaker_2="bob", sessions=[session])

@@ -15,7 +15,7 @@ from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, ge
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from realtalk_evals.dataset import select_conversations
-from tasks.memory_probing import memory_probing
+from realtalk_evals.tasks.memory_probing import memory_probing
 
 Replier = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]
 
@@ -79,11 +79,13 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert metrics[("partial_match", "all")] == pytest.approx(sum(f1) / len(f1))  # type: ignore[arg-type]
     assert 0 < len(right) < 70
     for category in ("multi_hop", "temporal", "commonsense"):
-        values = [s.scores["partial_match"].value for s in log.samples if s.metadata["category_name"] == category]  # type: ignore[index]
+        values = [
+            s.scores["partial_match"].value for s in log.samples if s.metadata["category_name"] == category
+        ]  # type: ignore[index]
         assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))  # type: ignore[arg-type]
     assert metrics[("llm_accuracy", "grouped_all")] == 1.0
     assert metrics[("llm_accuracy", "grouped_temporal")] == 1.0
-    assert metrics[("judge_failure", "count")] == 0.0
+    assert metrics[("judge_failure", "realtalk_evals/count")] == 0.0
 
 
 def test_gold_solver_calls_no_model_and_scores_perfect_f1(tmp_path: Path) -> None:
@@ -111,7 +113,7 @@ def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(
         assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
     assert len(judged) == 20  # one question and one repair turn per sample
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["count"].value == 10.0
+    assert failures.metrics["realtalk_evals/count"].value == 10.0
 
 
 def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
@@ -122,7 +124,9 @@ def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
     model = scripted("answerer", answer_half_right, [])
     log = run(tmp_path, model, grader, conversations=1, categories=3)
     assert log.status == "success" and log.samples is not None
-    assert all(s.scores["llm_accuracy"].value == {"llm_accuracy": 0.5, "judge_failure": 0.0} for s in log.samples)  # type: ignore[index]
+    assert all(
+        s.scores["llm_accuracy"].value == {"llm_accuracy": 0.5, "judge_failure": 0.0} for s in log.samples
+    )  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
@@ -142,10 +146,29 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, str], me
 def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point."""
     result = subprocess.run(
-        [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "--model", "realtalk/mock",
-         "--model-role", "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}",
-         "-T", "conversations=1,2", "--limit", "3", "--log-dir", str(tmp_path), "--display", "plain"],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            sys.executable,
+            "-m",
+            "inspect_ai",
+            "eval",
+            "realtalk_evals/memory_probing",
+            "--model",
+            "realtalk/mock",
+            "--model-role",
+            "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}",
+            "-T",
+            "conversations=1,2",
+            "--limit",
+            "3",
+            "--log-dir",
+            str(tmp_path),
+            "--display",
+            "plain",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
@@ -153,7 +176,9 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
     assert log.status == "success"
     assert log.eval.task == "realtalk_evals/memory_probing"
     assert log.eval.task_args["conversations"] == ["1", "2"]  # -T x=1,2 arrives as a list
-    assert log.samples is not None and all(s.output.completion.startswith("Default output") for s in log.samples)
+    assert log.samples is not None and all(
+        s.output.completion.startswith("Default output") for s in log.samples
+    )
 
 
 def test_rescoring_the_same_answers_hits_the_judge_cache(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from realtalk_evals.persona import (
     predicted_message,
     select_speakers,
 )
-from solvers.persona import persona_gold, persona_prompt
+from realtalk_evals.solvers.persona import persona_gold, persona_prompt
 
 TABLE_8 = {
     "Emi": ("Emi-Paola", "Emi-Elise"),

@@ -10,9 +10,14 @@ import pytest
 from tiny_models import shared_tiny_models
 
 from realtalk_evals.ei import EIFailure, MessageEI
-from scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer, rouge_f
-from scorers.ei_agreement import agreement_values
-from tasks.persona_simulation import persona_simulation
+from realtalk_evals.scorers.content_similarity import (
+    BertScoreSettings,
+    bertscore_f1,
+    load_bertscorer,
+    rouge_f,
+)
+from realtalk_evals.scorers.ei_agreement import agreement_values
+from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 
 def test_rouge_f_measures_by_hand() -> None:

@@ -15,7 +15,7 @@ from tiny_models import shared_tiny_models
 
 from realtalk_evals.ei.batching import batcher_stats
 from realtalk_evals.ei.classifiers import model_key
-from tasks.persona_simulation import persona_simulation
+from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 AGREEMENT = ("reflective", "grounding", "sentiment", "emotion", "intimacy_diff", "empathy_diff")
 CONTENT = ("rouge1", "rouge2", "rougeL", "bertscore")
@@ -96,7 +96,7 @@ def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
     for key in (*CONTENT, *AGREEMENT):
         for group in ("Emi", "Elise", "all"):
             assert math.isfinite(values[(key, f"grouped_{group}")]), (key, group)
-    assert all(values[(key, "count")] == 0.0 for key in FAILURES)
+    assert all(values[(key, "realtalk_evals/count")] == 0.0 for key in FAILURES)
     for key in CONTENT:  # `all` is the mean of the speakers' values, as in the paper's table 2
         assert values[(key, "grouped_all")] == pytest.approx(
             (values[(key, "grouped_Emi")] + values[(key, "grouped_Elise")]) / 2
@@ -170,8 +170,8 @@ def test_judge_failures_are_counted_and_left_unscored(tmp_path: Path) -> None:
     assert log.status == "success" and log.samples is not None
     values = metrics(log)
     for name in ("reflective", "grounding", "empathy"):
-        assert values[(f"{name}_failures", "count")] == 4.0  # both messages of both samples
-    assert values[("sentiment_failures", "count")] == 0.0
+        assert values[(f"{name}_failures", "realtalk_evals/count")] == 4.0  # both messages of both samples
+    assert values[("sentiment_failures", "realtalk_evals/count")] == 0.0
     assert math.isfinite(values[("sentiment", "grouped_all")])
     assert math.isnan(values[("reflective", "grouped_all")])
     reflective = next(s for s in log.results.scores if s.name == "reflective")  # type: ignore[union-attr]

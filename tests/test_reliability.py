@@ -14,20 +14,27 @@ from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
 
-from tasks.memory_probing import memory_probing
+from realtalk_evals.tasks.memory_probing import memory_probing
 
 
 def inspect_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "inspect_ai", "eval", *args],
-        capture_output=True, text=True, timeout=180, check=False, env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
 @pytest.mark.parametrize(
     ("task_args", "message"),
     [
-        (["-T", "conversations=Chat_42"], "unknown conversation 'Chat_42'; valid choices: 1 (Chat_1_Emi_Elise)"),
+        (
+            ["-T", "conversations=Chat_42"],
+            "unknown conversation 'Chat_42'; valid choices: 1 (Chat_1_Emi_Elise)",
+        ),
         (["-T", "categories=spatial"], "unknown category 'spatial'; valid choices: 1 (multi_hop)"),
         (["-T", "input=memory"], "unknown input 'memory'; valid choices: conversation, events"),
         (["-T", "conversations=[]"], "no conversation selected"),
@@ -36,7 +43,9 @@ def inspect_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
 def test_bad_parameters_print_one_message_and_write_no_log(
     tmp_path: Path, task_args: list[str], message: str
 ) -> None:
-    result = inspect_cli("tasks/memory_probing.py", "--model", "realtalk/mock", "--log-dir", str(tmp_path), *task_args)
+    result = inspect_cli(
+        "tasks/memory_probing.py", "--model", "realtalk/mock", "--log-dir", str(tmp_path), *task_args
+    )
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0
     assert message in output
@@ -44,7 +53,9 @@ def test_bad_parameters_print_one_message_and_write_no_log(
     assert not list(tmp_path.glob("*.eval"))
 
 
-def test_corrupt_data_file_prints_one_message_naming_it_and_writes_no_log(tmp_path: Path, data_dir: Path) -> None:
+def test_corrupt_data_file_prints_one_message_naming_it_and_writes_no_log(
+    tmp_path: Path, data_dir: Path
+) -> None:
     broken = tmp_path / "data"
     shutil.copytree(data_dir, broken)
     target = broken / "Chat_5_Nicolas_Nebraas.json"
@@ -52,7 +63,11 @@ def test_corrupt_data_file_prints_one_message_naming_it_and_writes_no_log(tmp_pa
     target.write_bytes(target.read_bytes()[:1000])  # truncated
     logs = tmp_path / "logs"
     result = inspect_cli(
-        "tasks/memory_probing.py", "--model", "realtalk/mock", "--log-dir", str(logs),
+        "tasks/memory_probing.py",
+        "--model",
+        "realtalk/mock",
+        "--log-dir",
+        str(logs),
         env={"REALTALK_DATA_DIR": str(broken)},
     )
     output = " ".join((result.stdout + result.stderr).split()).replace(" ", "")
@@ -65,7 +80,7 @@ def test_corrupt_data_file_prints_one_message_naming_it_and_writes_no_log(tmp_pa
 ODD_ANSWERS = {
     "empty": "",
     "very long": "pasta " * 20000,
-    "quotes and newlines": '"Pasta"\n\n\'tiramisu\'\n',
+    "quotes and newlines": "\"Pasta\"\n\n'tiramisu'\n",
     "markup": "**Answer:** <b>Pasta</b>, `tiramisu`",
     "refusal": "I'm sorry, but I can't help with that.",
     "unicode": "パスタ 🍝 ﬁ\u200b",
@@ -77,8 +92,12 @@ def test_odd_answers_are_scored_by_the_f1_rule(tmp_path: Path, kind: str) -> Non
     model = get_model("realtalk/mock", reply=ODD_ANSWERS[kind], memoize=False)
     grader = get_model("realtalk/mock", reply='{"score": 0}', memoize=False)
     [log] = eval(
-        memory_probing(conversations=1, categories=1), model=model, model_roles={"grader": grader},
-        limit=5, log_dir=str(tmp_path), display="none",
+        memory_probing(conversations=1, categories=1),
+        model=model,
+        model_roles={"grader": grader},
+        limit=5,
+        log_dir=str(tmp_path),
+        display="none",
     )
     log = read_eval_log(log.location)
     assert log.status == "success" and log.samples is not None and len(log.samples) == 5
@@ -96,8 +115,12 @@ def test_unusable_judge_replies_are_counted_failures_not_scores(tmp_path: Path, 
     model = get_model("realtalk/mock", reply="pasta", memoize=False)
     grader = get_model("realtalk/mock", reply=reply, memoize=False)
     [log] = eval(
-        memory_probing(conversations=1, categories=3), model=model, model_roles={"grader": grader},
-        limit=3, log_dir=str(tmp_path), display="none",
+        memory_probing(conversations=1, categories=3),
+        model=model,
+        model_roles={"grader": grader},
+        limit=3,
+        log_dir=str(tmp_path),
+        display="none",
     )
     log = read_eval_log(log.location)
     assert log.status == "success" and log.samples is not None
@@ -105,4 +128,4 @@ def test_unusable_judge_replies_are_counted_failures_not_scores(tmp_path: Path, 
         value = sample.scores["llm_accuracy"].value  # type: ignore[index]
         assert value["judge_failure"] == 1.0 and math.isnan(value["llm_accuracy"])  # type: ignore[index]
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["count"].value == 3.0
+    assert failures.metrics["realtalk_evals/count"].value == 3.0

@@ -56,8 +56,10 @@ def test_events_input_lists_each_sessions_events_per_speaker() -> None:
 
 def test_question_comes_last_after_the_d2_instruction() -> None:
     prompt = render_memory_prompt("CONTEXT", "What has Alice been busy with?")
-    assert prompt.startswith("CONTEXT\n\nBased on the provided context, generate a concise short-phrase answer")
-    assert prompt.endswith('etc.).\n\nQuestion: What has Alice been busy with?\n\nAnswer:')
+    assert prompt.startswith(
+        "CONTEXT\n\nBased on the provided context, generate a concise short-phrase answer"
+    )
+    assert prompt.endswith("etc.).\n\nQuestion: What has Alice been busy with?\n\nAnswer:")
 
 
 def test_real_conversation_renders_every_session_in_order_with_its_images() -> None:

@@ -17,7 +17,7 @@ from realtalk_evals.cli import main
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.report.pricing import Prices, load_prices, usage_cost
 from realtalk_evals.report.stats import Z_95, estimate
-from tasks.memory_probing import memory_probing
+from realtalk_evals.tasks.memory_probing import memory_probing
 
 GOLD = {qa.question: qa.answer for qa in select_conversations(1)[0].qa}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -132,7 +132,9 @@ def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: P
         ' "realtalk/judge": {"input": 1000.0, "output": 1000.0}}',
         encoding="utf-8",
     )
-    assert main(["report", str(compare_logs), "--out", str(tmp_path / "priced"), "--prices", str(prices)]) == 0
+    assert (
+        main(["report", str(compare_logs), "--out", str(tmp_path / "priced"), "--prices", str(prices)]) == 0
+    )
     priced = next(r for r in _csv(tmp_path / "priced" / "runs.csv") if r["model"] == "realtalk/oracle")
     judge_tokens = int(priced["grader tokens"])
     expected = (7000 * 1.0 + 70000 * 0.1 + 350 * 2.0 + judge_tokens * 1000.0) / 1e6
