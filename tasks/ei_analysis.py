@@ -30,8 +30,13 @@ from realtalk_evals.solvers.ei_analysis import ei_judges
 logger = logging.getLogger(__name__)
 
 
+TASK_VERSION = "1.0.0"
+"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+
+
 @task
 def ei_analysis(
+    *,
     dataset: DatasetName = "realtalk",
     conversations: str | int | list[str | int] | None = None,
     sessions: str | int | list[str | int] | None = None,
@@ -62,6 +67,7 @@ def ei_analysis(
         f"ei_analysis: {len(samples)} messages, {judge_calls} judge calls before cache hits and --limit"
     )
     return Task(
+        version=TASK_VERSION,
         dataset=samples,
         solver=ei_judges(),
         scorer=message_ei(sentiment_model, emotion_model, intimacy_model),

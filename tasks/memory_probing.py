@@ -21,8 +21,13 @@ from realtalk_evals.solvers.memory import gold_answer, memory_answer
 SolverName = Literal["model", "gold"]
 
 
+TASK_VERSION = "1.0.0"
+"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+
+
 @task
 def memory_probing(
+    *,
     input: MemoryInput = "conversation",
     conversations: str | int | list[str | int] | None = None,
     categories: str | int | list[str | int] | None = None,
@@ -42,6 +47,7 @@ def memory_probing(
     dataset = memory_dataset(chosen, parse_categories(categories))
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     return Task(
+        version=TASK_VERSION,
         dataset=dataset,
         solver=memory_answer(contexts) if solver == "model" else gold_answer(),
         scorer=[partial_match(), llm_accuracy()],

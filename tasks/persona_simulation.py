@@ -28,8 +28,13 @@ from realtalk_evals.speaker_models import speaker_models_for
 SolverName = Literal["model", "gold"]
 
 
+TASK_VERSION = "1.0.0"
+"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+
+
 @task
 def persona_simulation(
+    *,
     speaker: str | list[str] | None = None,
     split: SplitName = "test",
     history_sessions: int | Literal["all"] = 3,
@@ -75,6 +80,7 @@ def persona_simulation(
         per_speaker,
     )
     return Task(
+        version=TASK_VERSION,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
         scorer=[
