@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from realtalk_evals.data_files import data_directory
 from realtalk_evals.dataset import chat_files, read_json, session_numbers
 from realtalk_evals.errors import DatasetError
-from realtalk_evals.models import Conversation, Event, LocomoQA, Message, Observation, Session, SessionEvents
+from realtalk_evals.models import Conversation, LocomoQA, Message, Observation, Session, SessionEvents
 
 LOCOMO_SUBDIRECTORY = "locomo"
 """Where the LoCoMo files sit inside upstream `data/`."""
@@ -85,9 +85,11 @@ def _locomo_qa(item: Any, turns: set[str]) -> LocomoQA:
 def _events(raw: Any, speakers: tuple[str, str]) -> SessionEvents:
     """`events_session_N`: a list per speaker name (plus the session's `date`, already in the session)."""
     raw = raw or {}
-    return SessionEvents(
-        speaker_1=[Event(text=str(text)) for text in raw.get(speakers[0], [])],
-        speaker_2=[Event(text=str(text)) for text in raw.get(speakers[1], [])],
+    return SessionEvents.model_validate(
+        {
+            agent: [{"sub-event": str(text)} for text in raw.get(speaker, [])]
+            for agent, speaker in zip(("agent_a", "agent_b"), speakers, strict=True)
+        }
     )
 
 
@@ -151,9 +153,7 @@ def locomo_conversation_from_json(conversation_id: str, raw: Any, source: str = 
         turns = {message.dia_id for session in sessions for message in session.messages}
         questions = [_locomo_qa(item, turns) for item in raw.get("qa", [])]
     except DatasetError as error:
-        raise DatasetError(
-            error.message if error.message.startswith(where) else f"{where}: {error}"
-        ) from error
+        raise DatasetError(str(error) if str(error).startswith(where) else f"{where}: {error}") from error
     except (KeyError, TypeError, ValueError, ValidationError) as error:
         raise DatasetError(f"{where}: missing or malformed field: {error}") from error
     if not sessions:
