@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
+from locomo_judge import judge
 
 from realtalk_evals.errors import DatasetError
 from realtalk_evals.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
@@ -27,19 +26,6 @@ SUFFIX = " Use DATE of CONVERSATION to answer with an approximate date."
 
 def _question(prompt: str) -> str:
     return prompt.rsplit("Question: ", 1)[1].rsplit("\n\nAnswer:", 1)[0]
-
-
-def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
-    """Scores 1 when the prediction is the gold answer (with or without the reason after `;`), or, asked the
-    adversarial prompt, when it says "not mentioned"."""
-    text = messages[-1].text
-    prediction = text.split("Predicted answer: ", 1)[1].split("\n")[0]
-    if "Tempting wrong answer:" in text:
-        right = "not mentioned" in prediction.lower()
-    else:
-        gold = text.split("Gold answer: ", 1)[1].split("\n")[0]
-        right = prediction in (gold, gold.split(";")[0].strip())  # an answer's `; reason` is optional
-    return ModelOutput.from_content(model="judge", content=f'{{"score": {int(right)}}}')
 
 
 def _run(tmp_path: Path, model: Model | str, **task_args: object) -> EvalLog:
@@ -292,38 +278,17 @@ def test_a_session_with_messages_but_no_date_and_a_question_without_answer_stop(
         )
 
 
-def test_cli_runs_locomo_through_the_entry_point(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "-T",
-            "dataset=locomo",
-            "-T",
-            "categories=adversarial",
-            "--model",
-            "realtalk/mock",
-            "-M",
-            "reply=Not mentioned in the conversation",
-            "--model-role",
-            "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 1}'}}",
-            "--limit",
-            "3",
-            "--log-dir",
-            str(tmp_path),
-            "--display",
-            "plain",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+def test_the_registered_task_takes_dataset_as_a_string_parameter(tmp_path: Path) -> None:
+    """`-T dataset=locomo` on `realtalk_evals/memory_probing`, resolved through the package entry point."""
+    [log] = eval(
+        "realtalk_evals/memory_probing",
+        task_args={"dataset": "locomo", "categories": "adversarial"},
+        model=get_model("realtalk/mock", reply="Not mentioned in the conversation"),
+        model_roles={"grader": get_model("realtalk/judge", custom_outputs=judge, memoize=False)},
+        limit=3,
+        log_dir=str(tmp_path),
+        display="none",
     )
-    assert result.returncode == 0, result.stderr
-    [path] = tmp_path.glob("*.eval")
-    log = read_eval_log(str(path))
     assert log.status == "success" and log.samples is not None and len(log.samples) == 3
+    assert log.eval.task == "realtalk_evals/memory_probing"
     assert all((s.scores or {})["partial_match"].value == 1.0 for s in log.samples)

@@ -11,6 +11,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
+from locomo_judge import judge
 
 from realtalk_evals.cli import main
 from realtalk_evals.report.stats import Z_95
@@ -37,17 +38,6 @@ def half_right(messages: list[ChatMessage], *_: object) -> ModelOutput:
     question = _question(messages)
     answer = GOLD[question] if len(question) % 2 == 0 else LETTER.get(question, "no idea")
     return ModelOutput.from_content(model="half", content=answer)
-
-
-def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
-    text = messages[-1].text
-    prediction = text.split("Predicted answer: ", 1)[1].split("\n")[0]
-    if "Tempting wrong answer:" in text:
-        right = "not mentioned" in prediction.lower()
-    else:
-        gold = text.split("Gold answer: ", 1)[1].split("\n")[0]
-        right = prediction in (gold, gold.split(";")[0].strip())
-    return ModelOutput.from_content(model="judge", content=f'{{"score": {int(right)}}}')
 
 
 @pytest.fixture(scope="module")
