@@ -124,11 +124,20 @@ def test_letter_replies_map_back_to_the_option_and_the_trap_is_recognised() -> N
 
 def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path) -> None:
     """A model that always replies `(a)`: right exactly where (a) is "Not mentioned", trapped elsewhere."""
-    model = get_model("realtalk/mock", custom_outputs=lambda *_: ModelOutput.from_content("m", "(a)"))
+    asked: list[str] = []
+
+    def letter_a(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        asked.append(_question(messages[-1].text))
+        return ModelOutput.from_content("m", "(a)")
+
+    model = get_model("realtalk/mock", custom_outputs=letter_a, memoize=False)
     log = _run(tmp_path, model, conversations=1, categories="adversarial")
     assert log.status == "success" and log.samples is not None and len(log.samples) == 47
     declined = 0
     for sample in log.samples:
+        options = sample.metadata["options"]
+        choice = f"{sample.metadata['source_question']} Select the correct answer: (a) {options['a']} (b) {options['b']}. "
+        assert choice in asked  # the model saw the two options in the seeded order
         options = sample.metadata["options"]
         right = options["a"] == LOCOMO_NOT_MENTIONED
         declined += right
@@ -169,8 +178,11 @@ def test_gold_solver_scores_one_on_every_category(tmp_path: Path, dataset: str) 
             assert trap == 0.0 if sample.metadata["category"] == 5 else math.isnan(trap)  # type: ignore[arg-type]
 
 
-def test_gold_answers_score_one_on_all_1986_questions() -> None:
-    for sample in memory_probing(dataset="locomo").dataset:
+@pytest.mark.parametrize(("dataset", "questions"), [("locomo", 1986), ("realtalk", 728)])
+def test_gold_answers_score_one_on_every_question(dataset: str, questions: int) -> None:
+    samples = memory_probing(dataset=dataset).dataset  # type: ignore[arg-type]
+    assert len(samples) == questions
+    for sample in samples:
         assert isinstance(sample.target, str) and sample.metadata is not None
         assert partial_match_f1(sample.target, sample.target, sample.metadata["category"]) == 1.0, sample.id
 
