@@ -89,6 +89,18 @@ def session_block(conversation: Conversation, session: Session, memory_input: Me
     return "\n\n".join([date, label, "\n".join(lines)])
 
 
+def has_input(conversation: Conversation, memory_input: MemoryInput) -> bool:
+    """Whether the conversation's file gives anything for `memory_input` (LoCoMo's sources may be absent)."""
+    sessions = conversation.sessions
+    if memory_input == "events":
+        return any(s.events.speaker_1 or s.events.speaker_2 for s in sessions)
+    if memory_input == "observation":
+        return any(s.observations for s in sessions)
+    if memory_input == "summary":
+        return any(s.summary for s in sessions)
+    return True
+
+
 def render_context(conversation: Conversation, memory_input: MemoryInput = "conversation") -> str:
     """The shared prefix of every memory question: header and all sessions in chronological order."""
     parts = [

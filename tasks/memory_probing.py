@@ -12,10 +12,10 @@ from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
-from realtalk_evals.errors import check_choice
+from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.locomo import load_locomo_conversations
 from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
-from realtalk_evals.rendering import MemoryInput, render_context
+from realtalk_evals.rendering import MemoryInput, has_input, render_context
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
@@ -58,6 +58,10 @@ def memory_probing(
     check_choice("solver", solver, get_args(SolverName))
     chosen = select_conversations(conversations, load_locomo_conversations() if dataset == "locomo" else None)
     samples = memory_dataset(chosen, parse_categories(categories, DATASET_CATEGORIES[dataset]), dataset)
+    if lacking := [c.id for c in chosen if not has_input(c, input)]:
+        raise InputError(
+            f"input {input!r}: the files of {', '.join(lacking)} have none; choose another input"
+        )
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     scorers = [partial_match(), llm_accuracy()] + ([trap_answer()] if dataset == "locomo" else [])
     return Task(

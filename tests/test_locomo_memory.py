@@ -16,6 +16,7 @@ from realtalk_evals.errors import DatasetError
 from realtalk_evals.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
 from realtalk_evals.locomo_protocol import adversarial_options, chosen_option, gives_trap_answer
 from realtalk_evals.memory_samples import locomo_samples
+from realtalk_evals.models import SessionEvents
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
 from realtalk_evals.scorers.partial_match import partial_match_f1
 from realtalk_evals.tasks.memory_probing import memory_probing
@@ -228,6 +229,22 @@ def test_locomo_memory_sources_render_per_session(memory_input: str) -> None:
         "events": "Caroline: Caroline attends an LGBTQ support group for the first time.",
     }[memory_input]
     assert expected in text
+
+
+def test_an_input_the_files_do_not_give_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`events` where the files have event summaries: a LoCoMo file without them cannot be asked from events."""
+    import realtalk_evals.tasks.memory_probing as task_module
+
+    bare = [
+        c.model_copy(
+            update={"sessions": [s.model_copy(update={"events": SessionEvents()}) for s in c.sessions]}
+        )
+        for c in load_locomo_conversations()
+    ]
+    monkeypatch.setattr(task_module, "load_locomo_conversations", lambda: bare)
+    with pytest.raises(ValueError, match="input 'events': the files of Chat_2_Jon_Gina have none"):
+        memory_probing(dataset="locomo", input="events", conversations=2)
+    assert len(memory_probing(dataset="locomo", input="summary", conversations=2).dataset) == 105
 
 
 def test_evidence_ids_are_split_canonicalised_and_unresolved_ones_kept_apart() -> None:
