@@ -6,9 +6,11 @@ prompt prefix (providers' prompt caching then bills the conversation once).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
+from realtalk_evals.errors import InputError
 from realtalk_evals.models import Conversation, Event, Message, Session
 from realtalk_evals.prompts import (
     MEMORY_CONVERSATION_HEADER,
@@ -89,6 +91,13 @@ def session_block(conversation: Conversation, session: Session, memory_input: Me
     return "\n\n".join([date, label, "\n".join(lines)])
 
 
+DATASET_INPUTS: dict[str, tuple[str, ...]] = {
+    "realtalk": ("conversation", "events"),
+    "locomo": ("conversation", "events", "observation", "summary"),
+}
+"""The inputs each dataset's files can give (`observation` and `summary` are LoCoMo's own)."""
+
+
 def has_input(conversation: Conversation, memory_input: MemoryInput) -> bool:
     """Whether the conversation's file gives anything for `memory_input` (LoCoMo's sources may be absent)."""
     sessions = conversation.sessions
@@ -99,6 +108,14 @@ def has_input(conversation: Conversation, memory_input: MemoryInput) -> bool:
     if memory_input == "summary":
         return any(s.summary for s in sessions)
     return True
+
+
+def check_input_given(conversations: Iterable[Conversation], memory_input: MemoryInput) -> None:
+    """InputError naming the conversations whose files give nothing for `memory_input`."""
+    if lacking := [c.id for c in conversations if not has_input(c, memory_input)]:
+        raise InputError(
+            f"input {memory_input!r}: the files of {', '.join(lacking)} have none; choose another"
+        )
 
 
 def render_context(conversation: Conversation, memory_input: MemoryInput = "conversation") -> str:

@@ -12,22 +12,16 @@ from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.errors import check_choice
 from realtalk_evals.locomo import load_locomo_conversations
 from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
-from realtalk_evals.rendering import MemoryInput, has_input, render_context
+from realtalk_evals.rendering import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 
 SolverName = Literal["model", "gold"]
-
-DATASET_INPUTS: dict[str, tuple[str, ...]] = {
-    "realtalk": ("conversation", "events"),
-    "locomo": get_args(MemoryInput),
-}
-"""The inputs each dataset's files can give (`observation` and `summary` are LoCoMo's own)."""
 
 
 TASK_VERSION = "1.0.0"
@@ -46,9 +40,10 @@ def memory_probing(
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
     Args:
-        input: `conversation` (the paper's C) or `events` (the paper's E).
+        input: `conversation` (the paper's C) or `events` (the paper's E); LoCoMo also `observation`, `summary`.
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
+        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`; LoCoMo:
+            `multi_hop`, `temporal`, `open_domain`, `single_hop`, `adversarial`).
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
         dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
@@ -57,11 +52,8 @@ def memory_probing(
     check_choice("input", input, DATASET_INPUTS[dataset])
     check_choice("solver", solver, get_args(SolverName))
     chosen = select_conversations(conversations, load_locomo_conversations() if dataset == "locomo" else None)
+    check_input_given(chosen, input)
     samples = memory_dataset(chosen, parse_categories(categories, DATASET_CATEGORIES[dataset]), dataset)
-    if lacking := [c.id for c in chosen if not has_input(c, input)]:
-        raise InputError(
-            f"input {input!r}: the files of {', '.join(lacking)} have none; choose another input"
-        )
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     scorers = [partial_match(), llm_accuracy()] + ([trap_answer()] if dataset == "locomo" else [])
     return Task(
