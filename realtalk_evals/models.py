@@ -11,12 +11,22 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 CATEGORY_NAMES: dict[int, str] = {1: "multi_hop", 2: "temporal", 3: "commonsense"}
 """Question categories of the paper (section 3.2); the ints are the ones in the data files."""
 
 CategoryName = Literal["multi_hop", "temporal", "commonsense"]
+
+LOCOMO_CATEGORY_NAMES: dict[int, str] = {
+    1: "multi_hop",
+    2: "temporal",
+    3: "open_domain",
+    4: "single_hop",
+    5: "adversarial",
+}
+"""LoCoMo's categories as its released evaluation code treats them (the mapping to published numberings is in
+docs/fidelity.md, "LoCoMo memory probing"); 1-3 match REALTALK's numbers, with open_domain as commonsense."""
 
 REALTALK_TIMESTAMP_FORMAT = "%d.%m.%Y, %H:%M:%S"
 
@@ -79,8 +89,22 @@ class SessionEvents(BaseModel):
     speaker_2: list[Event] = Field(default_factory=list, alias="agent_b")
 
 
+class Observation(BaseModel):
+    """A fact LoCoMo extracted from one session about one speaker, with the turns it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    speaker: str
+    text: str
+    evidence: list[str] = Field(default_factory=list)
+
+
 class Session(BaseModel):
-    """One day's exchange: its number (1-based, as in the file), start time, messages and events."""
+    """One day's exchange: its number (1-based, as in the file), start time, messages and events.
+
+    LoCoMo sessions also keep the date as the file writes it (`date_label`, shown in prompts instead of the D.2
+    date style), and LoCoMo's own memory sources: a summary and per-speaker observations.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -88,6 +112,9 @@ class Session(BaseModel):
     date_time: datetime
     messages: list[Message]
     events: SessionEvents = Field(default_factory=SessionEvents)
+    date_label: str | None = None
+    summary: str | None = None
+    observations: list[Observation] = Field(default_factory=list)
 
 
 class QA(BaseModel):
@@ -105,8 +132,51 @@ class QA(BaseModel):
         return CATEGORY_NAMES[self.category]
 
 
+def _str_or_none(value: object) -> object:
+    return None if value is None else str(value)
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_str_or_none)]
+
+
+class LocomoQA(BaseModel):
+    """A LoCoMo question (categories 1-5 of LOCOMO_CATEGORY_NAMES).
+
+    Adversarial (5) questions have no `answer` but the trap `adversarial_answer` (two also keep an `answer`,
+    which no score uses); integer answers become text. `evidence` holds the ids that name a turn, `unresolved_evidence` the others.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    answer: OptionalText = None
+    adversarial_answer: OptionalText = None
+    evidence: list[str] = Field(default_factory=list)
+    unresolved_evidence: list[str] = Field(default_factory=list)
+    category: Literal[1, 2, 3, 4, 5]
+
+    @model_validator(mode="after")
+    def _has_its_answer(self) -> LocomoQA:
+        if self.answer is None and (self.category != 5 or self.adversarial_answer is None):
+            needs = "`adversarial_answer` or `answer`" if self.category == 5 else "`answer`"
+            raise ValueError(f"a category {self.category} question needs {needs}")
+        return self
+
+    @property
+    def trap(self) -> str | None:
+        """An adversarial question's trap: `adversarial_answer`, or `answer` in files that keep it there (the
+        layout LoCoMo's released QA code reads); None for other categories."""
+        if self.category != 5:
+            return None
+        return self.adversarial_answer if self.adversarial_answer is not None else self.answer
+
+    @property
+    def category_name(self) -> str:
+        return LOCOMO_CATEGORY_NAMES[self.category]
+
+
 class Conversation(BaseModel):
-    """A whole 16-25 day chat between two people."""
+    """A whole 16-25 day chat between two people (REALTALK), or a LoCoMo dialogue with its `locomo_qa`."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -115,6 +185,7 @@ class Conversation(BaseModel):
     speaker_2: str
     sessions: list[Session]
     qa: list[QA] = Field(default_factory=list)
+    locomo_qa: list[LocomoQA] = Field(default_factory=list)
 
     @property
     def number(self) -> int:

@@ -46,6 +46,38 @@ MEMORY_QUESTION = (
 )
 """Verbatim from appendix D.2."""
 
+# --- Memory probing on LoCoMo (`-T dataset=locomo`) -------------------------------------------------------
+
+LOCOMO_TEMPORAL_SUFFIX = " Use DATE of CONVERSATION to answer with an approximate date."
+"""Verbatim from LoCoMo's released QA code (task_eval/evaluate_gpts.py): appended to category-2 questions."""
+
+LOCOMO_ADVERSARIAL_CHOICE = " Select the correct answer: (a) {a} (b) {b}. "
+"""Verbatim from LoCoMo's released QA code: appended to category-5 questions, the options in a seeded order."""
+
+LOCOMO_NOT_MENTIONED = "Not mentioned in the conversation"
+"""Verbatim from LoCoMo's released QA code: the correct option of every adversarial question."""
+
+MEMORY_OBSERVATIONS_HEADER = (
+    "Below are observations about {speaker_1} and {speaker_2} from a conversation spanning multiple days. "
+    "Each session starts with the corresponding date."
+)
+"""Project's own: LoCoMo's `observation` input in D.2's frame (D.2's header adapted, as for events)."""
+
+MEMORY_OBSERVATIONS_LABEL = "OBSERVATIONS:"
+"""Project's own, replacing `CONVERSATION:` for the observation input."""
+
+MEMORY_OBSERVATION_LINE = "{speaker}: {observation}"
+"""Project's own: one LoCoMo observation about one speaker."""
+
+MEMORY_SUMMARIES_HEADER = (
+    "Below are summaries of a conversation between {speaker_1} and {speaker_2}, spanning multiple days. "
+    "Each session starts with the corresponding date."
+)
+"""Project's own: LoCoMo's `summary` input in D.2's frame."""
+
+MEMORY_SUMMARY_LABEL = "SUMMARY:"
+"""Project's own, replacing `CONVERSATION:` for the summary input."""
+
 # --- LLM-judged accuracy (section 6.2.1; the paper does not print the judge prompt) -----------------------
 
 MEMORY_JUDGE = """You are grading an answer to a memory question about a long conversation between two people.
@@ -62,6 +94,23 @@ multi-part gold answer right.
 Reply with JSON only, in the form {{"score": s}}, where s is a number between 0 and 1 \
 (1 = correct, 0 = wrong)."""
 """Project's own (the paper names gpt-4o-mini as judge but does not print its prompt)."""
+
+MEMORY_JUDGE_ADVERSARIAL = """You are grading an answer to a memory question about a long conversation between two \
+people. The conversation does not contain the answer to this question; it was written to tempt a model into \
+answering with a detail that belongs to something else.
+
+Question: {question}
+Tempting wrong answer: {trap}
+Predicted answer: {prediction}
+
+Decide whether the predicted answer correctly says that the conversation does not contain the answer (for \
+example "Not mentioned in the conversation" or "no information available"). An answer that gives the tempting \
+wrong answer, or any other specific answer, is wrong.
+
+Reply with JSON only, in the form {{"score": s}}, where s is a number between 0 and 1 \
+(1 = correct, 0 = wrong)."""
+"""Project's own: the judge of LoCoMo's adversarial (category 5) questions, which have no gold answer to
+compare with (LoCoMo's released code scores them by string match only)."""
 
 JUDGE_REPAIR = (
     'Your reply could not be read. Reply again with JSON only, exactly in the form {"score": s}, '

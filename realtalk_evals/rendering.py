@@ -6,9 +6,11 @@ prompt prefix (providers' prompt caching then bills the conversation once).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
+from realtalk_evals.errors import InputError
 from realtalk_evals.models import Conversation, Event, Message, Session
 from realtalk_evals.prompts import (
     MEMORY_CONVERSATION_HEADER,
@@ -18,11 +20,24 @@ from realtalk_evals.prompts import (
     MEMORY_EVENTS_LABEL,
     MEMORY_IMAGE_LINE,
     MEMORY_MESSAGE_LINE,
+    MEMORY_OBSERVATION_LINE,
+    MEMORY_OBSERVATIONS_HEADER,
+    MEMORY_OBSERVATIONS_LABEL,
     MEMORY_QUESTION,
     MEMORY_SESSION_DATE,
+    MEMORY_SUMMARIES_HEADER,
+    MEMORY_SUMMARY_LABEL,
 )
 
-MemoryInput = Literal["conversation", "events"]
+MemoryInput = Literal["conversation", "events", "observation", "summary"]
+"""`observation` and `summary` are LoCoMo's own memory sources (only LoCoMo files have them)."""
+
+_HEADERS = {
+    "conversation": MEMORY_CONVERSATION_HEADER,
+    "events": MEMORY_EVENTS_HEADER,
+    "observation": MEMORY_OBSERVATIONS_HEADER,
+    "summary": MEMORY_SUMMARIES_HEADER,
+}
 
 
 def display_name(name: str) -> str:
@@ -54,23 +69,59 @@ def event_line(speaker: str, event: Event) -> str:
 
 
 def session_block(conversation: Conversation, session: Session, memory_input: MemoryInput) -> str:
-    """One session: its date, a label, then messages (C input) or each speaker's events (E input)."""
+    """One session: its date, a label, then messages (C input), each speaker's events (E input), LoCoMo's
+    observations or its summary; the date as the file writes it where it has one (LoCoMo)."""
     if memory_input == "conversation":
         label = MEMORY_CONVERSATION_LABEL
         lines = [line for message in session.messages for line in message_lines(message)]
-    else:
+    elif memory_input == "events":
         label = MEMORY_EVENTS_LABEL
         lines = [event_line(conversation.speaker_1, event) for event in session.events.speaker_1]
         lines += [event_line(conversation.speaker_2, event) for event in session.events.speaker_2]
-    date = MEMORY_SESSION_DATE.format(date=format_date(session.date_time))
+    elif memory_input == "observation":
+        label = MEMORY_OBSERVATIONS_LABEL
+        lines = [
+            MEMORY_OBSERVATION_LINE.format(speaker=display_name(o.speaker), observation=o.text.strip())
+            for o in session.observations
+        ]
+    else:
+        label = MEMORY_SUMMARY_LABEL
+        lines = [(session.summary or "").strip()]
+    date = MEMORY_SESSION_DATE.format(date=session.date_label or format_date(session.date_time))
     return "\n\n".join([date, label, "\n".join(lines)])
+
+
+DATASET_INPUTS: dict[str, tuple[str, ...]] = {
+    "realtalk": ("conversation", "events"),
+    "locomo": ("conversation", "events", "observation", "summary"),
+}
+"""The inputs each dataset's files can give (`observation` and `summary` are LoCoMo's own)."""
+
+
+def has_input(conversation: Conversation, memory_input: MemoryInput) -> bool:
+    """Whether the conversation's file gives anything for `memory_input` (LoCoMo's sources may be absent)."""
+    sessions = conversation.sessions
+    if memory_input == "events":
+        return any(s.events.speaker_1 or s.events.speaker_2 for s in sessions)
+    if memory_input == "observation":
+        return any(s.observations for s in sessions)
+    if memory_input == "summary":
+        return any(s.summary for s in sessions)
+    return True
+
+
+def check_input_given(conversations: Iterable[Conversation], memory_input: MemoryInput) -> None:
+    """InputError naming the conversations whose files give nothing for `memory_input`."""
+    if lacking := [c.id for c in conversations if not has_input(c, memory_input)]:
+        raise InputError(
+            f"input {memory_input!r}: the files of {', '.join(lacking)} have none; choose another"
+        )
 
 
 def render_context(conversation: Conversation, memory_input: MemoryInput = "conversation") -> str:
     """The shared prefix of every memory question: header and all sessions in chronological order."""
-    header = MEMORY_CONVERSATION_HEADER if memory_input == "conversation" else MEMORY_EVENTS_HEADER
     parts = [
-        header.format(
+        _HEADERS[memory_input].format(
             speaker_1=display_name(conversation.speaker_1), speaker_2=display_name(conversation.speaker_2)
         )
     ]

@@ -7,8 +7,23 @@ from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stde
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.judging import PAPER_GRADER, ask_judge, parse_unit_score
+from realtalk_evals.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
-from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE
+from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE, MEMORY_JUDGE_ADVERSARIAL
+
+
+def judge_prompt(state: TaskState, target: Target, prediction: str) -> str:
+    """MEMORY_JUDGE against the gold answer; a LoCoMo adversarial question (with its trap answer in the
+    metadata) gets MEMORY_JUDGE_ADVERSARIAL. LoCoMo samples show the judge the file's question and answer."""
+    metadata = state.metadata
+    question = metadata.get("source_question", metadata["question"])
+    if "adversarial_answer" in metadata:
+        return MEMORY_JUDGE_ADVERSARIAL.format(
+            question=question, trap=metadata["adversarial_answer"], prediction=prediction
+        )
+    return MEMORY_JUDGE.format(
+        question=question, answer=metadata.get("answer") or target.text, prediction=prediction
+    )
 
 
 @scorer(
@@ -22,10 +37,8 @@ def llm_accuracy(grader: str | None = None) -> Scorer:
 
     async def score(state: TaskState, target: Target) -> Score:
         model = get_model(grader, role="grader", default=PAPER_GRADER)
-        prediction = state.output.completion
-        prompt = MEMORY_JUDGE.format(
-            question=state.metadata["question"], answer=target.text, prediction=prediction
-        )
+        prediction = scored_prediction(state.output.completion, state.metadata)
+        prompt = judge_prompt(state, target, prediction)
         result = await ask_judge(model, prompt, parse_unit_score, JUDGE_REPAIR)
         metadata = {"grader": str(model), "judge_replies": result.replies}
         if result.value is None:

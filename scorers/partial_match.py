@@ -1,7 +1,8 @@
 """Partial-match F1 of the paper (section 6.2.1), as in its released evaluation code.
 
 Inspect's built-in `f1()` compares word sets and does not stem; the paper counts Porter-stemmed tokens and
-applies per-category rules, so the metric is written out here.
+applies per-category rules, so the metric is written out here. The rules are LoCoMo's `evaluation.py`, which
+also scores LoCoMo's categories 4 (single-hop) and 5 (adversarial, by "not mentioned").
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
+
+from realtalk_evals.locomo_protocol import says_not_mentioned, scored_prediction
 
 _PUNCTUATION = set(string.punctuation)
 _DROPPED_WORDS = re.compile(r"\b(a|an|the|and)\b")
@@ -64,13 +67,16 @@ def multi_answer_f1(prediction: str, answer: str) -> float:
 
 
 def partial_match_f1(prediction: str, answer: str, category: int) -> float:
-    """The paper's per-category F1: 1 = multi-hop (comma parts), 2 = temporal, 3 = commonsense (gold before `;`)."""
+    """The paper's per-category F1: 1 = multi-hop (comma parts), 2 = temporal, 3 = commonsense (gold before `;`);
+    LoCoMo's 4 = single-hop (token F1) and 5 = adversarial (1 when the prediction says "not mentioned")."""
     if category == 1:
         return multi_answer_f1(prediction, answer)
+    if category == 5:
+        return 1.0 if says_not_mentioned(prediction) else 0.0
     if category == 3:
         answer = answer.split(";")[0].strip()
-    elif category != 2:
-        raise ValueError(f"unknown question category {category!r}; valid: 1, 2, 3")
+    elif category not in (2, 4):
+        raise ValueError(f"unknown question category {category!r}; valid: 1, 2, 3, 4, 5")
     return token_f1(prediction, answer)
 
 
@@ -80,7 +86,7 @@ def partial_match() -> Scorer:
     _stemmer()  # import nltk now, at task construction, not while the first answers are being scored
 
     async def score(state: TaskState, target: Target) -> Score:
-        prediction = state.output.completion
+        prediction = scored_prediction(state.output.completion, state.metadata)
         value = partial_match_f1(prediction, target.text, int(state.metadata["category"]))
         return Score(value=value, answer=prediction, explanation=f"gold: {target.text}")
 

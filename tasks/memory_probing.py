@@ -1,6 +1,7 @@
 """REALTALK memory probing (paper section 6.2, table 3): answer questions about a 21-day chat.
 
 inspect eval tasks/memory_probing.py --model openai/gpt-4o --model-role grader=openai/gpt-4o-mini
+inspect eval tasks/memory_probing.py -T dataset=locomo --model openai/gpt-4o --model-role grader=openai/gpt-4o-mini
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import check_choice
-from realtalk_evals.memory_samples import memory_dataset, parse_categories
-from realtalk_evals.rendering import MemoryInput, render_context
+from realtalk_evals.locomo import load_locomo_conversations
+from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
+from realtalk_evals.rendering import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
+from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 
 SolverName = Literal["model", "gold"]
@@ -32,24 +35,31 @@ def memory_probing(
     conversations: str | int | list[str | int] | None = None,
     categories: str | int | list[str | int] | None = None,
     solver: SolverName = "model",
+    dataset: DatasetName = "realtalk",
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
     Args:
-        input: `conversation` (the paper's C) or `events` (the paper's E).
+        input: `conversation` (the paper's C) or `events` (the paper's E); LoCoMo also `observation`, `summary`.
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
+        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`; LoCoMo:
+            `multi_hop`, `temporal`, `open_domain`, `single_hop`, `adversarial`).
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
+        dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
+            scored as LoCoMo's released code does; adds the `trap_answer` scorer).
     """
-    check_choice("input", input, get_args(MemoryInput))
+    check_choice("dataset", dataset, get_args(DatasetName))
+    check_choice("input", input, DATASET_INPUTS[dataset])
     check_choice("solver", solver, get_args(SolverName))
-    chosen = select_conversations(conversations)
-    dataset = memory_dataset(chosen, parse_categories(categories))
+    chosen = select_conversations(conversations, load_locomo_conversations() if dataset == "locomo" else None)
+    check_input_given(chosen, input)
+    samples = memory_dataset(chosen, parse_categories(categories, DATASET_CATEGORIES[dataset]), dataset)
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
+    scorers = [partial_match(), llm_accuracy()] + ([trap_answer()] if dataset == "locomo" else [])
     return Task(
         version=TASK_VERSION,
-        dataset=dataset,
+        dataset=samples,
         solver=memory_answer(contexts) if solver == "model" else gold_answer(),
-        scorer=[partial_match(), llm_accuracy()],
+        scorer=scorers,
         metadata={"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT},
     )

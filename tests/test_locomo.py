@@ -26,7 +26,7 @@ def test_all_ten_conversations_parse_in_chat_order() -> None:
     assert {c.number: len(c.sessions) for c in conversations} == SESSIONS
     assert sum(len(c.messages) for c in conversations) == 5882
     for conversation in conversations:
-        assert conversation.qa == []  # LoCoMo's categories 4 and 5 are not REALTALK's; QA is left out
+        assert conversation.qa == []  # LoCoMo's questions go to locomo_qa: REALTALK's QA stays strict
         assert [s.number for s in conversation.sessions] == list(range(1, len(conversation.sessions) + 1))
         times = [session.date_time for session in conversation.sessions]
         assert times == sorted(times)

@@ -53,4 +53,4 @@ def test_nothing_shared_or_empty_prediction_scores_zero() -> None:
 
 def test_unknown_category_is_an_error() -> None:
     with pytest.raises(ValueError, match="category"):
-        partial_match_f1("a", "b", category=5)
+        partial_match_f1("a", "b", category=6)

@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+from realtalk_evals.report.datasets import dataset_section
 from realtalk_evals.report.finetune_compare import (
     CSV_HEADER,
     EXPLANATION,
@@ -210,6 +211,10 @@ def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report
         text, written = _memory_section(memory, with_paper, out)
         sections.append(text)
         files += written
+    compared = dataset_section(runs, out)
+    if compared:
+        sections.append(compared[0])
+        files += compared[1]
     persona = persona_rows(runs)
     if persona:
         text, written = _persona_section(persona, with_paper, out)

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from realtalk_evals.models import CATEGORY_NAMES
+from realtalk_evals.report.datasets import run_dataset
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
 
@@ -30,9 +31,10 @@ class MemoryRow:
 
 
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
-    """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins)."""
+    """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins).
+    REALTALK runs only: LoCoMo runs have their own section (report.datasets)."""
     pooled = pooled_samples(
-        runs,
+        [run for run in runs if run_dataset(run) == "realtalk"],
         "memory_probing",
         lambda run: (
             run.model,
