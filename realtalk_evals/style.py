@@ -23,8 +23,12 @@ wrong mean.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from realtalk_evals.models import Conversation
+from realtalk_evals.persona import conversation_turns
 
 STYLE_STATISTICS: tuple[str, ...] = ("words", "no_capitals", "emoji", "question", "bubbles")
 """The per-message statistics, in report order."""
@@ -87,3 +91,13 @@ def style_distances(
         name: style_distance([m[name] for m in simulated], [m[name] for m in real])
         for name in STYLE_STATISTICS
     }
+
+
+def conversation_style(conversation: Conversation) -> dict[str, list[StyleValues]]:
+    """Speaker -> the statistics of each of their merged messages with text (bubbles: the messages merged)."""
+    by_speaker: dict[str, list[StyleValues]] = defaultdict(list)
+    for turns in conversation_turns(conversation):
+        for turn in turns:
+            if turn.text:
+                by_speaker[turn.speaker].append(message_style(turn.text, bubbles=len(turn.dia_ids)))
+    return dict(by_speaker)

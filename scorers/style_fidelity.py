@@ -3,7 +3,8 @@
 Local, no model call (realtalk_evals.style): per sample the five style statistics of the simulated message and
 of the real one; the metric compares the two distributions per speaker, as the difference of means and the
 Wasserstein distance of each statistic. The real turn's bubbles are the chat messages merged into it; the
-model's are the non-empty lines it wrote.
+model's are the non-empty lines it wrote. `conversation_style` applies the same comparison to a whole
+simulated conversation against the real sessions it simulates.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer
 from inspect_ai.solver import TaskState
 
+from realtalk_evals.dataset import conversation_from_json, load_conversations
 from realtalk_evals.persona import predicted_message
-from realtalk_evals.style import STYLE_STATISTICS, message_style, style_distances
+from realtalk_evals.simulation import SIMULATED_CONVERSATION
+from realtalk_evals.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
 
 ALL_SPEAKERS = "all"
 
@@ -67,5 +70,42 @@ def style_fidelity() -> Scorer:
             },
             answer=prediction,
         )
+
+    return score
+
+
+CONVERSATION_STYLE_KEYS = tuple(
+    f"{name}_{kind}" for name in STYLE_STATISTICS for kind in ("mean_difference", "wasserstein")
+)
+
+
+@scorer(metrics={key: [mean()] for key in CONVERSATION_STYLE_KEYS})
+def conversation_style_fidelity() -> Scorer:
+    """A simulated conversation against the real one's simulated sessions: each statistic's distance, the mean
+    over the two speakers (per speaker in the score's metadata). No model call."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        simulated = conversation_from_json(
+            state.metadata["conversation_id"], state.metadata[SIMULATED_CONVERSATION]
+        )
+        real = next(c for c in load_conversations() if c.id == simulated.id)
+        numbers = {s.number for s in simulated.sessions}
+        real = real.model_copy(update={"sessions": [s for s in real.sessions if s.number in numbers]})
+        simulated_style, real_style = conversation_style(simulated), conversation_style(real)
+        per_speaker = {
+            speaker: {
+                f"{name}_{kind}": getattr(distance, kind)
+                for name, distance in style_distances(
+                    simulated_style.get(speaker, []), real_style[speaker]
+                ).items()
+                for kind in ("mean_difference", "wasserstein")
+            }
+            for speaker in real_style
+        }
+        value = {
+            key: sum(values[key] for values in per_speaker.values()) / len(per_speaker)
+            for key in CONVERSATION_STYLE_KEYS
+        }
+        return Score(value=value, metadata={"per_speaker": per_speaker})
 
     return score
