@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from test_ei_analysis import classifier_args
 from test_persona_task import Grader
 
+from realtalk_evals.cli import main
 from realtalk_evals.dataset import conversation_from_json, load_conversations
 from realtalk_evals.persona import conversation_turns
 from realtalk_evals.simulated_data import load_simulated
@@ -151,3 +154,42 @@ def test_default_length_is_the_real_session_count() -> None:
     [sample] = list(conversation_simulation(pairs=1, sessions=1).dataset)
     real = conversation_turns(load_conversations()[0])[0]
     assert sample.metadata is not None and sample.metadata["model_calls"] == len(real)
+
+
+def test_analysis_reports_the_human_likeness_gap(
+    simulated: tuple[EvalLog, Writer, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, _, root = simulated
+    logs = tmp_path / "logs"
+    for dataset, sessions in ((str(root / "logs"), "1,2"), ("realtalk", "1"), ("locomo", "1")):
+        [log] = eval(
+            ei_analysis(
+                dataset=dataset,
+                conversations="3,4" if dataset == "realtalk" else 4,
+                sessions=sessions,
+                **classifier_args(),
+            ),  # type: ignore[arg-type]
+            model=Grader().model(),
+            log_dir=str(logs),
+            display="none",
+        )
+        assert log.status == "success"
+    out = Path(os.environ.get("REALTALK_TEST_ANALYSIS_OUT", tmp_path / "analysis"))
+    assert main(["analysis", str(logs), "--out", str(out)]) == 0
+    markdown = capsys.readouterr().out
+    assert "## Human-likeness gap" in markdown
+    rows = list(csv.DictReader((out / "human_likeness_gap.csv").read_text(encoding="utf-8").splitlines()))
+    gaps = {row["group"]: row["z"] for row in rows if row["metric"] == "gap"}
+    assert list(gaps) == ["realtalk", "simulated/realtalk/mock", "locomo"] and float(gaps["realtalk"]) == 0.0
+    # the mock writes two lowercase bubbles a turn, with one emoji and a question: unlike any real speaker
+    mock = {r["metric"]: r for r in rows if r["group"] == "simulated/realtalk/mock"}
+    assert (
+        float(mock["style_bubbles"]["group_mean"]) == 2.0 and float(mock["style_emoji"]["group_mean"]) == 1.0
+    )
+    for name in ("style_no_capitals", "style_question"):
+        assert float(mock[name]["group_mean"]) == 1.0 and float(mock[name]["position"]) == 1.0
+    assert float(mock["style_question"]["z"]) > 1.0
+    assert float(mock["style_words"]["z"]) < -1.0  # 7 words a turn, where these people wrote far more
+    assert (out / "human_likeness_gap.png").read_bytes().startswith(b"\x89PNG")
+    speakers = list(csv.DictReader((out / "speaker_level.csv").read_text(encoding="utf-8").splitlines()))
+    assert {row["dataset"] for row in speakers} == {"realtalk", "locomo", "simulated/realtalk/mock"}
