@@ -8,9 +8,16 @@ from realtalk_evals.analysis.gap import human_likeness_gaps, metric_gap, positio
 
 
 def test_gap_of_known_groups() -> None:
-    humans = [{"a": 1.0, "b": 10.0}, {"a": 2.0, "b": 20.0}, {"a": 3.0, "b": 30.0}]  # mean 2, 20; sd 1, 10
-    model = [{"a": 4.0, "b": 20.0}, {"a": 4.0, "b": None}]  # mean a = 4 (z 2), b = 20 (z 0)
-    locomo = [{"a": 1.0, "b": 5.0}]  # z -1 and -1.5
+    humans: list[dict[str, float | None]] = [
+        {"a": 1.0, "b": 10.0},
+        {"a": 2.0, "b": 20.0},
+        {"a": 3.0, "b": 30.0},
+    ]  # mean 2, 20; sd 1, 10
+    model: list[dict[str, float | None]] = [
+        {"a": 4.0, "b": 20.0},
+        {"a": 4.0, "b": None},
+    ]  # mean a = 4 (z 2), b = 20 (z 0)
+    locomo: list[dict[str, float | None]] = [{"a": 1.0, "b": 5.0}]  # z -1 and -1.5
     realtalk, simulated, generated = human_likeness_gaps(
         {"simulated/m": model, "realtalk": humans, "locomo": locomo}, ["a", "b"]
     )

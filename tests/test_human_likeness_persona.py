@@ -28,7 +28,8 @@ class Judge:
     which texts are real); `unreadable` never answers A or B."""
 
     def __init__(self, kind: str, real: set[str] | None = None) -> None:
-        self.kind, self.real, self.prompts = kind, real or set(), []
+        self.kind, self.real = kind, real or set()
+        self.prompts: list[str] = []
 
     def reply(self, messages: list[ChatMessage], *_: object) -> ModelOutput:
         prompt = messages[0].text
@@ -116,7 +117,7 @@ def test_unreadable_verdicts_get_one_repair_then_count_as_failures(tmp_path: Pat
     assert len(judge.prompts) == 16  # the prompt and one repair turn per sample
     sample = log.samples[0]  # type: ignore[index]
     meta = sample.scores["real_or_simulated"].metadata  # type: ignore[index]
-    assert meta["verdict"] is None and meta["judge_replies"] == ["I cannot decide."] * 2
+    assert meta is not None and meta["verdict"] is None and meta["judge_replies"] == ["I cannot decide."] * 2
 
 
 def test_verdicts_read_only_a_lone_letter() -> None:
