@@ -25,7 +25,13 @@ from inspect_ai.dataset import MemoryDataset, Sample
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.models import REALTALK_TIMESTAMP_FORMAT, Conversation, Event, Message, Session
-from realtalk_evals.persona import PERSONA_SPLITS, conversation_turns, data_speaker, render_history
+from realtalk_evals.persona import (
+    PERSONA_SPLITS,
+    conversation_turns,
+    data_speaker,
+    parse_max_per_speaker,
+    render_history,
+)
 from realtalk_evals.prompts import (
     CONVERSATION_SIMULATION_EVENT,
     CONVERSATION_SIMULATION_NOTHING,
@@ -50,12 +56,12 @@ SIMULATED_BY_KEY = "simulated_by"
 
 def parse_messages_per_session(value: int | str | None) -> int | None:
     """Merged messages per simulated session: a whole number >= 1, or None for the real session's count."""
-    if value is None:
-        return None
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if not (whole or (isinstance(value, str) and value.strip().isdigit())) or int(value) < 1:
-        raise InputError(f"messages_per_session must be a whole number >= 1 (or unset), got {value!r}")
-    return int(value)
+    try:
+        return parse_max_per_speaker(value)  # the same rule, under this parameter's name
+    except InputError:
+        raise InputError(
+            f"messages_per_session must be a whole number >= 1 (or unset), got {value!r}"
+        ) from None
 
 
 def example_source(conversation_id: str, person: str) -> str | None:
