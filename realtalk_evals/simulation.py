@@ -11,7 +11,7 @@ persona sheet drawn from the data, never from the conversation being simulated e
 
 then D.1's layout: the last `HISTORY_SESSIONS` simulated sessions and the session so far, ending with the
 speaker's name. A reply's non-empty lines are its chat bubbles, one message each in the output, which has the
-dataset's JSON shape (`as_dataset_json`), so `ei_analysis -T dataset=<path>` can label it.
+dataset's JSON shape (`as_dataset_json`); a reply that goes on to write the partner's lines is cut there, so `ei_analysis -T dataset=<path>` can label it.
 """
 
 from __future__ import annotations
@@ -186,9 +186,16 @@ def simulation_samples(
     return MemoryDataset(samples, name="realtalk_conversation_simulation")
 
 
-def bubbles_of(text: str) -> list[str]:
-    """A simulated turn's chat bubbles: its non-empty lines (one empty bubble for an empty reply)."""
-    return [line.strip() for line in text.splitlines() if line.strip()] or [""]
+def bubbles_of(text: str, partner: str | None = None) -> list[str]:
+    """A simulated turn's chat bubbles: its non-empty lines (one empty bubble for an empty reply), up to a line
+    where the model starts writing the partner's side (`Partner: ...`)."""
+    bubbles = []
+    for line in (line.strip() for line in text.splitlines()):
+        if partner is not None and line.casefold().startswith(f"{partner.casefold()}:"):
+            break
+        if line:
+            bubbles.append(line)
+    return bubbles or [""]
 
 
 class SimulatedConversation:
@@ -206,6 +213,9 @@ class SimulatedConversation:
         )
         self.positions.append(position)
 
+    def partner(self, speaker: str) -> str:
+        return self.real.speaker_2 if speaker == self.real.speaker_1 else self.real.speaker_1
+
     def add_turn(self, speaker: str, text: str) -> None:
         session = self.sessions[-1]
         start = len(session.messages)
@@ -216,7 +226,7 @@ class SimulatedConversation:
                 dia_id=f"D{session.number}:{start + offset + 1}",
                 date_time=session.date_time,
             )
-            for offset, bubble in enumerate(bubbles_of(text))
+            for offset, bubble in enumerate(bubbles_of(text, display_name(self.partner(speaker))))
         ]
         self.sessions[-1] = session.model_copy(update={"messages": [*session.messages, *messages]})
 

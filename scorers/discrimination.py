@@ -1,7 +1,7 @@
 """Real-or-simulated discrimination of persona simulation: can a judge tell the real message from the model's?
 
 The `grader` sees the conversation so far and two candidate next messages, the real one and the simulated
-one, in an order fixed by a seed derived from the sample id (the same on every run and epoch), and names the
+one (each written as one line, as merged messages are), in an order fixed by a seed derived from the sample id (the same on every run and epoch), and names the
 one the person really wrote. A sample scores 1 when the judge finds the real message, 0 when it picks the
 simulated one: the mean per speaker is the discrimination accuracy (0.5: the judge cannot tell; 1.0: the
 simulation is always caught). An unreadable reply gets one repair turn (`ask_judge`), then counts as a
@@ -20,7 +20,7 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.judging import PAPER_GRADER, ask_judge
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona import predicted_message
+from realtalk_evals.persona import MERGE_SEPARATOR, predicted_message
 from realtalk_evals.prompts import DISCRIMINATION_JUDGE, DISCRIMINATION_REPAIR
 
 ORDER_SEED = "realtalk-discrimination-v1"
@@ -47,6 +47,12 @@ def parse_verdict(reply: str) -> str | None:
     return None
 
 
+def one_line(text: str) -> str:
+    """A candidate as one line, its bubbles joined by a space as the real merged message's are: a line break
+    in the model's reply must not give it away."""
+    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def conversation_so_far(input_text: str) -> str:
     """The D.1 history of a persona sample: its input without the closing `Name:` line."""
     return input_text.rsplit("\n", 1)[0]
@@ -70,7 +76,8 @@ def real_or_simulated(grader: str | None = None) -> Scorer:
         speaker = state.metadata["speaker_name"]
         simulated = predicted_message(state.output.completion, speaker)
         first = real_first(state.sample_id)
-        candidates = (target.text, simulated) if first else (simulated, target.text)
+        real, fake = one_line(target.text), one_line(simulated)
+        candidates = (real, fake) if first else (fake, real)
         prompt = DISCRIMINATION_JUDGE.format(
             speaker=speaker,
             conversation=conversation_so_far(state.input_text),

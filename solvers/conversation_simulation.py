@@ -35,7 +35,7 @@ def simulate_conversation() -> Solver:
                     [ChatMessageSystem(content=system), ChatMessageUser(content=written.user_prompt(speaker))]
                 )
                 written.add_turn(speaker, predicted_message(output.completion, display_name(speaker)))
-                speaker = real.speaker_2 if speaker == real.speaker_1 else real.speaker_1
+                speaker = written.partner(speaker)
         conversation = written.conversation()
         state.metadata[SIMULATED_CONVERSATION] = as_dataset_json(conversation, str(model))
         messages = sum(len(session.messages) for session in conversation.sessions)

@@ -19,7 +19,7 @@ from realtalk_evals.cli import main
 from realtalk_evals.dataset import conversation_from_json, load_conversations
 from realtalk_evals.persona import conversation_turns
 from realtalk_evals.simulated_data import load_simulated
-from realtalk_evals.simulation import SIMULATED_CONVERSATION, example_source
+from realtalk_evals.simulation import SIMULATED_CONVERSATION, bubbles_of, example_source
 from realtalk_evals.tasks.conversation_simulation import conversation_simulation
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 
@@ -193,3 +193,8 @@ def test_analysis_reports_the_human_likeness_gap(
     assert (out / "human_likeness_gap.png").read_bytes().startswith(b"\x89PNG")
     speakers = list(csv.DictReader((out / "speaker_level.csv").read_text(encoding="utf-8").splitlines()))
     assert {row["dataset"] for row in speakers} == {"realtalk", "locomo", "simulated/realtalk/mock"}
+
+
+def test_a_reply_is_cut_where_the_model_writes_the_partners_side() -> None:
+    assert bubbles_of("hey!\n\nhow was work\nElise: good\nEmi: nice", "Elise") == ["hey!", "how was work"]
+    assert bubbles_of("elise: hi", "Elise") == [""] and bubbles_of("", None) == [""]

@@ -15,7 +15,7 @@ from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from inspect_ai.solver import generate
 from test_persona_task import Grader, metrics, run
 
-from realtalk_evals.scorers.discrimination import parse_verdict, real_first, real_or_simulated
+from realtalk_evals.scorers.discrimination import one_line, parse_verdict, real_first, real_or_simulated
 from realtalk_evals.scorers.style_fidelity import style_fidelity, style_fidelity_values
 from realtalk_evals.style import message_style, style_distance
 from realtalk_evals.tasks.persona_simulation import persona_simulation
@@ -130,6 +130,10 @@ def test_verdicts_read_only_a_lone_letter() -> None:
         "A",
     ]
     assert [parse_verdict(r) for r in ("A or B", "Both", "", "AB", "Message C")] == [None] * 5
+
+
+def test_candidates_are_shown_as_one_line_like_merged_messages() -> None:
+    assert one_line("ok!\n\n  see you then \n") == "ok! see you then"
 
 
 def test_the_order_is_fixed_by_the_sample_id() -> None:
