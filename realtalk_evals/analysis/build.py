@@ -3,7 +3,8 @@
 Writes into the output directory: `ei_analysis.md` (also printed), `table7.csv` (REALTALK pairs, one row per
 conversation with P1 and P2 columns), `speaker_level.csv` (every dataset's speakers, the data of figure 2/6),
 `persona_consistency.csv`, `figure6_speaker_level.png` and `figure3_persona_consistency.png`. CSV files hold
-raw values; the Markdown shows intimacy progression in 1e-3 like the paper's table 7.
+raw values; the Markdown shows intimacy progression in 1e-3 like the paper's table 7. With simulated
+conversations among the logs, also the human-likeness gap (`human_likeness_gap.csv` and `.png`, gap_report).
 """
 
 from __future__ import annotations
