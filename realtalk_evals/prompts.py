@@ -282,3 +282,46 @@ DIALOGUE_LINE = "{speaker}: {text}"
 """Project's own (D.1 does not print its history layout): one message a line, for D.1 and the C judges.
 
 Images and session dates in the D.1 history reuse D.2's MEMORY_IMAGE_LINE and MEMORY_SESSION_DATE."""
+
+# --- Human-likeness: real-or-simulated discrimination, conversation simulation (issue 16) -----------------
+
+DISCRIMINATION_JUDGE = """Below is a text chat between two real people, then two candidate next messages from \
+{speaker}. One of them is the message {speaker} really wrote; the other was written by an AI imitating {speaker}.
+
+CONVERSATION:
+{conversation}
+
+MESSAGE A:
+{first}
+
+MESSAGE B:
+{second}
+
+Which message did {speaker} really write? Reply with only the letter A or B."""
+"""Project's own: the real-or-simulated judge of persona simulation (the paper has no such judge)."""
+
+DISCRIMINATION_REPAIR = "Your reply could not be read. Reply with only the letter A or B."
+"""Project's own: the one follow-up sent when a discrimination reply is neither A nor B."""
+
+CONVERSATION_SIMULATION_SYSTEM = """You are {speaker}. You are chatting by text message with {partner}, someone \
+you met through a study that pairs two people to chat every day for a few weeks. Write the way you, {speaker}, \
+really write in chats.
+
+How you have written in an earlier chat with someone else:
+{examples}
+
+What has happened in your life so far:
+{past_events}
+
+Today is {date}. What is happening in your life today:
+{today_events}
+
+Continue the conversation. Output only your next message, not your name; to send several chat messages in a \
+row, put each on its own line."""
+"""Project's own: a speaker's side in conversation simulation (persona sheet from the data, today's events)."""
+
+CONVERSATION_SIMULATION_NOTHING = "(nothing noted)"
+"""Project's own: the persona sheet's placeholder for an empty part (no examples, no events)."""
+
+CONVERSATION_SIMULATION_EVENT = "- {date}: {event}"
+"""Project's own: one annotated event of the persona sheet."""

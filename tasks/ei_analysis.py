@@ -10,20 +10,18 @@ The model under `--model` is the EI judge (reflectiveness, grounding act, empath
 from __future__ import annotations
 
 import logging
-from typing import get_args
 
 from inspect_ai import Task, task
 
 from realtalk_evals.analysis.samples import (
     JUDGE_CALLS_PER_MESSAGE,
-    DatasetName,
     ei_dataset,
-    load_dataset,
     parse_sessions,
+    resolve_dataset,
 )
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.errors import InputError
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 
@@ -37,7 +35,7 @@ TASK_VERSION = "1.0.0"
 @task
 def ei_analysis(
     *,
-    dataset: DatasetName = "realtalk",
+    dataset: str = "realtalk",
     conversations: str | int | list[str | int] | None = None,
     sessions: str | int | list[str | int] | None = None,
     merge: bool = True,
@@ -48,7 +46,8 @@ def ei_analysis(
     """Message-level EI of every message of REALTALK or LoCoMo; speaker-level EI per conversation.
 
     Args:
-        dataset: `realtalk` (10 human chats) or `locomo` (the 10 LLM-generated LoCoMo chats).
+        dataset: `realtalk` (10 human chats), `locomo` (the 10 LLM-generated LoCoMo chats), or a path to
+            `conversation_simulation` logs or dataset-shaped JSON files (a file or a directory).
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
         sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default all.
         merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
@@ -56,12 +55,12 @@ def ei_analysis(
         emotion_model: Emotion classifier id or directory (default cardiffnlp's).
         intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
     """
-    check_choice("dataset", dataset, get_args(DatasetName))
     if not isinstance(merge, bool):
         raise InputError(f"merge must be true or false, got {merge!r}")
-    chosen = select_conversations(conversations, load_dataset(dataset))
+    label, loaded = resolve_dataset(str(dataset))
+    chosen = select_conversations(conversations, loaded)
     session_numbers = parse_sessions(sessions)
-    samples = ei_dataset(chosen, dataset, merge, session_numbers)
+    samples = ei_dataset(chosen, label, merge, session_numbers)
     judge_calls = JUDGE_CALLS_PER_MESSAGE * len(samples)
     logger.info(
         f"ei_analysis: {len(samples)} messages, {judge_calls} judge calls before cache hits and --limit"
@@ -73,7 +72,7 @@ def ei_analysis(
         scorer=message_ei(sentiment_model, emotion_model, intimacy_model),
         metadata={
             "benchmark": "ei_analysis",
-            "dataset": dataset,
+            "dataset": label,
             "merge": merge,
             "sessions": session_numbers,
             "messages": len(samples),

@@ -21,14 +21,16 @@ from realtalk_evals.persona import (
     select_speakers,
 )
 from realtalk_evals.scorers.content_similarity import content_similarity
+from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
+from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_reply
 from realtalk_evals.speaker_models import speaker_models_for
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "1.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -46,6 +48,7 @@ def persona_simulation(
     intimacy_model: str | None = None,
     bertscore_model: str | None = None,
     bertscore_layers: int | None = None,
+    discrimination: bool = False,
 ) -> Task:
     """Continue each speaker's conversation one real message at a time; compare content and EI.
 
@@ -63,6 +66,8 @@ def persona_simulation(
         intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
         bertscore_model: BERTScore model id or directory (default bert-score's English model).
         bertscore_layers: BERTScore layer (needed for a model bert-score does not know).
+        discrimination: Also ask the `grader` which of the real and the simulated message the person wrote
+            (one more judge call a sample; off by default, as the paper has no such judge).
     """
     check_choice("split", split, get_args(SplitName))
     check_choice("solver", solver, get_args(SolverName))
@@ -71,6 +76,8 @@ def persona_simulation(
     splits = select_speakers(speaker)
     if speaker_models is not None and solver != "model":
         raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
+    if not isinstance(discrimination, bool):
+        raise InputError(f"discrimination must be true or false, got {discrimination!r}")
     models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
     dataset = persona_dataset(
         load_conversations(),
@@ -86,6 +93,8 @@ def persona_simulation(
         scorer=[
             content_similarity(bertscore_model, bertscore_layers),
             ei_agreement(None, sentiment_model, emotion_model, intimacy_model),
+            style_fidelity(),
+            *([real_or_simulated()] if discrimination else []),
         ],
         metadata={
             "benchmark": "persona_simulation",

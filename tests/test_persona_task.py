@@ -103,7 +103,7 @@ def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
         )
 
     for sample in log.samples:
-        assert set(sample.scores or {}) == {"content_similarity", "ei_agreement"}
+        assert set(sample.scores or {}) == {"content_similarity", "ei_agreement", "style_fidelity"}
         system, user = sample.messages[0], sample.messages[1]
         assert system.text.startswith(
             f"You are {sample.metadata['speaker_name']}. Continue the conversation."

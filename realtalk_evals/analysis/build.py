@@ -3,7 +3,8 @@
 Writes into the output directory: `ei_analysis.md` (also printed), `table7.csv` (REALTALK pairs, one row per
 conversation with P1 and P2 columns), `speaker_level.csv` (every dataset's speakers, the data of figure 2/6),
 `persona_consistency.csv`, `figure6_speaker_level.png` and `figure3_persona_consistency.png`. CSV files hold
-raw values; the Markdown shows intimacy progression in 1e-3 like the paper's table 7.
+raw values; the Markdown shows intimacy progression in 1e-3 like the paper's table 7. With simulated
+conversations among the logs, also the human-likeness gap (`human_likeness_gap.csv` and `.png`, gap_report).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from realtalk_evals.analysis.columns import TITLES, cell, shown, shown_text
 from realtalk_evals.analysis.figures import DATASET_TITLES, plot_persona_consistency, plot_speaker_level
+from realtalk_evals.analysis.gap_report import gap_section, has_simulations
 from realtalk_evals.analysis.logs import DatasetLabels, load_labels
 from realtalk_evals.analysis.paper import PAPER_TABLE_7
 from realtalk_evals.ei import (
@@ -207,6 +209,10 @@ def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = Fa
         sections.append(
             "## Figure 3: persona consistency\n\nNo person appears in two analysed REALTALK conversations."
         )
+    if has_simulations(labels):
+        text, written = gap_section(labels, speaker_ei, out)
+        sections.append(text)
+        files += written
     markdown = "\n\n".join(sections) + "\n"
     report = out / "ei_analysis.md"
     report.write_text(markdown, encoding="utf-8")

@@ -33,6 +33,9 @@ class LabelledMessage:
     position: int
     labels: dict[str, Any]
     failed: tuple[str, ...]
+    text: str = ""
+    bubbles: int = 1
+    """The chat messages merged into it (its style statistics, for the human-likeness gap)."""
 
 
 @dataclass
@@ -117,6 +120,8 @@ def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
             position=int(meta["position"]),
             labels=message_labels(int(meta["session"]), str(meta["speaker"]), ei),
             failed=tuple(failure["attribute"] for failure in ei.get("failures", [])),
+            text=str(meta.get("text", "")),
+            bubbles=len(meta.get("dia_ids") or [None]),
         )
 
 

@@ -34,6 +34,15 @@ def load_dataset(dataset: DatasetName) -> list[Conversation]:
     return load_conversations() if dataset == "realtalk" else load_locomo_conversations()
 
 
+def resolve_dataset(dataset: str) -> tuple[str, list[Conversation]]:
+    """The label and conversations of `realtalk`, `locomo`, or a path to simulated conversations."""
+    if dataset in DATASET_NAMES:
+        return dataset, load_dataset(dataset)  # type: ignore[arg-type]
+    from realtalk_evals.simulated_data import load_simulated
+
+    return load_simulated(dataset)
+
+
 def parse_sessions(value: str | int | Iterable[str | int] | None) -> list[int] | None:
     """Session numbers (`1`, `1,2`, a list), sorted without duplicates; None means every session."""
     wanted = as_list(value)
@@ -80,7 +89,7 @@ def message_in_context(metadata: Mapping[str, Any]) -> MessageInContext:
 
 
 def conversation_samples(
-    conversation: Conversation, dataset: DatasetName, merge: bool, sessions: Sequence[int] | None
+    conversation: Conversation, dataset: str, merge: bool, sessions: Sequence[int] | None
 ) -> list[Sample]:
     """One sample per message with text (an image-only message stays in its successors' context)."""
     samples = []
@@ -115,7 +124,7 @@ def conversation_samples(
 
 def ei_dataset(
     conversations: Sequence[Conversation],
-    dataset: DatasetName,
+    dataset: str,
     merge: bool = True,
     sessions: Sequence[int] | None = None,
 ) -> MemoryDataset:
@@ -126,4 +135,4 @@ def ei_dataset(
         for conversation in conversations
         for sample in conversation_samples(conversation, dataset, merge, sessions)
     ]
-    return MemoryDataset(samples, name=f"{dataset}_ei_analysis")
+    return MemoryDataset(samples, name=f"{dataset.replace('/', '_')}_ei_analysis")

@@ -1,0 +1,111 @@
+"""Style fidelity of persona simulation: does the simulated message look like the person's writing?
+
+Local, no model call (realtalk_evals.style): per sample the five style statistics of the simulated message and
+of the real one; the metric compares the two distributions per speaker, as the difference of means and the
+Wasserstein distance of each statistic. The real turn's bubbles are the chat messages merged into it; the
+model's are the non-empty lines it wrote. `conversation_style` applies the same comparison to a whole
+simulated conversation against the real sessions it simulates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer
+from inspect_ai.solver import TaskState
+
+from realtalk_evals.dataset import conversation_from_json, load_conversations
+from realtalk_evals.persona import predicted_message
+from realtalk_evals.simulation import SIMULATED_CONVERSATION
+from realtalk_evals.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
+
+ALL_SPEAKERS = "all"
+
+
+def style_fidelity_values(scores: list[SampleScore]) -> dict[str, float]:
+    """`<speaker>/<statistic>_mean_difference` and `..._wasserstein` per speaker; `all/...` their mean."""
+    simulated: dict[str, list[dict[str, float]]] = defaultdict(list)
+    real: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for sample_score in scores:
+        value = sample_score.score.value
+        speaker = str((sample_score.sample_metadata or {}).get("speaker", ALL_SPEAKERS))
+        if not isinstance(value, dict):
+            continue
+        simulated[speaker].append({n: float(value[f"simulated_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+        real[speaker].append({n: float(value[f"real_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+    result: dict[str, float] = {}
+    for speaker in simulated:
+        for name, distance in style_distances(simulated[speaker], real[speaker]).items():
+            result[f"{speaker}/{name}_mean_difference"] = distance.mean_difference
+            result[f"{speaker}/{name}_wasserstein"] = distance.wasserstein
+    if simulated:
+        for name in STYLE_STATISTICS:
+            for kind in ("mean_difference", "wasserstein"):
+                values = [result[f"{s}/{name}_{kind}"] for s in simulated]
+                result[f"{ALL_SPEAKERS}/{name}_{kind}"] = (
+                    sum(values) / len(values) if all(map(math.isfinite, values)) else math.nan
+                )
+    return result
+
+
+@metric
+def style_fidelity_metric() -> Metric:
+    """Per speaker and statistic: simulated minus real mean, and the Wasserstein distance."""
+    return style_fidelity_values
+
+
+@scorer(metrics=[style_fidelity_metric()])
+def style_fidelity() -> Scorer:
+    """The style statistics of the simulated and the real message (no model call)."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
+        simulated = message_style(prediction)
+        real = message_style(target.text, bubbles=len(state.metadata.get("dia_ids") or [None]))
+        return Score(
+            value={
+                **{f"simulated_{name}": simulated[name] for name in STYLE_STATISTICS},
+                **{f"real_{name}": real[name] for name in STYLE_STATISTICS},
+            },
+            answer=prediction,
+        )
+
+    return score
+
+
+CONVERSATION_STYLE_KEYS = tuple(
+    f"{name}_{kind}" for name in STYLE_STATISTICS for kind in ("mean_difference", "wasserstein")
+)
+
+
+@scorer(metrics={key: [mean()] for key in CONVERSATION_STYLE_KEYS})
+def conversation_style_fidelity() -> Scorer:
+    """A simulated conversation against the real one's simulated sessions: each statistic's distance, the mean
+    over the two speakers (per speaker in the score's metadata). No model call."""
+
+    async def score(state: TaskState, target: Target) -> Score:
+        simulated = conversation_from_json(
+            state.metadata["conversation_id"], state.metadata[SIMULATED_CONVERSATION]
+        )
+        real = next(c for c in load_conversations() if c.id == simulated.id)
+        numbers = {s.number for s in simulated.sessions}
+        real = real.model_copy(update={"sessions": [s for s in real.sessions if s.number in numbers]})
+        simulated_style, real_style = conversation_style(simulated), conversation_style(real)
+        per_speaker = {
+            speaker: {
+                f"{name}_{kind}": getattr(distance, kind)
+                for name, distance in style_distances(
+                    simulated_style.get(speaker, []), real_style[speaker]
+                ).items()
+                for kind in ("mean_difference", "wasserstein")
+            }
+            for speaker in real_style
+        }
+        value = {
+            key: sum(values[key] for values in per_speaker.values()) / len(per_speaker)
+            for key in CONVERSATION_STYLE_KEYS
+        }
+        return Score(value=value, metadata={"per_speaker": per_speaker})
+
+    return score

@@ -1,0 +1,65 @@
+"""Conversation simulation (issue 16): the model under test plays both people of each REALTALK pair.
+
+    inspect eval realtalk_evals/conversation_simulation --model openai/gpt-4o-mini -T pairs=1 -T sessions=1,2
+    inspect eval realtalk_evals/ei_analysis -T dataset=logs/ --model openai/gpt-4o-mini
+    realtalk analysis logs/
+
+Each pair is one sample; the generated conversation, in the dataset's JSON shape, is in the sample's metadata
+(`simulated_conversation`), where `ei_analysis -T dataset=<log or directory>` reads it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from inspect_ai import Task, task
+
+from realtalk_evals.analysis.samples import check_sessions, parse_sessions
+from realtalk_evals.data_files import UPSTREAM_COMMIT
+from realtalk_evals.dataset import load_conversations, select_conversations
+from realtalk_evals.scorers.style_fidelity import conversation_style_fidelity
+from realtalk_evals.simulation import HISTORY_SESSIONS, parse_messages_per_session, simulation_samples
+from realtalk_evals.solvers.conversation_simulation import simulate_conversation
+
+logger = logging.getLogger(__name__)
+
+TASK_VERSION = "1.0.0"
+"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+
+
+@task
+def conversation_simulation(
+    *,
+    pairs: str | int | list[str | int] | None = None,
+    sessions: str | int | list[str | int] | None = None,
+    messages_per_session: int | None = None,
+) -> Task:
+    """Simulate each chosen pair's sessions, both sides by the model under test (`--model`).
+
+    Args:
+        pairs: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
+        sessions: Session numbers to simulate (`1,2` for a cheap partial run); default all.
+        messages_per_session: Merged messages per session (the speakers alternate); default the real session's.
+    """
+    conversations = load_conversations()
+    chosen = select_conversations(pairs, conversations)
+    session_numbers = parse_sessions(sessions)
+    check_sessions(session_numbers, chosen)
+    per_session = parse_messages_per_session(messages_per_session)
+    dataset = simulation_samples(chosen, conversations, session_numbers, per_session)
+    calls = sum(int(sample.metadata["model_calls"]) for sample in dataset if sample.metadata)
+    logger.info(f"conversation_simulation: {len(dataset)} pairs, {calls} model calls before --limit")
+    return Task(
+        version=TASK_VERSION,
+        dataset=dataset,
+        solver=simulate_conversation(),
+        scorer=conversation_style_fidelity(),
+        metadata={
+            "benchmark": "conversation_simulation",
+            "sessions": session_numbers,
+            "messages_per_session": per_session,
+            "history_sessions": HISTORY_SESSIONS,
+            "model_calls": calls,
+            "dataset_commit": UPSTREAM_COMMIT,
+        },
+    )
