@@ -12,7 +12,9 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import check_choice
+from realtalk_evals.judge_panel import check_graders, grader_roles
 from realtalk_evals.memory_samples import memory_dataset, parse_categories
+from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.rendering import MemoryInput, render_context
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
@@ -21,7 +23,7 @@ from realtalk_evals.solvers.memory import gold_answer, memory_answer
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "2.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -32,6 +34,8 @@ def memory_probing(
     conversations: str | int | list[str | int] | None = None,
     categories: str | int | list[str | int] | None = None,
     solver: SolverName = "model",
+    judge_prompt: str = "released",
+    graders: str | list[str] | None = None,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -40,16 +44,21 @@ def memory_probing(
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
         categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
+        judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
+        graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
     """
     check_choice("input", input, get_args(MemoryInput))
     check_choice("solver", solver, get_args(SolverName))
+    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
     chosen = select_conversations(conversations)
     dataset = memory_dataset(chosen, parse_categories(categories))
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
+        setup=check_graders(),
         solver=memory_answer(contexts) if solver == "model" else gold_answer(),
-        scorer=[partial_match(), llm_accuracy()],
+        scorer=[partial_match(), llm_accuracy(judge_prompt=judge_prompt)],
+        model_roles=grader_roles(graders),
         metadata={"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT},
     )
