@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
 from realtalk_evals.calibration import NEAR_ZERO_F1, calibration_samples
@@ -16,6 +17,14 @@ from realtalk_evals.scorers.partial_match import token_f1
 from realtalk_evals.tasks.judge_calibration import judge_calibration, realtalk_questions
 
 QUESTIONS = realtalk_questions(1, 3)
+
+
+def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+    """A sample's dict-valued score."""
+    assert sample.scores is not None
+    value = sample.scores[scorer].value
+    assert isinstance(value, dict)
+    return value
 
 
 def scripted_judge(reply: object) -> Model:
@@ -121,8 +130,8 @@ def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
     sample = log.samples[0]
     assert sample.metadata["candidate"] in sample.messages[0].text
     assert [m.role for m in sample.messages] == ["user", "assistant", "user", "assistant"]  # with repair turn
-    score = sample.scores["judge_verdict"]  # type: ignore[index]
-    assert score.value["judge_failure"] == 1.0  # type: ignore[index]
+    score = (sample.scores or {})["judge_verdict"]
+    assert score_dict(sample, "judge_verdict")["judge_failure"] == 1.0
     assert f"candidate ({sample.metadata['kind']})" in (score.explanation or "")
     assert "unreadable" in (score.explanation or "")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import krippendorff
 import numpy as np
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
 from realtalk_evals.dataset import select_conversations
@@ -19,6 +20,14 @@ from realtalk_evals.tasks.memory_probing import memory_probing
 
 QA = select_conversations(1)[0].qa
 COMMONSENSE = [qa for qa in QA if qa.category == 3]
+
+
+def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+    """A sample's dict-valued score."""
+    assert sample.scores is not None
+    value = sample.scores[scorer].value
+    assert isinstance(value, dict)
+    return value
 
 
 def judge(name: str, reply: object, seen: list[list[str]] | None = None) -> Model:
@@ -77,7 +86,7 @@ def test_default_judge_prompt_is_the_released_one_byte_for_byte(tmp_path: Path) 
     assert [expected] in seen  # one user message, nothing else
     assert len(seen) == 10
     # the released format's own trailing comma is read, as OpenAI's JSON mode would have produced it
-    assert all(s.scores["llm_accuracy"].value["llm_accuracy"] == 1.0 for s in log.samples)  # type: ignore[index]
+    assert all(score_dict(s)["llm_accuracy"] == 1.0 for s in log.samples)  # type: ignore[index]
 
 
 def test_released_prompt_matches_the_reference_checkout_when_present() -> None:
@@ -125,7 +134,7 @@ def test_a_reply_quoting_a_score_before_its_own_verdict_gets_the_repair_turn(tmp
     log = run(tmp_path, judge("grader", reply, seen))
     assert log.status == "success" and log.samples is not None
     for sample in log.samples:
-        assert sample.scores["llm_accuracy"].value == {"llm_accuracy": 0.0, "judge_failure": 0.0}  # type: ignore[index]
+        assert score_dict(sample) == {"llm_accuracy": 0.0, "judge_failure": 0.0}  # type: ignore[index]
     assert len(seen) == 20  # each sample: the question, then the repair turn
 
 
@@ -154,7 +163,7 @@ def test_judge_cache_is_scoped_to_the_graders_model_args(tmp_path: Path) -> None
     again = run(tmp_path / "c", get_model("realtalk/mock", reply='{"score": 0}', memoize=False))
     for log, expected in ((first, 1.0), (second, 0.0), (again, 0.0)):
         assert log.samples is not None
-        assert {s.scores["llm_accuracy"].value["llm_accuracy"] for s in log.samples} == {expected}  # type: ignore[index]
+        assert {score_dict(s)["llm_accuracy"] for s in log.samples} == {expected}  # type: ignore[index]
     # the third run's verdicts all came from the cache the second one wrote
     assert again.stats.role_usage.get("grader") is None or again.stats.role_usage["grader"].output_tokens == 0
 
@@ -173,7 +182,7 @@ def test_a_two_judge_panel_keeps_each_score_and_its_agreement(tmp_path: Path) ->
     assert log.status == "success" and log.samples is not None
     for sample in log.samples:
         n = index[sample.metadata["question"]]
-        value = sample.scores["llm_accuracy"].value  # type: ignore[index]
+        value = score_dict(sample)
         assert value["llm_accuracy_1"] == first[n] and value["llm_accuracy_2"] == second[n]  # type: ignore[index]
         assert value["llm_accuracy"] == (first[n] + second[n]) / 2  # type: ignore[index]
         assert value["llm_majority"] == float(first[n] >= 0.5 and second[n] >= 0.5)  # type: ignore[index]
@@ -196,11 +205,11 @@ def test_one_failing_judge_is_counted_and_the_panel_uses_the_other(tmp_path: Pat
     log = run(tmp_path, [a, b])
     assert log.status == "success" and log.samples is not None
     for sample in log.samples:
-        value = sample.scores["llm_accuracy"].value  # type: ignore[index]
+        value = score_dict(sample)
         assert value["llm_accuracy"] == 1.0 and value["judge_failure"] == 1.0  # type: ignore[index]
         assert math.isnan(value["llm_accuracy_2"])  # type: ignore[index]
         assert len(sample.scores["llm_accuracy"].metadata["judge_replies"][1]) == 2  # type: ignore[index]
-        assert "realtalk/judge_b: judge failure" in (sample.scores["llm_accuracy"].explanation or "")
+        assert "realtalk/judge_b: judge failure" in ((sample.scores or {})["llm_accuracy"].explanation or "")
     assert metric_values(log)[("judge_failure", "realtalk_evals/count")] == 10.0
 
 

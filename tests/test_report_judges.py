@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import krippendorff
 import numpy as np
 import pytest
 from inspect_ai import eval
+from inspect_ai.log import EvalSample
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from scipy.stats import spearmanr
 
@@ -18,6 +20,14 @@ from realtalk_evals.report.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+    """A sample's dict-valued score."""
+    assert sample.scores is not None
+    value = sample.scores[scorer].value
+    assert isinstance(value, dict)
+    return value
 
 
 def _question(messages: list[ChatMessage]) -> str:
@@ -82,7 +92,7 @@ def test_length_bias_table_shows_a_length_loving_judge(panel_logs: Path, tmp_pat
     [log] = [run.log for run in runs]
     assert log.samples is not None
     lengths = [len(s.output.completion.split()) for s in log.samples]
-    panel = [s.scores["llm_accuracy"].value["llm_accuracy"] for s in log.samples]  # type: ignore[index]
+    panel = [score_dict(s)["llm_accuracy"] for s in log.samples]  # type: ignore[index]
     by_bucket = {row["words"]: row for row in rows}
     assert set(by_bucket) == {"1-2", "3-5", "6-10", "11-20"}
     assert int(by_bucket["1-2"]["n"]) == sum(n <= 2 for n in lengths)

@@ -33,28 +33,20 @@ def judge_agreement_section(runs: list[Run], out: Path) -> tuple[str, Path] | No
         lambda run: (run.model, str(run.task_args.get("input") or "conversation"), run.grader or "-"),
     )
     categories = [*CATEGORY_NAMES.values(), "all"]
-    rows: list[list[object]] = []
+    rows: list[tuple[list[str], list[float]]] = []
     for (model, memory_input, graders), by_id in pooled.items():
         samples = [s for s in by_id.values() if len(judge_scores(s)) > 1]
         if not samples:
             continue
-        row: list[object] = [
-            model,
-            memory_input,
-            graders,
-            len(samples),
-            _unanimous([judge_scores(s) for s in samples]),
-        ]
+        numbers = [_unanimous([judge_scores(s) for s in samples])]
         for category in categories:
             chosen = [s for s in samples if category in ("all", s.metadata.get("category_name"))]
-            row.append(alpha(judge_scores(s) for s in chosen))
-        rows.append(row)
+            numbers.append(alpha(judge_scores(s) for s in chosen))
+        rows.append(([model, memory_input, graders, str(len(samples))], numbers))
     if not rows:
         return None
     header = ["model", "input", "graders", "n", "unanimous"] + [f"alpha {c}" for c in categories]
-    table = [
-        [str(r[0]), str(r[1]), str(r[2]), str(r[3])] + [number_cell(float(v), 3) for v in r[4:]] for r in rows
-    ]  # type: ignore[arg-type]
+    table = [labels + [number_cell(v, 3) for v in numbers] for labels, numbers in rows]
     text = "\n\n".join(
         [
             "## Judge agreement (memory probing, judge panels)",
@@ -67,4 +59,5 @@ def judge_agreement_section(runs: list[Run], out: Path) -> tuple[str, Path] | No
         ]
     )
     csv_header = ["model", "input", "graders", "samples", "unanimous"] + [f"alpha_{c}" for c in categories]
-    return text, write_csv(out / "judge_agreement.csv", csv_header, rows)
+    csv_rows = [[*labels, *numbers] for labels, numbers in rows]
+    return text, write_csv(out / "judge_agreement.csv", csv_header, csv_rows)
