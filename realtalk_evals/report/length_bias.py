@@ -14,6 +14,7 @@ import numpy as np
 from inspect_ai.log import EvalSample
 from scipy.stats import spearmanr
 
+from realtalk_evals.report.memory import memory_row_key
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.tables import markdown_table, number_cell, write_csv
 
@@ -56,15 +57,7 @@ def _mean(values: list[float]) -> float:
 
 
 def length_bias_rows(runs: list[Run]) -> list[LengthBias]:
-    pooled = pooled_samples(
-        runs,
-        "memory_probing",
-        lambda run: (
-            run.model,
-            str(run.task_args.get("input") or "conversation"),
-            str(run.task_args.get("solver") or "model"),
-        ),
-    )
+    pooled = pooled_samples(runs, "memory_probing", memory_row_key)
     rows = []
     for (model, memory_input, solver), by_id in pooled.items():
         samples = list(by_id.values())

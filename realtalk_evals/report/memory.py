@@ -29,17 +29,18 @@ class MemoryRow:
         return "gold answers" if self.solver == "gold" else self.model
 
 
+def memory_row_key(run: Run) -> tuple[str, str, str]:
+    """What one memory-probing row pools: (model, input, solver)."""
+    return (
+        run.model,
+        str(run.task_args.get("input") or "conversation"),
+        str(run.task_args.get("solver") or "model"),
+    )
+
+
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins)."""
-    pooled = pooled_samples(
-        runs,
-        "memory_probing",
-        lambda run: (
-            run.model,
-            str(run.task_args.get("input") or "conversation"),
-            str(run.task_args.get("solver") or "model"),
-        ),
-    )
+    pooled = pooled_samples(runs, "memory_probing", memory_row_key)
     rows = []
     for (model, memory_input, solver), samples in pooled.items():
         row = MemoryRow(model=model, input=memory_input, solver=solver, samples=len(samples))
