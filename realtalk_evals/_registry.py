@@ -6,10 +6,18 @@ from inspect_ai.model import ModelAPI, modelapi
 
 from realtalk_evals.tasks.conversation_simulation import conversation_simulation
 from realtalk_evals.tasks.ei_analysis import ei_analysis
+from realtalk_evals.tasks.judge_calibration import judge_calibration
 from realtalk_evals.tasks.memory_probing import memory_probing
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
-__all__ = ["conversation_simulation", "ei_analysis", "memory_probing", "persona_simulation", "realtalk"]
+__all__ = [
+    "conversation_simulation",
+    "ei_analysis",
+    "judge_calibration",
+    "memory_probing",
+    "persona_simulation",
+    "realtalk",
+]
 
 
 @modelapi(name="realtalk")

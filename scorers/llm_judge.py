@@ -1,19 +1,34 @@
-"""LLM-judged accuracy of the paper's memory probing (section 6.2.1), by the `grader` model role."""
+"""LLM-judged accuracy of the paper's memory probing (section 6.2.1), by the judges of the `grader` role.
+
+One judge by default (the paper's); a panel when the role is bound to several models (see
+`realtalk_evals.judge_panel`). Every judge's reply is read on its own, with its own repair turn and failure.
+"""
 
 from __future__ import annotations
 
-from inspect_ai.model import get_model
+import asyncio
+
+from inspect_ai.model import Model
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.judging import PAPER_GRADER, ask_judge, parse_unit_score
+from realtalk_evals.judge_panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
+from realtalk_evals.judging import JudgeResult, ask_judge, parse_unit_score
 from realtalk_evals.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
-from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE, MEMORY_JUDGE_ADVERSARIAL
+from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE_ADVERSARIAL, MEMORY_JUDGES
+
+EMPTY_REPLY = "(empty reply: the model returned no text)"
+"""Shown in explanations for a prediction with no text (a provider's `content: null`, or an empty string)."""
 
 
-def judge_prompt(state: TaskState, target: Target, prediction: str) -> str:
-    """MEMORY_JUDGE against the gold answer; a LoCoMo adversarial question (with its trap answer in the
+def shown_prediction(prediction: str) -> str:
+    """The prediction as an explanation shows it, an empty one said in words rather than left blank."""
+    return repr(prediction) if prediction.strip() else EMPTY_REPLY
+
+
+def judge_prompt_text(template: str, state: TaskState, target: Target, prediction: str) -> str:
+    """`template` filled against the gold answer; a LoCoMo adversarial question (with its trap answer in the
     metadata) gets MEMORY_JUDGE_ADVERSARIAL. LoCoMo samples show the judge the file's question and answer."""
     metadata = state.metadata
     question = metadata.get("source_question", metadata["question"])
@@ -21,38 +36,52 @@ def judge_prompt(state: TaskState, target: Target, prediction: str) -> str:
         return MEMORY_JUDGE_ADVERSARIAL.format(
             question=question, trap=metadata["adversarial_answer"], prediction=prediction
         )
-    return MEMORY_JUDGE.format(
+    return template.format(
         question=question, answer=metadata.get("answer") or target.text, prediction=prediction
     )
+
+
+def _judge_line(model: Model, result: JudgeResult[float]) -> str:
+    if result.value is None:
+        return f"{model}: judge failure, no score in reply {result.replies[-1]!r}"
+    return f"{model}: {result.value}"
 
 
 @scorer(
     metrics={
         "llm_accuracy": [grouped(mean(), "category_name"), stderr()],
         "judge_failure": [count()],
+        "llm_majority": [grouped(mean(), "category_name")],
+        "llm_accuracy_*": [mean()],
+        "judges_agree": [mean(), grouped(judge_agreement(), "category_name")],
     }
 )
-def llm_accuracy(grader: str | None = None) -> Scorer:
-    """Grader-model judgement in [0, 1]; an unreadable judge reply is recorded as a failure, not a score."""
+def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
+    """Judge score in [0, 1] (a panel's mean); an unreadable judge reply is a counted failure, not a score.
+
+    Args:
+        grader: A model to judge with instead of the `grader` role.
+        judge_prompt: A key of `MEMORY_JUDGES`: `released` (the released code's prompt) or `suite`.
+    """
+    template = MEMORY_JUDGES[judge_prompt]
 
     async def score(state: TaskState, target: Target) -> Score:
-        model = get_model(grader, role="grader", default=PAPER_GRADER)
+        judges = panel_models(grader)
         prediction = scored_prediction(state.output.completion, state.metadata)
-        prompt = judge_prompt(state, target, prediction)
-        result = await ask_judge(model, prompt, parse_unit_score, JUDGE_REPAIR)
-        metadata = {"grader": str(model), "judge_replies": result.replies}
-        if result.value is None:
-            return Score(
-                value={"llm_accuracy": float("nan"), "judge_failure": 1.0},
-                answer=prediction,
-                explanation=f"judge failure: no score in reply {result.replies[-1]!r}",
-                metadata=metadata,
-            )
-        return Score(
-            value={"llm_accuracy": result.value, "judge_failure": 0.0},
-            answer=prediction,
-            explanation=f"judge score {result.value} (gold: {target.text})",
-            metadata=metadata,
+        prompt = judge_prompt_text(template, state, target, prediction)
+        results = await asyncio.gather(
+            *(ask_judge(judge, prompt, parse_unit_score, JUDGE_REPAIR) for judge in judges)
         )
+        scores = [result.value for result in results]
+        value = panel_value(scores)
+        lines = [f"prediction: {shown_prediction(prediction)}", f"gold: {target.text}"]
+        lines += [_judge_line(judge, result) for judge, result in zip(judges, results, strict=True)]
+        if len(judges) == 1:
+            metadata: dict[str, object] = {"grader": str(judges[0]), "judge_replies": results[0].replies}
+        else:
+            metadata = {"graders": [str(judge) for judge in judges]}
+            metadata["judge_replies"] = [result.replies for result in results]
+        metadata[JUDGE_SCORES] = scores
+        return Score(value=value, answer=prediction, explanation="\n".join(lines), metadata=metadata)
 
     return score

@@ -13,8 +13,10 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import check_choice
+from realtalk_evals.judge_panel import check_graders, grader_roles
 from realtalk_evals.locomo import load_locomo_conversations
 from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
+from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.rendering import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
@@ -24,7 +26,7 @@ from realtalk_evals.solvers.memory import gold_answer, memory_answer
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "2.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -36,6 +38,8 @@ def memory_probing(
     categories: str | int | list[str | int] | None = None,
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
+    judge_prompt: str = "released",
+    graders: str | list[str] | None = None,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -47,19 +51,26 @@ def memory_probing(
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
         dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
+        judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
+        graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
     """
     check_choice("dataset", dataset, get_args(DatasetName))
     check_choice("input", input, DATASET_INPUTS[dataset])
     check_choice("solver", solver, get_args(SolverName))
+    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
     chosen = select_conversations(conversations, load_locomo_conversations() if dataset == "locomo" else None)
     check_input_given(chosen, input)
     samples = memory_dataset(chosen, parse_categories(categories, DATASET_CATEGORIES[dataset]), dataset)
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
-    scorers = [partial_match(), llm_accuracy()] + ([trap_answer()] if dataset == "locomo" else [])
+    scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
+        [trap_answer()] if dataset == "locomo" else []
+    )
     return Task(
         version=TASK_VERSION,
         dataset=samples,
         solver=memory_answer(contexts) if solver == "model" else gold_answer(),
+        setup=check_graders(),
         scorer=scorers,
+        model_roles=grader_roles(graders),
         metadata={"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT},
     )

@@ -43,7 +43,8 @@ from starlette.types import Receive, Scope, Send
 Fault = int | Literal["drop"]
 """An HTTP status to answer with, or `drop`: start a response, then close the connection mid-body."""
 
-ReplyFunction = Callable[[list[dict[str, Any]]], str]
+ReplyFunction = Callable[[list[dict[str, Any]]], str | None]
+"""Request messages -> reply text; None answers with `content: null`, as some providers do."""
 FaultFunction = Callable[[list[dict[str, Any]]], "Fault | None"]
 
 CACHE_MIN_TOKENS = 1024
@@ -295,7 +296,7 @@ class OpenAIServer:
         text = self.reply(messages)
         prompt = "\n".join(message_text(message) for message in messages)
         prompt_tokens = approximate_tokens(prompt)
-        completion_tokens = approximate_tokens(text)
+        completion_tokens = approximate_tokens(text or "")
         return JSONResponse(
             {
                 "id": f"chatcmpl-test-{number}",

@@ -70,7 +70,7 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert len(answered) == 70 and len(judged) == 70
     header = "Below is a conversation" if memory_input == "conversation" else "Below are the key events"
     assert all(p.startswith(header) and p.endswith("Answer:") for p in answered)
-    assert all(p.startswith("You are grading an answer") for p in judged)
+    assert all(p.startswith("Given the question and its ground truth answer, evaluate") for p in judged)
 
     assert log.results is not None
     metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}

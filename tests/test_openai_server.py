@@ -135,7 +135,10 @@ def test_memory_probing_runs_on_the_openai_provider(server: OpenAIServer, tmp_pa
     assert all(r.body["model"] == "gpt-4o-mini" for r in requests)
     prompts = [r.body["messages"][-1]["content"] for r in requests]
     assert sum(p.startswith("Below is a conversation between Emi and Elise") for p in prompts) == LIMIT
-    assert sum('{"score": s}' in p for p in prompts) == LIMIT
+    assert (
+        sum(p.startswith("Given the question and its ground truth answer, evaluate") for p in prompts)
+        == LIMIT
+    )
     usage = log.stats.model_usage[MODEL]
     assert usage.input_tokens_cache_read, "the server's cached_tokens reach Inspect's usage"
 

@@ -47,8 +47,8 @@ def forgetful(messages: list[ChatMessage], *_: object) -> ModelOutput:
 
 def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
     text = messages[-1].text
-    prediction = text.split("Predicted answer: ", 1)[1].split("\n")[0]
-    gold = text.split("Gold answer: ", 1)[1].split("\n")[0]
+    prediction = text.split("Model's prediction: ", 1)[1].split("\n")[0]
+    gold = text.split("Ground truth: ", 1)[1].split("\n")[0]
     return ModelOutput.from_content(model="judge", content=f'{{"score": {int(prediction == gold)}}}')
 
 

@@ -15,6 +15,8 @@ from realtalk_evals.report.finetune_compare import (
     comparison_table,
     finetune_comparisons,
 )
+from realtalk_evals.report.judge_agreement import judge_agreement_section
+from realtalk_evals.report.length_bias import length_bias_section
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
 from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, column_title, persona_rows
@@ -215,6 +217,10 @@ def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report
     if compared:
         sections.append(compared[0])
         files += compared[1]
+    for judge_section in (judge_agreement_section, length_bias_section):
+        if (section := judge_section(runs, out)) is not None:
+            sections.append(section[0])
+            files.append(section[1])
     persona = persona_rows(runs)
     if persona:
         text, written = _persona_section(persona, with_paper, out)

@@ -30,17 +30,20 @@ class MemoryRow:
         return "gold answers" if self.solver == "gold" else self.model
 
 
+def memory_row_key(run: Run) -> tuple[str, str, str]:
+    """What one memory-probing row pools: (model, input, solver)."""
+    return (
+        run.model,
+        str(run.task_args.get("input") or "conversation"),
+        str(run.task_args.get("solver") or "model"),
+    )
+
+
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins).
     REALTALK runs only: LoCoMo runs have their own section (report.datasets)."""
     pooled = pooled_samples(
-        [run for run in runs if run_dataset(run) == "realtalk"],
-        "memory_probing",
-        lambda run: (
-            run.model,
-            str(run.task_args.get("input") or "conversation"),
-            str(run.task_args.get("solver") or "model"),
-        ),
+        [run for run in runs if run_dataset(run) == "realtalk"], "memory_probing", memory_row_key
     )
     rows = []
     for (model, memory_input, solver), samples in pooled.items():

@@ -60,6 +60,29 @@ def _grader_name(log: EvalLog) -> str | None:
     return ",".join(config.model for config in graders)
 
 
+def _without(usage: ModelUsage, part: ModelUsage) -> ModelUsage:
+    """`usage` less `part`, field by field (ModelUsage has no subtraction)."""
+    values = {}
+    for name in ModelUsage.model_fields:
+        whole, piece = getattr(usage, name), getattr(part, name)
+        values[name] = whole if whole is None or piece is None else max(whole - piece, 0)
+    return ModelUsage(**values)
+
+
+def _answering_usage(log: EvalLog, grader: str | None) -> dict[str, ModelUsage]:
+    """Usage of the models that answered: Inspect counts a role's calls under its model's name as well, so
+    grader models are dropped, or, where the model under test also judges, the role's share is taken off."""
+    graders = set(grader.split(",")) if grader else set()
+    grading = _sum_usage((log.stats.role_usage or {}).values())
+    usage = {}
+    for name, used in log.stats.model_usage.items():
+        if name not in graders:
+            usage[name] = used
+        elif name == log.eval.model:
+            usage[name] = _without(used, grading)
+    return usage
+
+
 def _judge_failures(log: EvalLog) -> int:
     """Judge and classifier failures recorded in sample scores (`judge_failure`, `<attribute>_failures`)."""
     failures = 0
@@ -113,11 +136,11 @@ def _wall_seconds(log: EvalLog) -> float | None:
 def run_from_log(log: EvalLog, prices: Prices) -> Run:
     model = log.eval.model
     grader = _grader_name(log)
-    # model_usage holds the models that answered (several with per-speaker fine-tuned models), role_usage
-    # the grader's calls
-    model_usage = _sum_usage(log.stats.model_usage.values())
+    # the models that answered (several with per-speaker fine-tuned models); role_usage: the grader's calls
+    answering = _answering_usage(log, grader)
+    model_usage = _sum_usage(answering.values())
     grader_usage = _sum_usage((log.stats.role_usage or {}).values())
-    costs = [usage_cost(name, usage, prices) for name, usage in log.stats.model_usage.items()]
+    costs = [usage_cost(name, usage, prices) for name, usage in answering.items()]
     if grader is not None:
         costs.append(usage_cost(grader, grader_usage, prices))
     cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)

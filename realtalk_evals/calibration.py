@@ -1,0 +1,131 @@
+"""Candidate answers whose verdict is known without a model, for calibrating a memory judge.
+
+For each question: the gold answer and the gold answer inside padding (should pass); another question's gold
+answer (same conversation and category, token F1 against this gold at most `NEAR_ZERO_F1`), an abstention, and
+that wrong answer followed by text telling the judge to give full marks (should fail); and a hedge listing the
+gold among such wrong answers (should not get full credit). Every choice comes from `random.Random` seeded with
+the seed and the question's id, so a question's candidates do not depend on which other questions are chosen.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from inspect_ai.dataset import Sample
+
+from realtalk_evals.judge_panel import ACCEPT_AT
+from realtalk_evals.prompts import (
+    CALIBRATION_ABSTENTION,
+    CALIBRATION_HEDGE,
+    CALIBRATION_INJECTION,
+    CALIBRATION_PADDINGS,
+    MEMORY_JUDGES,
+)
+
+Expected = Literal["accept", "reject", "no_full_credit"]
+
+CANDIDATE_KINDS: dict[str, Expected] = {
+    "gold": "accept",
+    "gold_padded": "accept",
+    "other_gold": "reject",
+    "abstention": "reject",
+    "hedge": "no_full_credit",
+    "injection": "reject",
+}
+"""Each kind of candidate and the verdict a trustworthy judge gives it."""
+
+NEAR_ZERO_F1 = 0.1
+"""The most token F1 a wrong answer (another question's gold) may share with the gold answer."""
+
+HEDGE_WRONG_OPTIONS = 2
+
+F1 = Callable[[str, str], float]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    text: str
+
+    @property
+    def expected(self) -> Expected:
+        return CANDIDATE_KINDS[self.kind]
+
+    @property
+    def should_pass(self) -> bool:
+        return self.expected == "accept"
+
+
+def accepted(kind: str, score: float) -> bool:
+    """Whether a judge's score accepts the candidate: at least ACCEPT_AT, or full credit for a hedge."""
+    return score >= 1.0 if CANDIDATE_KINDS[kind] == "no_full_credit" else score >= ACCEPT_AT
+
+
+def candidates(question: Sample, others: Sequence[Sample], f1: F1, seed: int) -> list[Candidate]:
+    """The candidates for one question; `others` are the questions of its conversation and category.
+
+    Kinds that need a wrong answer are left out when no other gold answer is far enough from this one.
+    """
+    gold = str(question.target)
+    rng = random.Random(f"{seed}-{question.id}")
+    wrong = sorted(
+        {str(o.target) for o in others if o.id != question.id and f1(str(o.target), gold) <= NEAR_ZERO_F1}
+    )
+    rng.shuffle(wrong)
+    found = [
+        Candidate("gold", gold),
+        Candidate("gold_padded", rng.choice(CALIBRATION_PADDINGS).format(answer=gold)),
+        Candidate("abstention", CALIBRATION_ABSTENTION),
+    ]
+    if wrong:
+        options = [*wrong[:HEDGE_WRONG_OPTIONS]]
+        options.insert(rng.randrange(len(options) + 1), gold)
+        listed = ", ".join(options[:-1]) + " or " + options[-1]
+        found += [
+            Candidate("other_gold", wrong[0]),
+            Candidate("hedge", CALIBRATION_HEDGE.format(options=listed)),
+            Candidate("injection", CALIBRATION_INJECTION.format(answer=wrong[0])),
+        ]
+    order = list(CANDIDATE_KINDS)
+    return sorted(found, key=lambda candidate: order.index(candidate.kind))
+
+
+def calibration_samples(
+    questions: Sequence[Sample], judge_prompts: Sequence[str], f1: F1, seed: int
+) -> list[Sample]:
+    """One sample per (question, candidate, judge prompt): the filled judge prompt is the input.
+
+    `questions` are memory-probing samples (target = gold answer; metadata `question`, `conversation_id`,
+    `category_name`), from any dataset that builds them.
+    """
+    groups: dict[tuple[str, str], list[Sample]] = {}
+    for question in questions:
+        key = (str(question.metadata["conversation_id"]), str(question.metadata["category_name"]))  # type: ignore[index]
+        groups.setdefault(key, []).append(question)
+    samples = []
+    for question in questions:
+        metadata = dict(question.metadata or {})
+        others = groups[(str(metadata["conversation_id"]), str(metadata["category_name"]))]
+        for candidate in candidates(question, others, f1, seed):
+            for prompt in judge_prompts:
+                samples.append(
+                    Sample(
+                        id=f"{question.id}-{candidate.kind}-{prompt}",
+                        input=MEMORY_JUDGES[prompt].format(
+                            question=metadata["question"], answer=question.target, prediction=candidate.text
+                        ),
+                        target=candidate.expected,
+                        metadata={
+                            **metadata,
+                            "gold": question.target,
+                            "candidate": candidate.text,
+                            "kind": candidate.kind,
+                            "should_pass": candidate.should_pass,
+                            "judge_prompt": prompt,
+                        },
+                    )
+                )
+    return samples

@@ -1,0 +1,73 @@
+"""Scoring a judge against known verdicts: true- and false-accept rates and Cohen's kappa, per judge prompt."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, metric, scorer
+from inspect_ai.solver import TaskState
+from sklearn.metrics import cohen_kappa_score
+
+from realtalk_evals.calibration import CANDIDATE_KINDS, accepted
+from realtalk_evals.judging import parse_unit_score
+from realtalk_evals.metrics import count
+
+
+@metric
+def cohen_kappa() -> Metric:
+    """Cohen's kappa (scikit-learn) between the judge's acceptances and the known verdicts."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        known = [int(bool((s.score.metadata or {}).get("should_pass"))) for s in scores]
+        given = [int(s.score.as_float()) for s in scores]
+        if len(scores) < 2 or len(set(known) | set(given)) < 2:
+            return math.nan  # kappa is undefined when both raters use a single label
+        return float(cohen_kappa_score(known, given))
+
+    return compute
+
+
+@scorer(
+    metrics={
+        "judge_failure": [count()],
+        "accepted": [grouped(mean(), "kind")],
+        "true_accept_*": [grouped(mean(), "category_name")],
+        "false_accept_*": [grouped(mean(), "category_name")],
+        "kappa_*": [grouped(cohen_kappa(), "category_name")],
+    }
+)
+def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:
+    """The judge's verdict on a candidate against the known one; an unreadable reply is a counted failure.
+
+    Per judge prompt P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share
+    of should-fail candidates accepted) and `kappa_P`, each per category and overall (`all`); `accepted` by
+    candidate kind.
+    """
+
+    async def score(state: TaskState, target: Target) -> Score:
+        kind = str(state.metadata["kind"])
+        should_pass = bool(state.metadata["should_pass"])
+        verdict = parse_unit_score(state.output.completion)
+        taken = math.nan if verdict is None else float(accepted(kind, verdict))
+        value = {"judge_failure": float(verdict is None), "accepted": taken}
+        for prompt in judge_prompts:
+            mine = prompt == state.metadata["judge_prompt"]
+            value[f"true_accept_{prompt}"] = taken if mine and should_pass else math.nan
+            value[f"false_accept_{prompt}"] = taken if mine and not should_pass else math.nan
+            value[f"kappa_{prompt}"] = taken if mine else math.nan
+        expected = {"accept": "accept", "reject": "reject", "no_full_credit": "less than full credit"}
+        outcome = "unreadable" if verdict is None else ("accepted" if taken else "rejected")
+        explanation = (
+            f"candidate ({kind}): {state.metadata['candidate']!r}\n"
+            f"gold: {state.metadata['gold']}\n"
+            f"expected: {expected[CANDIDATE_KINDS[kind]]}; judge score: {verdict}; {outcome}"
+        )
+        return Score(
+            value=value,
+            answer=state.output.completion,
+            explanation=explanation,
+            metadata={"should_pass": should_pass, "kind": kind},
+        )
+
+    return score

@@ -1,0 +1,75 @@
+"""Judge calibration: the model under test is a memory judge, graded on candidate answers with known verdicts.
+
+inspect eval tasks/judge_calibration.py --model openai/gpt-4o-mini -T conversations=1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from inspect_ai import Task, task
+from inspect_ai.dataset import MemoryDataset, Sample
+
+from realtalk_evals.calibration import calibration_samples
+from realtalk_evals.data_files import UPSTREAM_COMMIT
+from realtalk_evals.dataset import as_list, select_conversations
+from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.memory_samples import memory_samples, parse_categories
+from realtalk_evals.prompts import MEMORY_JUDGES
+from realtalk_evals.scorers.judge_calibration import judge_verdict
+from realtalk_evals.scorers.partial_match import token_f1
+from realtalk_evals.solvers.judge_calibration import judge_candidate
+
+TASK_VERSION = "1.0.0"
+"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+
+Selection = str | int | list[str | int] | None
+
+
+def realtalk_questions(conversations: Selection, categories: Selection) -> list[Sample]:
+    """REALTALK's memory-probing questions, exactly the samples `memory_probing` asks."""
+    return memory_samples(select_conversations(conversations), parse_categories(categories))
+
+
+QUESTION_SOURCES: dict[str, Callable[[Selection, Selection], list[Sample]]] = {"realtalk": realtalk_questions}
+"""Where the questions come from, by `dataset` name: any function returning memory-probing samples."""
+
+
+@task
+def judge_calibration(
+    *,
+    dataset: str = "realtalk",
+    conversations: Selection = None,
+    categories: Selection = None,
+    judge_prompts: str | list[str] = "released,suite",
+    seed: int = 0,
+) -> Task:
+    """Grade the model under test as a memory judge on candidates whose verdict is known.
+
+    Args:
+        dataset: Where the questions come from (`realtalk`).
+        conversations: Conversation ids or chat numbers; default all.
+        categories: Question categories by number or name; default all.
+        judge_prompts: Judge prompts to calibrate (`released`, `suite`, or both).
+        seed: Seed of every random choice of candidates.
+    """
+    check_choice("dataset", dataset, tuple(QUESTION_SOURCES))
+    prompts = [str(p) for p in as_list(judge_prompts) or []]
+    if not prompts:
+        raise InputError(f"no judge prompt selected; valid choices: {', '.join(MEMORY_JUDGES)}")
+    for prompt in prompts:
+        check_choice("judge prompt", prompt, tuple(MEMORY_JUDGES))
+    prompts = list(dict.fromkeys(prompts))
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise InputError(f"seed must be an integer, got {seed!r}")
+    questions = QUESTION_SOURCES[dataset](conversations, categories)
+    samples = calibration_samples(questions, prompts, token_f1, seed)
+    if not samples:
+        raise InputError("the selection holds no question: check conversations and categories")
+    return Task(
+        version=TASK_VERSION,
+        dataset=MemoryDataset(samples, name=f"{dataset}_judge_calibration"),
+        solver=judge_candidate(),
+        scorer=judge_verdict(prompts),
+        metadata={"benchmark": "judge_calibration", "dataset": dataset, "dataset_commit": UPSTREAM_COMMIT},
+    )

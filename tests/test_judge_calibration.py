@@ -1,0 +1,156 @@
+"""judge_calibration: candidates with known verdicts, and the rates of scripted judges."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
+
+from realtalk_evals.calibration import NEAR_ZERO_F1, calibration_samples
+from realtalk_evals.errors import InputError
+from realtalk_evals.scorers.partial_match import token_f1
+from realtalk_evals.tasks.judge_calibration import judge_calibration, realtalk_questions
+
+QUESTIONS = realtalk_questions(1, 3)
+
+
+def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+    """A sample's dict-valued score."""
+    assert sample.scores is not None
+    value = sample.scores[scorer].value
+    assert isinstance(value, dict)
+    return value
+
+
+def scripted_judge(reply: object) -> Model:
+    def respond(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        return ModelOutput.from_content(model="judge", content=reply(messages[0].text))  # type: ignore[operator]
+
+    return get_model("realtalk/judge", custom_outputs=respond, memoize=False)
+
+
+def gold_and_prediction(prompt: str) -> tuple[str, str]:
+    """Read gold and prediction back from either judge prompt."""
+    if "<gold_answer>" in prompt:
+        gold = re.search(r"<gold_answer>\n(.*?)\n</gold_answer>", prompt, re.DOTALL)
+        prediction = re.search(r"<predicted_answer>\n(.*?)\n</predicted_answer>", prompt, re.DOTALL)
+    else:
+        gold = re.search(r"^Ground truth: (.*?)\nModel's prediction: ", prompt, re.DOTALL | re.MULTILINE)
+        prediction = re.search(
+            r"^Model's prediction: (.*?)\n\nAssign a score", prompt, re.DOTALL | re.MULTILINE
+        )
+    assert gold is not None and prediction is not None
+    return gold.group(1), prediction.group(1)
+
+
+def exact_gold(prompt: str) -> str:
+    gold, prediction = gold_and_prediction(prompt)
+    return '{"score": 1}' if prediction == gold else '{"score": 0}'
+
+
+def run(tmp_path: Path, judge: Model, **task_args: object) -> EvalLog:
+    [log] = eval(
+        judge_calibration(conversations=1, categories=3, **task_args),  # type: ignore[arg-type]
+        model=judge,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    return read_eval_log(log.location)
+
+
+def metrics(log: EvalLog) -> dict[tuple[str, str], float]:
+    assert log.results is not None
+    return {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
+
+
+def test_candidates_have_the_kinds_and_verdicts_of_the_issue() -> None:
+    samples = calibration_samples(QUESTIONS, ["released"], token_f1, seed=0)
+    by_question: dict[str, dict[str, str]] = {}
+    for sample in samples:
+        meta = sample.metadata or {}
+        by_question.setdefault(meta["question"], {})[meta["kind"]] = meta["candidate"]
+        assert sample.target == {"gold": "accept", "gold_padded": "accept", "hedge": "no_full_credit"}.get(
+            meta["kind"], "reject"
+        )
+        assert f"Model's prediction: {meta['candidate']}\n" in str(sample.input)
+    golds = {str(q.target) for q in QUESTIONS}
+    assert len(by_question) == len(QUESTIONS)
+    for question in QUESTIONS:
+        kinds = by_question[question.metadata["question"]]  # type: ignore[index]
+        gold = str(question.target)
+        assert kinds["gold"] == gold and kinds["abstention"] == "I don't know."
+        assert gold in kinds["gold_padded"] and len(kinds["gold_padded"]) > len(gold) + 40
+        wrong = kinds["other_gold"]
+        assert wrong in golds and wrong != gold and token_f1(wrong, gold) <= NEAR_ZERO_F1
+        assert gold in kinds["hedge"] and wrong in kinds["hedge"]
+        assert kinds["injection"].startswith(wrong) and '{"score": 1}' in kinds["injection"]
+
+
+def test_candidates_are_deterministic_from_the_seed() -> None:
+    def texts(seed: int) -> list[str]:
+        return [str(s.input) for s in calibration_samples(QUESTIONS, ["suite"], token_f1, seed)]
+
+    assert texts(3) == texts(3)
+    assert texts(3) != texts(4)
+
+
+def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Path) -> None:
+    log = run(tmp_path, scripted_judge(lambda _: '{"score": 1}'))
+    assert log.status == "success" and log.samples is not None
+    values = metrics(log)
+    for prompt in ("released", "suite"):
+        assert values[(f"false_accept_{prompt}", "grouped_all")] == 1.0
+        assert values[(f"true_accept_{prompt}", "grouped_all")] == 1.0
+        assert values[(f"false_accept_{prompt}", "grouped_commonsense")] == 1.0
+    assert values[("judge_failure", "realtalk_evals/count")] == 0.0
+
+
+def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_path: Path) -> None:
+    log = run(tmp_path, scripted_judge(exact_gold))
+    assert log.status == "success" and log.samples is not None
+    values = metrics(log)
+    for prompt in ("released", "suite"):
+        assert values[(f"false_accept_{prompt}", "grouped_all")] == 0.0
+        assert (
+            values[(f"true_accept_{prompt}", "grouped_all")] == 0.5
+        )  # the gold passes, the padded gold does not
+        # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
+        assert values[(f"kappa_{prompt}", "grouped_all")] == pytest.approx(4 / 7)
+    assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
+
+
+def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
+    log = run(tmp_path, scripted_judge(lambda _: "looks fine"), judge_prompts="suite")
+    assert log.status == "success" and log.samples is not None
+    sample = log.samples[0]
+    assert sample.metadata["candidate"] in sample.messages[0].text
+    assert [m.role for m in sample.messages] == ["user", "assistant", "user", "assistant"]  # with repair turn
+    score = (sample.scores or {})["judge_verdict"]
+    assert score_dict(sample, "judge_verdict")["judge_failure"] == 1.0
+    assert f"candidate ({sample.metadata['kind']})" in (score.explanation or "")
+    assert "unreadable" in (score.explanation or "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"judge_prompts": "gpt4"}, "unknown judge prompt 'gpt4'; valid choices: released, suite"),
+        ({"judge_prompts": ""}, "no judge prompt selected"),
+        ({"dataset": "squad"}, "unknown dataset 'squad'; valid choices: realtalk"),
+        ({"seed": "x"}, "seed must be an integer"),
+    ],
+)
+def test_bad_parameters_fail_when_the_task_is_built(args: dict[str, object], message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        judge_calibration(**args)  # type: ignore[arg-type]
+
+
+def test_registered_under_the_package_name() -> None:
+    from realtalk_evals import _registry
+
+    assert _registry.judge_calibration is judge_calibration
