@@ -63,10 +63,10 @@ def _data_info(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.report.build import build_report
-    from realtalk_evals.report.pricing import load_prices
+    from realtalk_evals.report.pricing import load_cost_config
     from realtalk_evals.report.runs import load_runs
 
-    runs = load_runs(args.logs, load_prices(args.prices))
+    runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
     report = build_report(runs, Path(args.out), with_paper=args.with_paper)
     print(report.markdown)
     print("Wrote " + ", ".join(str(path) for path in report.files))
@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default="reports", help="output directory (default: reports)")
     report.add_argument("--with-paper", action="store_true", help="show the paper's tables 2 and 3 beside")
     report.add_argument(
-        "--prices", help="JSON file of model -> {input, output, cached_input} USD per 1M tokens"
+        "--model-cost-config",
+        help="prices that override the logged cost, in Inspect's --model-cost-config format (YAML or JSON)",
     )
     report.set_defaults(handler=_report)
 

@@ -6,6 +6,8 @@ import json
 import math
 from pathlib import Path
 
+from inspect_ai.model import ModelUsage
+
 from realtalk_evals.report.finetune_compare import (
     CSV_HEADER,
     EXPLANATION,
@@ -33,6 +35,20 @@ def _percent(value: float) -> str:
     return "-" if math.isnan(value) else f"{100 * value:.0f}%"
 
 
+def _cost_cell(cost: float | None) -> str:
+    return "unknown price" if cost is None else f"{cost:.4f}"
+
+
+def _usage_cells(usage: ModelUsage, cost: float | None) -> list[str]:
+    """Fresh input, cached input, output tokens and cost of one role."""
+    return [
+        str(usage.input_tokens),
+        str(usage.input_tokens_cache_read or 0),
+        str(usage.output_tokens),
+        _cost_cell(cost),
+    ]
+
+
 def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
     header = [
         "task",
@@ -46,9 +62,13 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
         "input tokens",
         "cached input tokens",
         "output tokens",
-        "grader tokens",
-        "wall time (s)",
         "cost (USD)",
+        "grader input tokens",
+        "grader cached input tokens",
+        "grader output tokens",
+        "grader cost (USD)",
+        "wall time (s)",
+        "total cost (USD)",
     ]
     rows = []
     for run in runs:
@@ -63,12 +83,10 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
                 run.status,
                 str(run.samples),
                 str(run.judge_failures),
-                str(run.model_usage.input_tokens),
-                str(run.model_usage.input_tokens_cache_read or 0),
-                str(run.model_usage.output_tokens),
-                str(run.grader_usage.total_tokens),
+                *_usage_cells(run.model_usage, run.model_cost),
+                *_usage_cells(run.grader_usage, run.grader_cost),
                 number_cell(run.wall_seconds, 1),
-                "unknown price" if run.cost is None else f"{run.cost:.4f}",
+                _cost_cell(run.cost),
             ]
         )
     markdown = "## Runs\n\n" + markdown_table(header, rows)

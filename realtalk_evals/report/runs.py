@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 
-from realtalk_evals.report.pricing import Prices, usage_cost
+from realtalk_evals.report.pricing import CostConfig, usage_cost
 
 SUITE_TASKS = ("memory_probing", "persona_simulation", "ei_analysis")
 
@@ -33,11 +33,21 @@ class Run:
     samples: int
     judge_failures: int
     model_usage: ModelUsage
+    """Tokens of the model(s) under test: every call that served no role."""
+    model_cost: float | None
     grader_usage: ModelUsage
+    """Tokens of the grader role (judges, EI judges)."""
+    grader_cost: float | None
     wall_seconds: float | None
-    cost: float | None
     status: str
     location: str
+
+    @property
+    def cost(self) -> float | None:
+        """The whole run's cost; None when any part's price is unknown."""
+        if self.model_cost is None or self.grader_cost is None:
+            return None
+        return self.model_cost + self.grader_cost
 
 
 def task_name(log: EvalLog) -> str:
@@ -52,12 +62,66 @@ def _sum_usage(usages: Iterable[ModelUsage]) -> ModelUsage:
     return total
 
 
-def _grader_name(log: EvalLog) -> str | None:
-    grader = (log.eval.model_roles or {}).get("grader")
-    if grader is None:
-        return None
-    graders = grader if isinstance(grader, list) else [grader]
-    return ",".join(config.model for config in graders)
+def _minus(usage: ModelUsage, part: ModelUsage) -> ModelUsage:
+    """`usage` less `part` (ModelUsage has `+` only)."""
+
+    def less(a: int | None, b: int | None) -> int | None:
+        return None if a is None and b is None else (a or 0) - (b or 0)
+
+    cost = None if usage.total_cost is None else usage.total_cost - (part.total_cost or 0.0)
+    return ModelUsage(
+        input_tokens=usage.input_tokens - part.input_tokens,
+        output_tokens=usage.output_tokens - part.output_tokens,
+        total_tokens=usage.total_tokens - part.total_tokens,
+        input_tokens_cache_write=less(usage.input_tokens_cache_write, part.input_tokens_cache_write),
+        input_tokens_cache_read=less(usage.input_tokens_cache_read, part.input_tokens_cache_read),
+        reasoning_tokens=less(usage.reasoning_tokens, part.reasoning_tokens),
+        total_cost=cost,
+    )
+
+
+def _role_models(log: EvalLog) -> dict[str, str]:
+    """Role -> the model bound to it (several joined by commas)."""
+    roles: dict[str, str] = {}
+    for role, bound in (log.eval.model_roles or {}).items():
+        configs = bound if isinstance(bound, list) else [bound]
+        roles[role] = ",".join(config.model for config in configs)
+    return roles
+
+
+def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> float | None:
+    costs = [usage_cost(name, usage, overrides) for name, usage in parts]
+    return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
+def _split_usage(
+    log: EvalLog, overrides: CostConfig
+) -> tuple[ModelUsage, float | None, ModelUsage, float | None]:
+    """(model under test, its cost, grader, its cost) from the log's per-model and per-role usage.
+
+    `model_usage` counts every call by model name (the grader's too, under the same name when a model grades
+    itself); `role_usage` counts the calls made through a role, so the model under test is the difference.
+    """
+    roles = _role_models(log)
+    role_usage = log.stats.role_usage or {}
+    tested = dict(log.stats.model_usage)
+    for role, usage in role_usage.items():
+        name = roles.get(role)
+        if name in tested:
+            tested[name] = _minus(tested[name], usage)
+    tested = {name: usage for name, usage in tested.items() if usage.total_tokens or usage.input_tokens}
+    grader = role_usage.get("grader", ModelUsage())
+    grader_name = roles.get("grader")
+    if grader_name is None or "," in grader_name:
+        grader_cost = 0.0 if grader.total_tokens == 0 else grader.total_cost
+    else:
+        grader_cost = usage_cost(grader_name, grader, overrides)
+    return (
+        _sum_usage(tested.values()),
+        _costs(tested.items(), overrides),
+        grader,
+        grader_cost,
+    )
 
 
 def _judge_failures(log: EvalLog) -> int:
@@ -110,31 +174,23 @@ def _wall_seconds(log: EvalLog) -> float | None:
     return (completed - started).total_seconds()
 
 
-def run_from_log(log: EvalLog, prices: Prices) -> Run:
-    model = log.eval.model
-    grader = _grader_name(log)
-    # model_usage holds the models that answered (several with per-speaker fine-tuned models), role_usage
-    # the grader's calls
-    model_usage = _sum_usage(log.stats.model_usage.values())
-    grader_usage = _sum_usage((log.stats.role_usage or {}).values())
-    costs = [usage_cost(name, usage, prices) for name, usage in log.stats.model_usage.items()]
-    if grader is not None:
-        costs.append(usage_cost(grader, grader_usage, prices))
-    cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
+    model_usage, model_cost, grader_usage, grader_cost = _split_usage(log, overrides)
     metadata = log.eval.metadata or {}
     return Run(
         log=log,
         task=task_name(log),
-        model=model,
-        grader=grader,
+        model=log.eval.model,
+        grader=_role_models(log).get("grader"),
         task_args=dict(log.eval.task_args or {}),
         dataset_commit=metadata.get("dataset_commit"),
         samples=len(log.samples or []),
         judge_failures=_judge_failures(log),
         model_usage=model_usage,
+        model_cost=model_cost,
         grader_usage=grader_usage,
+        grader_cost=grader_cost,
         wall_seconds=_wall_seconds(log),
-        cost=cost,
         status=log.status,
         location=log.location,
     )
@@ -168,9 +224,9 @@ def task_logs(paths: Iterable[str | Path], tasks: Iterable[str]) -> list[str]:
     ]
 
 
-def load_runs(paths: Iterable[str | Path], prices: Prices) -> list[Run]:
+def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) -> list[Run]:
     """Every log of the suite's tasks under `paths`; other tasks' logs are skipped."""
     return [
-        run_from_log(read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS), prices)
+        run_from_log(read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS), overrides or {})
         for location in task_logs(paths, SUITE_TASKS)
     ]
