@@ -9,13 +9,15 @@ from inspect_ai.solver import TaskState
 from realtalk_evals.judging import PAPER_GRADER, ask_judge, parse_unit_score
 from realtalk_evals.metrics import count
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 
 
 @scorer(
     metrics={
-        "llm_accuracy": [grouped(mean(), "category_name"), stderr()],
-        "judge_failure": [count()],
-    }
+        LLM_ACCURACY: [grouped(mean(), "category_name"), stderr()],
+        JUDGE_FAILURE: [count()],
+    },
+    name=LLM_ACCURACY,
 )
 def llm_accuracy(grader: str | None = None) -> Scorer:
     """Grader-model judgement in [0, 1]; an unreadable judge reply is recorded as a failure, not a score."""
@@ -30,13 +32,13 @@ def llm_accuracy(grader: str | None = None) -> Scorer:
         metadata = {"grader": str(model), "judge_replies": result.replies}
         if result.value is None:
             return Score(
-                value={"llm_accuracy": float("nan"), "judge_failure": 1.0},
+                value={LLM_ACCURACY: float("nan"), JUDGE_FAILURE: 1.0},
                 answer=prediction,
                 explanation=f"judge failure: no score in reply {result.replies[-1]!r}",
                 metadata=metadata,
             )
         return Score(
-            value={"llm_accuracy": result.value, "judge_failure": 0.0},
+            value={LLM_ACCURACY: result.value, JUDGE_FAILURE: 0.0},
             answer=prediction,
             explanation=f"judge score {result.value} (gold: {target.text})",
             metadata=metadata,

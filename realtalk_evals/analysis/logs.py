@@ -19,9 +19,9 @@ from inspect_ai.log import read_eval_log
 
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
 from realtalk_evals.report.runs import SKIPPED_SAMPLE_FIELDS, task_logs
+from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
 
 ANALYSIS_TASK = "ei_analysis"
-SCORER = "message_ei"
 
 
 @dataclass
@@ -105,11 +105,11 @@ def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
     for sample in log.samples or []:
         if sample.epoch != 1:
             continue
-        score = (sample.scores or {}).get(SCORER)
-        if score is None or not (score.metadata or {}).get("ei"):
+        score = (sample.scores or {}).get(MESSAGE_EI)
+        if score is None or not (score.metadata or {}).get(EI_METADATA):
             labels.unscored += 1
             continue
-        ei = score.metadata["ei"]  # type: ignore[index]
+        ei = score.metadata[EI_METADATA]  # type: ignore[index]
         meta = sample.metadata
         labels.messages[str(sample.id)] = LabelledMessage(
             conversation_id=str(meta["conversation_id"]),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from realtalk_evals.models import CATEGORY_NAMES
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
 
 CATEGORIES = (*CATEGORY_NAMES.values(), "all")
 
@@ -45,10 +46,10 @@ def memory_rows(runs: list[Run]) -> list[MemoryRow]:
         row = MemoryRow(model=model, input=memory_input, solver=solver, samples=len(samples))
         for category in CATEGORIES:
             chosen = [s for s in samples.values() if category in ("all", s.metadata["category_name"])]
-            row.f1[category] = estimate(score_value(s, "partial_match") for s in chosen)
-            row.llm[category] = estimate(score_value(s, "llm_accuracy", "llm_accuracy") for s in chosen)
+            row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
+            row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
         row.judge_failures = sum(
-            int(score_value(s, "llm_accuracy", "judge_failure") == 1.0) for s in samples.values()
+            int(score_value(s, LLM_ACCURACY, JUDGE_FAILURE) == 1.0) for s in samples.values()
         )
         rows.append(row)
     return rows

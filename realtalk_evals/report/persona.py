@@ -10,16 +10,17 @@ from inspect_ai.log import EvalSample
 
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import mean_and_std
+from realtalk_evals.score_keys import BERTSCORE, CONTENT_SIMILARITY, EI_AGREEMENT, ROUGE_L, diff_key
 
 PERSONA_COLUMNS: dict[str, tuple[str, str]] = {
-    "lexical": ("content_similarity", "rougeL"),
-    "semantic": ("content_similarity", "bertscore"),
-    "reflective": ("ei_agreement", "reflective"),
-    "grounding": ("ei_agreement", "grounding"),
-    "sentiment": ("ei_agreement", "sentiment"),
-    "emotion": ("ei_agreement", "emotion"),
-    "intimacy": ("ei_agreement", "intimacy_diff"),
-    "empathy": ("ei_agreement", "empathy_diff"),
+    "lexical": (CONTENT_SIMILARITY, ROUGE_L),
+    "semantic": (CONTENT_SIMILARITY, BERTSCORE),
+    "reflective": (EI_AGREEMENT, "reflective"),
+    "grounding": (EI_AGREEMENT, "grounding"),
+    "sentiment": (EI_AGREEMENT, "sentiment"),
+    "emotion": (EI_AGREEMENT, "emotion"),
+    "intimacy": (EI_AGREEMENT, diff_key("intimacy")),
+    "empathy": (EI_AGREEMENT, diff_key("empathy")),
 }
 """Table 2's columns and the (scorer, value key) each is read from."""
 

@@ -14,6 +14,7 @@ from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 
 from realtalk_evals.report.pricing import CostConfig, usage_cost
+from realtalk_evals.score_keys import FAILURE_KEYS
 
 SUITE_TASKS = ("memory_probing", "persona_simulation", "ei_analysis")
 
@@ -125,14 +126,13 @@ def _split_usage(
 
 
 def _judge_failures(log: EvalLog) -> int:
-    """Judge and classifier failures recorded in sample scores (`judge_failure`, `<attribute>_failures`)."""
+    """Judge and classifier failures recorded in sample scores (the scorers' `FAILURE_KEYS`)."""
     failures = 0
     for sample in log.samples or []:
         for score in (sample.scores or {}).values():
             if isinstance(score.value, dict):
                 for key, value in score.value.items():
-                    counted = key == "judge_failure" or key.endswith("_failures")
-                    if counted and isinstance(value, int | float) and not math.isnan(value):
+                    if key in FAILURE_KEYS and isinstance(value, int | float) and not math.isnan(value):
                         failures += int(value)
     return failures
 
