@@ -18,10 +18,16 @@ from typing import Any
 from inspect_ai.log import read_eval_log
 
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
+from realtalk_evals.models import parse_conversation_id
 from realtalk_evals.report.runs import SKIPPED_SAMPLE_FIELDS, task_logs
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
 
 ANALYSIS_TASK = "ei_analysis"
+
+
+def _chat_order(conversation_id: str) -> tuple[int, str]:
+    parsed = parse_conversation_id(conversation_id)
+    return (0 if parsed is None else parsed[0], conversation_id)
 
 
 @dataclass
@@ -51,7 +57,7 @@ class DatasetLabels:
     def conversation_ids(self) -> list[str]:
         """Conversations with labelled messages, in chat-number order."""
         ids = {message.conversation_id for message in self.messages.values()}
-        return sorted(ids, key=lambda conversation_id: (_chat_number(conversation_id), conversation_id))
+        return sorted(ids, key=_chat_order)
 
     def speakers(self, conversation_id: str) -> tuple[str, str]:
         return next(m.speakers for m in self.messages.values() if m.conversation_id == conversation_id)
@@ -78,11 +84,6 @@ class DatasetLabels:
         """Attribute -> messages whose label for it failed."""
         counts = Counter(attribute for m in self.messages.values() for attribute in m.failed)
         return {attribute: counts[attribute] for attribute in EI_ATTRIBUTES}
-
-
-def _chat_number(conversation_id: str) -> int:
-    parts = conversation_id.split("_")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
 
 
 def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
