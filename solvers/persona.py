@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from inspect_ai.model import get_model
-from inspect_ai.model._generate_config import active_generate_config
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
 from realtalk_evals.gold import answer_with_target
+from realtalk_evals.inspect_private import active_generate_config
 from realtalk_evals.persona import persona_messages
 
 
