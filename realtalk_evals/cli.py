@@ -1,4 +1,4 @@
-"""The `realtalk` command: dataset management (and, as they land, reports and analysis)."""
+"""The `realtalk` command: the dataset, the registered tasks, reports and analysis of Inspect logs, fine-tuning."""
 
 from __future__ import annotations
 
@@ -148,6 +148,18 @@ def _finetune_local(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tasks(args: argparse.Namespace) -> int:
+    """The registered tasks, as `inspect eval` names them from any directory (`inspect list tasks` lists only
+    task files under the current directory)."""
+    from inspect_ai.util import registry_info
+
+    from realtalk_evals._registry import ei_analysis, memory_probing, persona_simulation
+
+    for task in (memory_probing, persona_simulation, ei_analysis):
+        print(f"{registry_info(task).name:<36} {(task.__doc__ or '').strip().splitlines()[0]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtalk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -161,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     info = data_commands.add_parser("info", help="print dataset statistics")
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=_data_info)
+
+    commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
+        handler=_tasks
+    )
 
     report = commands.add_parser("report", help="paper-style tables, plots and cost from Inspect logs")
     report.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")

@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import read_eval_log
-
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
 from realtalk_evals.models import parse_conversation_id
-from realtalk_evals.report.runs import SKIPPED_SAMPLE_FIELDS, task_logs
+from realtalk_evals.report.runs import read_log, task_logs
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
 
 ANALYSIS_TASK = "ei_analysis"
@@ -87,7 +85,9 @@ class DatasetLabels:
 
 
 def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
-    log = read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS)
+    log = read_log(location)
+    if log is None:
+        return
     metadata = log.eval.metadata or {}
     dataset, merge = str(metadata.get("dataset", "realtalk")), bool(metadata.get("merge", True))
     labels = found.setdefault(dataset, DatasetLabels(dataset=dataset, merge=merge))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -16,6 +18,8 @@ from inspect_ai.model import ModelUsage
 from realtalk_evals.report.pricing import CostConfig, usage_cost
 from realtalk_evals.score_keys import FAILURE_KEYS
 
+logger = logging.getLogger(__name__)
+
 SUITE_TASKS = ("memory_probing", "persona_simulation", "ei_analysis")
 
 K = TypeVar("K", bound=Hashable)
@@ -29,6 +33,9 @@ class Run:
     task: str
     model: str
     grader: str | None
+    """The grader's model(s), with the arguments and settings it was bound with when it had any."""
+    grader_key: str
+    """Everything about the grader that can change its answers; runs with different keys are never pooled."""
     task_args: dict[str, Any]
     dataset_commit: str | None
     samples: int
@@ -88,6 +95,23 @@ def _role_models(log: EvalLog) -> dict[str, str]:
         configs = bound if isinstance(bound, list) else [bound]
         roles[role] = ",".join(config.model for config in configs)
     return roles
+
+
+def _grader(log: EvalLog) -> tuple[str | None, str]:
+    """(how the grader is shown, its identity) from the `grader` role binding (none: the paper's default)."""
+    bound = (log.eval.model_roles or {}).get("grader")
+    if bound is None:
+        return None, ""
+    shown, identity = [], []
+    for config in bound if isinstance(bound, list) else [bound]:
+        settings = config.config.model_dump(exclude_none=True)
+        args = {k: v for k, v in (config.args or {}).items() if v is not None}
+        extra = {**args, **settings}  # the base URL stays in the identity only (the mock's is a digest)
+        shown.append(config.model + (f" {json.dumps(extra, sort_keys=True, default=str)}" if extra else ""))
+        identity.append(
+            {"model": config.model, "base_url": config.base_url, "args": args, "config": settings}
+        )
+    return ", ".join(shown), json.dumps(identity, sort_keys=True, default=str)
 
 
 def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> float | None:
@@ -176,12 +200,14 @@ def _wall_seconds(log: EvalLog) -> float | None:
 
 def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
     model_usage, model_cost, grader_usage, grader_cost = _split_usage(log, overrides)
+    grader, grader_key = _grader(log)
     metadata = log.eval.metadata or {}
     return Run(
         log=log,
         task=task_name(log),
         model=log.eval.model,
-        grader=_role_models(log).get("grader"),
+        grader=grader,
+        grader_key=grader_key,
         task_args=dict(log.eval.task_args or {}),
         dataset_commit=metadata.get("dataset_commit"),
         samples=len(log.samples or []),
@@ -214,19 +240,60 @@ SKIPPED_SAMPLE_FIELDS = {"messages", "events", "attachments", "store"}
 """Sample fields no report reads (the transcripts of the model and the judges are most of a log's size)."""
 
 
+def read_log(location: str, header_only: bool = False) -> EvalLog | None:
+    """The log at `location` (without the fields no report reads); None, with a warning naming it, if unreadable.
+
+    One corrupt or truncated file must not cost the report of every other run in the directory.
+    """
+    try:
+        if header_only:
+            return read_eval_log(location, header_only=True)
+        return read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS)
+    except Exception as error:  # Inspect raises zip, JSON and validation errors alike for a damaged log
+        logger.warning(
+            "skipping %s: not a readable Inspect log (%s: %s)", location, type(error).__name__, error
+        )
+        return None
+
+
+def is_suite_log(log: EvalLog) -> bool:
+    """A log of one of the suite's tasks, not of another task that happens to share its name."""
+    return (log.eval.metadata or {}).get("benchmark") == task_name(log)
+
+
 def task_logs(paths: Iterable[str | Path], tasks: Iterable[str]) -> list[str]:
     """The logs under `paths` of the named tasks, picked by their header alone (no sample is read)."""
     wanted = set(tasks)
-    return [
-        location
-        for location in find_logs(paths)
-        if task_name(read_eval_log(location, header_only=True)) in wanted
-    ]
+    found = []
+    for location in find_logs(paths):
+        log = read_log(location, header_only=True)
+        if log is None or task_name(log) not in wanted:
+            continue
+        if not is_suite_log(log):
+            logger.warning("skipping %s: a task named %s that is not the suite's", location, task_name(log))
+            continue
+        found.append(location)
+    return found
 
 
 def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) -> list[Run]:
-    """Every log of the suite's tasks under `paths`; other tasks' logs are skipped."""
-    return [
-        run_from_log(read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS), overrides or {})
-        for location in task_logs(paths, SUITE_TASKS)
-    ]
+    """Every log of the suite's tasks under `paths`; other tasks' logs and unreadable files are skipped."""
+    logs = (read_log(location) for location in task_logs(paths, SUITE_TASKS))
+    return [run_from_log(log, overrides or {}) for log in logs if log is not None]
+
+
+def by_question(samples: Iterable[EvalSample]) -> dict[str, list[EvalSample]]:
+    """Samples grouped by sample id: the epochs of one question together, in order of first appearance."""
+    grouped: dict[str, list[EvalSample]] = defaultdict(list)
+    for sample in samples:
+        grouped[str(sample.id)].append(sample)
+    return grouped
+
+
+def question_value(epochs: Iterable[EvalSample], scorer: str, key: str | None = None) -> float:
+    """A question's value averaged over its epochs (its scored ones); NaN when none is scored.
+
+    Confidence intervals are over questions: N epochs of one question are not N independent observations.
+    """
+    values = [v for v in (score_value(s, scorer, key) for s in epochs) if not math.isnan(v)]
+    return sum(values) / len(values) if values else math.nan
