@@ -17,7 +17,9 @@ from inspect_ai.solver import generate
 
 from realtalk_evals.cli import main
 from realtalk_evals.dataset import select_conversations
+from realtalk_evals.report.runs import score_value
 from realtalk_evals.report.stats import Z_95
+from realtalk_evals.score_keys import PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 GOLD = {qa.question: qa.answer for qa in select_conversations(1)[0].qa}
@@ -76,7 +78,7 @@ def test_epochs_are_averaged_per_question_before_the_interval(tmp_path: Path) ->
     [row] = _csv(tmp_path / "out" / "memory_probing.csv")
     assert (row["samples"], row["epochs"], row["f1_all_n"]) == (str(QUESTIONS), "3", str(QUESTIONS))
     per_question = [
-        statistics.mean(s.scores["partial_match"].value for s in log.samples if s.id == sample_id)  # type: ignore[union-attr,misc]
+        statistics.mean(score_value(s, PARTIAL_MATCH) for s in log.samples if s.id == sample_id)
         for sample_id in dict.fromkeys(s.id for s in log.samples)
     ]
     half = Z_95 * statistics.stdev(per_question) / math.sqrt(QUESTIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from inspect_ai.log import EvalLog, EvalSample, EvalSpec
+from inspect_ai.log import EvalConfig, EvalDataset, EvalLog, EvalSample, EvalSpec
 from inspect_ai.scorer import Score
 from inspect_ai.util import registry_info
 
@@ -37,7 +37,7 @@ def test_scorer_names_are_the_names_inspect_logs_scores_under() -> None:
 
 def test_value_keys_are_the_keys_the_scorers_write() -> None:
     record = MessageEI(
-        reflective=True, grounding=1, empathy=1, sentiment="positive", emotion="joy", intimacy=0.5
+        reflective=True, grounding=True, empathy=1, sentiment="positive", emotion="joy", intimacy=0.5
     )
     agreement = agreement_values(record, record)
     assert {score_keys.diff_key("intimacy"), score_keys.diff_key("empathy")} <= set(agreement)
@@ -57,7 +57,13 @@ def test_report_and_analysis_hold_no_scorer_name_or_key_as_a_literal() -> None:
 
 def test_only_the_scorers_failure_keys_count_as_judge_failures() -> None:
     log = EvalLog(
-        eval=EvalSpec(created="2026-01-01T00:00:00", task="memory_probing", dataset={}, model="m", config={}),
+        eval=EvalSpec(
+            created="2026-01-01T00:00:00",
+            task="memory_probing",
+            dataset=EvalDataset(),
+            model="m",
+            config=EvalConfig(),
+        ),
         samples=[
             EvalSample(
                 id=1,
