@@ -87,7 +87,8 @@ def _grader_model(grader: CountingGrader) -> Any:
 
 def _score_all(states: list[Any], scorers: list[Callable[..., Any]], grader: Any, concurrency: int) -> float:
     import anyio
-    from inspect_ai.model._model import init_model_roles
+
+    from realtalk_evals.inspect_private import init_model_roles
 
     async def main() -> None:
         init_model_roles({"grader": grader})

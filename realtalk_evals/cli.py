@@ -1,4 +1,4 @@
-"""The `realtalk` command: dataset management (and, as they land, reports and analysis)."""
+"""The `realtalk` command: the dataset, the registered tasks, reports and analysis of Inspect logs, fine-tuning."""
 
 from __future__ import annotations
 
@@ -63,10 +63,10 @@ def _data_info(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.report.build import build_report
-    from realtalk_evals.report.pricing import load_prices
+    from realtalk_evals.report.pricing import load_cost_config
     from realtalk_evals.report.runs import load_runs
 
-    runs = load_runs(args.logs, load_prices(args.prices))
+    runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
     report = build_report(runs, Path(args.out), with_paper=args.with_paper)
     print(report.markdown)
     print("Wrote " + ", ".join(str(path) for path in report.files))
@@ -148,6 +148,18 @@ def _finetune_local(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tasks(args: argparse.Namespace) -> int:
+    """The registered tasks, as `inspect eval` names them from any directory (`inspect list tasks` lists only
+    task files under the current directory)."""
+    from inspect_ai.util import registry_info
+
+    from realtalk_evals._registry import ei_analysis, memory_probing, persona_simulation
+
+    for task in (memory_probing, persona_simulation, ei_analysis):
+        print(f"{registry_info(task).name:<36} {(task.__doc__ or '').strip().splitlines()[0]}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtalk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -162,12 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=_data_info)
 
+    commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
+        handler=_tasks
+    )
+
     report = commands.add_parser("report", help="paper-style tables, plots and cost from Inspect logs")
     report.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
     report.add_argument("--out", default="reports", help="output directory (default: reports)")
     report.add_argument("--with-paper", action="store_true", help="show the paper's tables 2 and 3 beside")
     report.add_argument(
-        "--prices", help="JSON file of model -> {input, output, cached_input} USD per 1M tokens"
+        "--model-cost-config",
+        help="prices that override the logged cost, in Inspect's --model-cost-config format (YAML or JSON)",
     )
     report.set_defaults(handler=_report)
 

@@ -24,11 +24,11 @@ from realtalk_evals.models import (
     Session,
     SessionEvents,
     find_speaker,
+    parse_conversation_id,
     parse_timestamp,
 )
 
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
-_CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
 
 
 def session_numbers(conversation: Mapping[str, Any]) -> list[int]:
@@ -39,9 +39,9 @@ def session_numbers(conversation: Mapping[str, Any]) -> list[int]:
 def chat_files(directory: Path, dataset: str = "REALTALK") -> list[Path]:
     """The `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error."""
     numbered = {
-        int(match.group(1)): path
+        parsed[0]: path
         for path in directory.glob("Chat_*.json")
-        if (match := _CHAT_STEM.match(path.stem))
+        if (parsed := parse_conversation_id(path.stem)) is not None
     }
     if not numbered:
         raise DatasetError(f"no {dataset} Chat_*.json files in {directory}")

@@ -6,7 +6,7 @@ RuntimeError, so Python callers can catch them as usual.
 
 from __future__ import annotations
 
-from inspect_ai._util.error import PrerequisiteError
+from realtalk_evals.inspect_private import PrerequisiteError
 
 
 class InputError(PrerequisiteError, ValueError):

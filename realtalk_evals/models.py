@@ -7,6 +7,7 @@ real files: `dia_id`s that do not restart per session, empty event dates, speake
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Literal
@@ -39,6 +40,15 @@ def parse_timestamp(value: object) -> datetime | None:
     if not text:
         return None
     return datetime.strptime(text, REALTALK_TIMESTAMP_FORMAT)
+
+
+_CONVERSATION_ID = re.compile(r"^Chat_(\d+)_(.+)$")
+
+
+def parse_conversation_id(conversation_id: str) -> tuple[int, str] | None:
+    """`Chat_7_Nebraas_Vanessa` (a file stem, REALTALK or LoCoMo) -> (7, `Nebraas_Vanessa`); None otherwise."""
+    match = _CONVERSATION_ID.match(conversation_id)
+    return None if match is None else (int(match.group(1)), match.group(2))
 
 
 def find_speaker(name: str, speakers: Iterable[str]) -> str | None:
@@ -190,7 +200,10 @@ class Conversation(BaseModel):
     @property
     def number(self) -> int:
         """The chat number in the file name (`Chat_7_...` -> 7)."""
-        return int(self.id.split("_")[1])
+        parsed = parse_conversation_id(self.id)
+        if parsed is None:
+            raise ValueError(f"conversation id {self.id!r} is not Chat_<N>_<A>_<B>")
+        return parsed[0]
 
     @property
     def speakers(self) -> tuple[str, str]:

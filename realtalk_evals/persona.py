@@ -15,12 +15,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 
 from realtalk_evals.dataset import as_list
 from realtalk_evals.ei.judges import dialogue_line
 from realtalk_evals.errors import InputError
 from realtalk_evals.models import Conversation, Message
-from realtalk_evals.prompts import MEMORY_IMAGE_LINE, MEMORY_SESSION_DATE, PERSONA_NEXT_SPEAKER, PERSONA_USER
+from realtalk_evals.prompts import (
+    MEMORY_IMAGE_LINE,
+    MEMORY_SESSION_DATE,
+    PERSONA_NEXT_SPEAKER,
+    PERSONA_SYSTEM,
+    PERSONA_USER,
+)
 from realtalk_evals.rendering import display_name, format_date
 
 SplitName = Literal["test", "train"]
@@ -189,6 +196,18 @@ def persona_user_prompt(history: str, speaker: str) -> str:
     return PERSONA_USER.format(
         previous_conversation=history, speaker=PERSONA_NEXT_SPEAKER.format(speaker=display_name(speaker))
     )
+
+
+def persona_messages(speaker_name: str, user_prompt: str) -> list[ChatMessage]:
+    """D.1's chat for one sample: the system message for the speaker, then the user message (the sample input).
+
+    The persona solver sends exactly this and the fine-tuning export trains on exactly this, so the two
+    cannot drift apart.
+    """
+    return [
+        ChatMessageSystem(content=PERSONA_SYSTEM.format(opponent_speaker=speaker_name)),
+        ChatMessageUser(content=user_prompt),
+    ]
 
 
 def persona_samples(

@@ -20,6 +20,7 @@ from realtalk_evals.ei.record import EI_ATTRIBUTES
 from realtalk_evals.judging import PAPER_GRADER
 from realtalk_evals.metrics import count, speaker_metrics
 from realtalk_evals.persona import predicted_message
+from realtalk_evals.score_keys import EI_AGREEMENT, diff_key, failures_key
 
 MATCHED: tuple[EIAttribute, ...] = ("reflective", "grounding", "sentiment", "emotion")
 """Categorical attributes, scored 1 when both messages have the same value."""
@@ -34,22 +35,22 @@ def agreement_values(predicted: MessageEI, real: MessageEI) -> dict[str, float]:
         mine, theirs = getattr(predicted, attribute), getattr(real, attribute)
         missing = mine is None or theirs is None
         if attribute in DIFFERENCED:
-            values[f"{attribute}_diff"] = math.nan if missing else abs(float(mine) - float(theirs))
+            values[diff_key(attribute)] = math.nan if missing else abs(float(mine) - float(theirs))
         else:
             values[attribute] = math.nan if missing else float(mine == theirs)
     for attribute in EI_ATTRIBUTES:
-        values[f"{attribute}_failures"] = float(predicted.failed(attribute) + real.failed(attribute))
+        values[failures_key(attribute)] = float(predicted.failed(attribute) + real.failed(attribute))
     return values
 
 
 def _metrics() -> dict[str, list[Metric]]:
     metrics: dict[str, list[Metric]] = {name: speaker_metrics(accuracy()) for name in MATCHED}
-    metrics |= {f"{name}_diff": speaker_metrics(mean()) for name in DIFFERENCED}
-    metrics |= {f"{name}_failures": [count()] for name in EI_ATTRIBUTES}
+    metrics |= {diff_key(name): speaker_metrics(mean()) for name in DIFFERENCED}
+    metrics |= {failures_key(name): [count()] for name in EI_ATTRIBUTES}
     return metrics
 
 
-@scorer(metrics=_metrics())
+@scorer(metrics=_metrics(), name=EI_AGREEMENT)
 def ei_agreement(
     grader: str | None = None,
     sentiment_model: str | None = None,

@@ -17,6 +17,7 @@ from realtalk_evals.judging import JudgeResult, ask_judge, parse_unit_score
 from realtalk_evals.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE_ADVERSARIAL, MEMORY_JUDGES
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 
 EMPTY_REPLY = "(empty reply: the model returned no text)"
 """Shown in explanations for a prediction with no text (a provider's `content: null`, or an empty string)."""
@@ -49,12 +50,13 @@ def _judge_line(model: Model, result: JudgeResult[float]) -> str:
 
 @scorer(
     metrics={
-        "llm_accuracy": [grouped(mean(), "category_name"), stderr()],
-        "judge_failure": [count()],
+        LLM_ACCURACY: [grouped(mean(), "category_name"), stderr()],
+        JUDGE_FAILURE: [count()],
         "llm_majority": [grouped(mean(), "category_name")],
         "llm_accuracy_*": [mean()],
         "judges_agree": [mean(), grouped(judge_agreement(), "category_name")],
-    }
+    },
+    name=LLM_ACCURACY,
 )
 def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
     """Judge score in [0, 1] (a panel's mean); an unreadable judge reply is a counted failure, not a score.

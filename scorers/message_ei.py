@@ -24,6 +24,7 @@ from realtalk_evals.ei import (
 )
 from realtalk_evals.ei.store import JudgedEI
 from realtalk_evals.metrics import count
+from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI, failures_key
 
 NUMERIC_LABELS: tuple[str, ...] = ("reflective", "grounding", "empathy", "intimacy")
 """Labels a mean can aggregate (booleans as 0/1); sentiment and emotion are categorical (metadata only)."""
@@ -36,7 +37,7 @@ def message_values(record: MessageEI) -> dict[str, float]:
         value = getattr(record, name)
         values[name] = math.nan if value is None else float(value)
     for attribute in EI_ATTRIBUTES:
-        values[f"{attribute}_failures"] = float(record.failed(attribute))
+        values[failures_key(attribute)] = float(record.failed(attribute))
     return values
 
 
@@ -45,7 +46,7 @@ def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
     messages = []
     for sample_score in scores:
         metadata = sample_score.sample_metadata or {}
-        ei = (sample_score.score.metadata or {}).get("ei", {})
+        ei = (sample_score.score.metadata or {}).get(EI_METADATA, {})
         labels = message_labels(int(metadata["session"]), str(metadata["speaker"]), ei)
         messages.append((str(metadata["conversation_id"]), int(metadata["position"]), labels))
     return {
@@ -66,9 +67,10 @@ def speaker_level() -> Metric:
 @scorer(
     metrics=[
         {name: [mean(), stderr()] for name in NUMERIC_LABELS},
-        {f"{attribute}_failures": [count()] for attribute in EI_ATTRIBUTES},
+        {failures_key(attribute): [count()] for attribute in EI_ATTRIBUTES},
         speaker_level(),
-    ]
+    ],
+    name=MESSAGE_EI,
 )
 def message_ei(
     sentiment_model: str | None = None, emotion_model: str | None = None, intimacy_model: str | None = None
@@ -92,7 +94,7 @@ def message_ei(
             value=message_values(record),
             answer=record.labels_text(),
             explanation="; ".join(f"{f.attribute}: {f.error}" for f in record.failures) or None,
-            metadata={"ei": record.model_dump()},
+            metadata={EI_METADATA: record.model_dump()},
         )
 
     return score

@@ -17,6 +17,7 @@ from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stde
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.locomo_protocol import says_not_mentioned, scored_prediction
+from realtalk_evals.score_keys import PARTIAL_MATCH
 
 _PUNCTUATION = set(string.punctuation)
 _DROPPED_WORDS = re.compile(r"\b(a|an|the|and)\b")
@@ -80,7 +81,7 @@ def partial_match_f1(prediction: str, answer: str, category: int) -> float:
     return token_f1(prediction, answer)
 
 
-@scorer(metrics=[grouped(mean(), "category_name"), stderr()])
+@scorer(metrics=[grouped(mean(), "category_name"), stderr()], name=PARTIAL_MATCH)
 def partial_match() -> Scorer:
     """Partial-match F1 of the model's answer against the gold answer, per question category."""
     _stemmer()  # import nltk now, at task construction, not while the first answers are being scored

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
-from inspect_ai.model._generate_config import active_generate_config
+from inspect_ai.model import get_model
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
 from realtalk_evals.gold import answer_with_target
-from realtalk_evals.prompts import PERSONA_SYSTEM
+from realtalk_evals.inspect_private import active_generate_config
+from realtalk_evals.persona import persona_messages
 
 
 @solver
@@ -18,8 +18,7 @@ def persona_prompt() -> Solver:
     """D.1's system message for the sample's speaker, then its user message (the sample input)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        system = PERSONA_SYSTEM.format(opponent_speaker=state.metadata["speaker_name"])
-        state.messages = [ChatMessageSystem(content=system), ChatMessageUser(content=state.input_text)]
+        state.messages = persona_messages(state.metadata["speaker_name"], state.input_text)
         return state
 
     return solve

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from realtalk_evals.cli import main
+from realtalk_evals.cli import build_parser, main
 
 
 def test_data_info_prints_statistics(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,3 +47,19 @@ def test_data_download_into_a_directory_from_a_mirror(
     mirror = data_dir.as_uri()  # httpx does not speak file://, so this must fail cleanly
     assert main(["data", "download", "--dir", str(tmp_path / "d"), "--url", mirror]) == 1
     assert "downloading file://" in capsys.readouterr().err
+
+
+def test_tasks_lists_the_registered_names_and_help_promises_nothing_unbuilt(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["tasks"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == [
+        "realtalk_evals/memory_probing",
+        "realtalk_evals/persona_simulation",
+        "realtalk_evals/ei_analysis",
+    ]
+    help_text = build_parser().format_help()
+    assert "as they land" not in help_text and "report" in help_text
+    ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8").split()
+    assert "reports/" in ignored  # realtalk report's default output directory

@@ -96,4 +96,4 @@ def test_memory_samples_have_stable_unique_ids_and_metadata() -> None:
         "evidence": ["D1:6", "D1:40", "D3:69"],
     }
     temporal = memory_samples(select_conversations(10), [2])
-    assert len(temporal) == 45 and {s.metadata["category"] for s in temporal} == {2}
+    assert len(temporal) == 45 and {(s.metadata or {})["category"] for s in temporal} == {2}

@@ -24,16 +24,16 @@ from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 SPEAKERS = ("Emi", "Kevin", "Paola")
 FINE_TUNED = {
-    "emi": "realtalk/emi-ft",  # any case, as in the task's `speaker` parameter
-    "Kevin": {"model": "realtalk/kevin-ft", "model_args": {"reply": "haha yes, I love that show too"}},
-    "Paola": {"model": "realtalk/paola-ft", "model_args": {"reply": "Good morning! How are you?"}},
+    "emi": "realtalk/mock/emi-ft",  # any case, as in the task's `speaker` parameter
+    "Kevin": {"model": "realtalk/mock/kevin-ft", "model_args": {"reply": "haha yes, I love that show too"}},
+    "Paola": {"model": "realtalk/mock/paola-ft", "model_args": {"reply": "Good morning! How are you?"}},
 }
 
 
 def persona_run(log_dir: Path, **task_args: object) -> EvalLog:
     [log] = eval(
         persona_simulation(speaker=",".join(SPEAKERS), max_per_speaker=3, **tiny_model_args(), **task_args),  # type: ignore[arg-type]
-        model=get_model("realtalk/base", reply="I think so, what about you?", memoize=False),
+        model=get_model("realtalk/mock/base", reply="I think so, what about you?", memoize=False),
         model_roles={"grader": Grader().model()},
         log_dir=str(log_dir),
         display="none",
@@ -57,11 +57,15 @@ def test_each_speaker_is_answered_by_their_own_model(logs: tuple[Path, Path, Eva
     assert log.status == "success" and log.samples is not None and len(log.samples) == 9
     assert log.eval.task_args["speaker_models"] == str(models_file)
     assert log.eval.metadata is not None and log.eval.metadata["speaker_models"] == {
-        "Emi": "realtalk/emi-ft",
-        "Kevin": "realtalk/kevin-ft",
-        "Paola": "realtalk/paola-ft",
+        "Emi": "realtalk/mock/emi-ft",
+        "Kevin": "realtalk/mock/kevin-ft",
+        "Paola": "realtalk/mock/paola-ft",
     }
-    expected = {"Emi": "realtalk/emi-ft", "Kevin": "realtalk/kevin-ft", "Paola": "realtalk/paola-ft"}
+    expected = {
+        "Emi": "realtalk/mock/emi-ft",
+        "Kevin": "realtalk/mock/kevin-ft",
+        "Paola": "realtalk/mock/paola-ft",
+    }
     for sample in log.samples:
         speaker = sample.metadata["speaker"]
         assert sample.metadata["answered_by"] == expected[speaker]
@@ -70,7 +74,7 @@ def test_each_speaker_is_answered_by_their_own_model(logs: tuple[Path, Path, Eva
         assert call.input[0].text.startswith(f"You are {sample.metadata['speaker_name']}.")
     kevin = next(s for s in log.samples if s.metadata["speaker"] == "Kevin")
     assert kevin.output.completion == "haha yes, I love that show too"
-    assert "realtalk/base" not in log.stats.model_usage  # the run's --model answered nothing
+    assert "realtalk/mock/base" not in log.stats.model_usage  # the run's --model answered nothing
     assert set(log.stats.model_usage) >= set(expected.values())
 
 
@@ -81,7 +85,7 @@ def test_report_compares_without_and_with_fine_tuning(
     assert main(["report", str(log_dir), "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "## Persona simulation: w/o vs. w/ fine-tune (paper table 2)" in printed
-    assert "| w/o fine-tune | realtalk/base | 3 |" in printed
+    assert "| w/o fine-tune | realtalk/mock/base | 3 |" in printed
     assert f"| w/ fine-tune | fine-tuned ({models_file}) | 3 |" in printed
     assert "p (paired t-test)" in printed
 
@@ -126,10 +130,10 @@ def test_bad_speaker_models_files_fail_before_any_model_call(tmp_path: Path) -> 
     path = tmp_path / "models.yaml"
     with pytest.raises(InputError, match="speaker_models file not found"):
         persona_simulation(speaker="Emi", speaker_models=str(path))
-    path.write_text("Emi: realtalk/emi-ft\nBob: realtalk/bob-ft\n")
+    path.write_text("Emi: realtalk/mock/emi-ft\nBob: realtalk/bob-ft\n")
     with pytest.raises(InputError, match="unknown speaker 'Bob'; valid choices: Emi, Nicolas"):
         persona_simulation(speaker="Emi", speaker_models=str(path))
-    path.write_text("Emi: realtalk/emi-ft\n")  # YAML works too
+    path.write_text("Emi: realtalk/mock/emi-ft\n")  # YAML works too
     with pytest.raises(InputError, match="has no model for Kevin"):
         persona_simulation(speaker="Emi,Kevin", speaker_models=str(path))
     with pytest.raises(InputError, match="speaker_models needs solver=model"):
@@ -145,11 +149,13 @@ def test_a_relative_path_is_also_read_from_the_shells_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`inspect eval tasks/persona_simulation.py` builds the task inside tasks/: `$PWD` is where the user is."""
-    (tmp_path / "models.json").write_text('{"Kevin": "realtalk/kevin-ft"}')
+    (tmp_path / "models.json").write_text('{"Kevin": "realtalk/mock/kevin-ft"}')
     (tmp_path / "tasks").mkdir()
     monkeypatch.chdir(tmp_path / "tasks")
     monkeypatch.setenv("PWD", str(tmp_path))
-    assert read_speaker_models("models.json") == {"Kevin": {"model": "realtalk/kevin-ft", "model_args": {}}}
+    assert read_speaker_models("models.json") == {
+        "Kevin": {"model": "realtalk/mock/kevin-ft", "model_args": {}}
+    }
     monkeypatch.setenv("PWD", str(tmp_path / "tasks"))
     with pytest.raises(InputError, match="not found"):
         read_speaker_models("models.json")

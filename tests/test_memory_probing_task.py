@@ -15,6 +15,8 @@ from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, ge
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from realtalk_evals.dataset import select_conversations
+from realtalk_evals.report.runs import score_value
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 Replier = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]
@@ -75,14 +77,14 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert log.results is not None
     metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
     right = [s for s in log.samples if s.output.completion == s.target]
-    f1 = [s.scores["partial_match"].value for s in log.samples]  # type: ignore[index]
-    assert metrics[("partial_match", "all")] == pytest.approx(sum(f1) / len(f1))  # type: ignore[arg-type]
+    f1 = [score_value(s, PARTIAL_MATCH) for s in log.samples]
+    assert metrics[("partial_match", "all")] == pytest.approx(sum(f1) / len(f1))
     assert 0 < len(right) < 70
     for category in ("multi_hop", "temporal", "commonsense"):
         values = [
-            s.scores["partial_match"].value for s in log.samples if s.metadata["category_name"] == category
-        ]  # type: ignore[index]
-        assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))  # type: ignore[arg-type]
+            score_value(s, PARTIAL_MATCH) for s in log.samples if s.metadata["category_name"] == category
+        ]
+        assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))
     assert metrics[("llm_accuracy", "grouped_all")] == 1.0
     assert metrics[("llm_accuracy", "grouped_temporal")] == 1.0
     assert metrics[("judge_failure", "realtalk_evals/count")] == 0.0
@@ -96,7 +98,7 @@ def test_gold_solver_calls_no_model_and_scores_perfect_f1(tmp_path: Path) -> Non
     assert log.status == "success" and log.samples is not None
     assert len(log.samples) == 31 + 12
     assert answered == []
-    assert all(s.scores["partial_match"].value == 1.0 for s in log.samples)  # type: ignore[index]
+    assert all(score_value(s, PARTIAL_MATCH) == 1.0 for s in log.samples)
 
 
 def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(tmp_path: Path) -> None:
@@ -106,9 +108,10 @@ def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(
     log = run(tmp_path, model, grader, conversations=1, categories=3)
     assert log.status == "success" and log.samples is not None and len(log.samples) == 10
     for sample in log.samples:
-        score = sample.scores["llm_accuracy"]  # type: ignore[index]
-        assert score.value["judge_failure"] == 1.0  # type: ignore[index]
-        assert math.isnan(score.value["llm_accuracy"])  # type: ignore[index]
+        assert sample.scores is not None
+        score = sample.scores[LLM_ACCURACY]
+        assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
+        assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
         assert "judge failure" in (score.explanation or "")
         assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
     assert len(judged) == 20  # one question and one repair turn per sample
@@ -125,8 +128,10 @@ def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
     log = run(tmp_path, model, grader, conversations=1, categories=3)
     assert log.status == "success" and log.samples is not None
     assert all(
-        s.scores["llm_accuracy"].value == {"llm_accuracy": 0.5, "judge_failure": 0.0} for s in log.samples
-    )  # type: ignore[index]
+        (score_value(s, LLM_ACCURACY, LLM_ACCURACY), score_value(s, LLM_ACCURACY, JUDGE_FAILURE))
+        == (0.5, 0.0)
+        for s in log.samples
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
 import pytest
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput
+from inspect_ai.dataset import Sample
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelName, ModelOutput
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.dataset import load_conversations
@@ -38,6 +40,17 @@ TABLE_8 = {
     "Fahim": ("Fahim-Muhhamed", "Fahim-Akib"),
 }
 """The paper's table 8, as printed (speaker: train pair, test pair)."""
+
+
+def _text(sample: Sample) -> str:
+    """A persona sample's input, always one text (D.1's user message)."""
+    assert isinstance(sample.input, str)
+    return sample.input
+
+
+def _meta(sample: Sample) -> dict[str, Any]:
+    assert sample.metadata is not None
+    return sample.metadata
 
 
 def _pair(conversation_id: str) -> str:
@@ -119,8 +132,8 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
 ) -> None:
     samples = persona_samples(PersonaSplit("Ann", "x", "x"), _conversation(), "test", history_sessions)
     last = samples[-1]  # Ann's "bye 4", after bob's message and image of session 4
-    assert [line[6:-6] for line in last.input.splitlines() if line.startswith("DATE: ")] == dates
-    assert last.input.endswith(
+    assert [line[6:-6] for line in _text(last).splitlines() if line.startswith("DATE: ")] == dates
+    assert _text(last).endswith(
         'DATE: January 4, 2024\nAnn: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".\nAnn:'
     )
     assert last.target == "bye 4"
@@ -135,7 +148,7 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
         "session_history": 'Ann: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".',
     }
     opening = samples[-2]  # the first message of session 4: nothing of the session before it
-    assert opening.input.endswith("DATE: January 4, 2024\nAnn:") and opening.metadata["session_history"] == ""
+    assert _text(opening).endswith("DATE: January 4, 2024\nAnn:") and _meta(opening)["session_history"] == ""
 
 
 def test_all_history_sessions_and_parameter_parsing() -> None:
@@ -147,7 +160,7 @@ def test_all_history_sessions_and_parameter_parsing() -> None:
     [split] = select_speakers("Emi")
     conversation = next(c for c in load_conversations() if c.id == split.test)
     every = persona_samples(split, conversation, "test", None)
-    assert every[-1].input.count("DATE: ") == len(conversation.sessions)
+    assert _text(every[-1]).count("DATE: ") == len(conversation.sessions)
 
 
 def test_dataset_covers_each_speaker_once_per_message_with_stable_ids() -> None:
@@ -155,13 +168,11 @@ def test_dataset_covers_each_speaker_once_per_message_with_stable_ids() -> None:
     dataset = persona_dataset(conversations, select_speakers("Elise,Fahim"), "test", 3)
     ids = [sample.id for sample in dataset]
     assert len(ids) == len(set(ids)) and ids[0] == "Elise-Chat_1_Emi_Elise-m0001"
-    assert {sample.metadata["speaker"] for sample in dataset} == {"Elise", "Fahim"}
-    fahim = [s for s in dataset if s.metadata["speaker"] == "Fahim"]
-    assert all(
-        s.metadata["speaker_name"] == "Fahim Khan" and s.input.endswith("\nFahim Khan:") for s in fahim
-    )
+    assert {_meta(sample)["speaker"] for sample in dataset} == {"Elise", "Fahim"}
+    fahim = [s for s in dataset if _meta(s)["speaker"] == "Fahim"]
+    assert all(_meta(s)["speaker_name"] == "Fahim Khan" and _text(s).endswith("\nFahim Khan:") for s in fahim)
     train = persona_dataset(conversations, select_speakers("Elise"), "train", 3)
-    assert {s.metadata["conversation_id"] for s in train} == {"Chat_2_Kevin_Elise"}
+    assert {_meta(s)["conversation_id"] for s in train} == {"Chat_2_Kevin_Elise"}
 
 
 def test_max_per_speaker_is_a_seeded_subsample_in_conversation_order() -> None:
@@ -169,8 +180,8 @@ def test_max_per_speaker_is_a_seeded_subsample_in_conversation_order() -> None:
     first = persona_dataset(conversations, select_speakers("Emi,Kevin"), "test", 3, max_per_speaker=5)
     again = persona_dataset(conversations, select_speakers("Kevin,Emi"), "test", 3, max_per_speaker=5)
     assert [s.id for s in first] == [s.id for s in again] and len(first) == 10
-    emi = [s.metadata["message_index"] for s in first if s.metadata["speaker"] == "Emi"]
-    head = [s.metadata["message_index"] for s in persona_dataset(conversations, select_speakers("Emi"))][:5]
+    emi = [_meta(s)["message_index"] for s in first if _meta(s)["speaker"] == "Emi"]
+    head = [_meta(s)["message_index"] for s in persona_dataset(conversations, select_speakers("Emi"))][:5]
     assert emi == sorted(emi) and emi != head  # a seeded draw, not the first five
 
 
@@ -179,8 +190,9 @@ async def test_solver_renders_the_d1_system_and_user_messages() -> None:
     [split] = select_speakers("Elise")
     conversation = next(c for c in load_conversations() if c.id == split.test)
     sample = persona_samples(split, conversation, "test", 3)[5]
+    assert sample.id is not None
     state = TaskState(
-        model="realtalk/mock",
+        model=ModelName("realtalk/mock"),
         sample_id=sample.id,
         epoch=1,
         input=sample.input,
@@ -203,7 +215,7 @@ async def test_gold_solver_replies_with_the_real_message() -> None:
     from inspect_ai.scorer import Target
 
     state = TaskState(
-        model="realtalk/mock",
+        model=ModelName("realtalk/mock"),
         sample_id="x",
         epoch=1,
         input="DATE: x\nAnn:",

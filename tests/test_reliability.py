@@ -14,6 +14,8 @@ from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
 
+from realtalk_evals.report.runs import score_value
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 
@@ -125,7 +127,7 @@ def test_unusable_judge_replies_are_counted_failures_not_scores(tmp_path: Path, 
     log = read_eval_log(log.location)
     assert log.status == "success" and log.samples is not None
     for sample in log.samples:
-        value = sample.scores["llm_accuracy"].value  # type: ignore[index]
-        assert value["judge_failure"] == 1.0 and math.isnan(value["llm_accuracy"])  # type: ignore[index]
+        assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
+        assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
     assert failures.metrics["realtalk_evals/count"].value == 3.0

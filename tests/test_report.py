@@ -11,11 +11,19 @@ from typing import Any
 import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
-from inspect_ai.model import ChatMessage, ModelOutput, ModelUsage, get_model
+from inspect_ai.model import (
+    ChatMessage,
+    ModelCost,
+    ModelInfo,
+    ModelOutput,
+    ModelUsage,
+    get_model,
+    set_model_info,
+)
 
 from realtalk_evals.cli import main
 from realtalk_evals.dataset import select_conversations
-from realtalk_evals.report.pricing import Prices, load_prices, usage_cost
+from realtalk_evals.report.pricing import load_cost_config, usage_cost
 from realtalk_evals.report.stats import Z_95, estimate
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -52,18 +60,31 @@ def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
     return ModelOutput.from_content(model="judge", content=f'{{"score": {int(prediction == gold)}}}')
 
 
+JUDGE_PRICE = ModelCost(input=3.0, output=5.0, input_cache_write=3.0, input_cache_read=1.0)
+"""What Inspect's cost tracking knows of the judge while the runs are made (as from --model-cost-config)."""
+
+
 @pytest.fixture(scope="module")
 def compare_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log_dir = tmp_path_factory.mktemp("compare")
-    for name, reply in (("oracle", oracle), ("forgetful", forgetful)):
-        for memory_input in ("conversation", "events"):
-            eval(
-                memory_probing(input=memory_input, conversations=1),  # type: ignore[arg-type]
-                model=get_model(f"realtalk/{name}", custom_outputs=reply, memoize=False),
-                model_roles={"grader": get_model("realtalk/judge", custom_outputs=judge, memoize=False)},
-                log_dir=str(log_dir),
-                display="none",
-            )
+    with pytest.MonkeyPatch.context() as patch:
+        # a cold generate cache, as on a new user's machine: the judge is really called
+        patch.setenv("INSPECT_CACHE_DIR", str(tmp_path_factory.mktemp("inspect_cache")))
+        set_model_info("realtalk/judge", ModelInfo(cost=JUDGE_PRICE))
+        try:
+            for name, reply in (("oracle", oracle), ("forgetful", forgetful)):
+                for memory_input in ("conversation", "events"):
+                    eval(
+                        memory_probing(input=memory_input, conversations=1),  # type: ignore[arg-type]
+                        model=get_model(f"realtalk/{name}", custom_outputs=reply, memoize=False),
+                        model_roles={
+                            "grader": get_model("realtalk/judge", custom_outputs=judge, memoize=False)
+                        },
+                        log_dir=str(log_dir),
+                        display="none",
+                    )
+        finally:
+            set_model_info("realtalk/judge", ModelInfo())  # priceless again for the other tests
     return log_dir
 
 
@@ -107,43 +128,65 @@ def test_report_tables_match_the_sample_scores_of_the_logs(
 
 
 def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: Path, tmp_path: Path) -> None:
-    prices = tmp_path / "prices.json"
-    prices.write_text(
-        '{"realtalk/oracle": {"input": 1.0, "output": 2.0, "cached_input": 0.1}}', encoding="utf-8"
-    )
-    assert main(["report", str(compare_logs), "--out", str(tmp_path / "out"), "--prices", str(prices)]) == 0
+    assert main(["report", str(compare_logs), "--out", str(tmp_path / "out")]) == 0
     runs = _csv(tmp_path / "out" / "runs.csv")
     assert len(runs) == 4
-    oracle_run = next(r for r in runs if r["model"] == "realtalk/oracle")
-    assert oracle_run["grader"] == "realtalk/judge"
-    assert oracle_run["dataset commit"] == "b903e06a9770"
-    assert oracle_run["samples"] == "70" and oracle_run["status"] == "success"
-    assert (oracle_run["input tokens"], oracle_run["cached input tokens"], oracle_run["output tokens"]) == (
-        "7000",
-        "70000",
-        "350",
-    )
-    # the judge's price is unknown, so the run's cost is too
-    assert oracle_run["cost (USD)"] == "unknown price"
+    oracle_runs = [r for r in runs if r["model"] == "realtalk/oracle"]
+    for run in oracle_runs:
+        assert run["grader"] == "realtalk/judge"
+        assert run["dataset commit"] == "b903e06a9770"
+        assert run["samples"] == "70" and run["status"] == "success"
+        # the model under test alone: the judge's calls (same log, same usage table) are not added
+        assert (run["input tokens"], run["cached input tokens"], run["output tokens"]) == (
+            "7000",
+            "70000",
+            "350",
+        )
+        # the grader's tokens and cost are the log's own per-role figures, priced by Inspect during the run
+        grader = read_eval_log(run["log"], header_only=True).stats.role_usage.get("grader", ModelUsage())
+        assert (run["grader input tokens"], run["grader output tokens"]) == (
+            str(grader.input_tokens),
+            str(grader.output_tokens),
+        )
+        expected_grader_cost = (3.0 * grader.input_tokens + 5.0 * grader.output_tokens) / 1e6
+        assert float(run["grader cost (USD)"]) == pytest.approx(expected_grader_cost, abs=5e-5)
+        # Inspect had no price for the model under test, so its cost (and the run's) is unknown
+        assert run["cost (USD)"] == run["total cost (USD)"] == "unknown price"
+    # with a cold cache the first run's judge is called for every question; the second finds it cached
+    judged = [r for r in oracle_runs if int(r["grader input tokens"]) > 0]
+    assert len(judged) == 1 and int(judged[0]["grader output tokens"]) >= 70
 
-    # with both prices known: 7000 fresh at $1/M + 70000 cached at $0.1/M + 350 out at $2/M, plus the judge
+    # a price file in Inspect's --model-cost-config format overrides: 7000 fresh at $1/M + 70000 cached at
+    # $0.1/M + 350 out at $2/M; the judge repriced at $1000/M in and out
+    prices = tmp_path / "prices.yaml"
     prices.write_text(
-        '{"realtalk/oracle": {"input": 1.0, "output": 2.0, "cached_input": 0.1},'
-        ' "realtalk/judge": {"input": 1000.0, "output": 1000.0}}',
+        "realtalk/oracle: {input: 1.0, output: 2.0, input_cache_write: 1.0, input_cache_read: 0.1}\n"
+        "realtalk/judge: {input: 1000.0, output: 1000.0, input_cache_write: 1000.0, input_cache_read: 0}\n",
         encoding="utf-8",
     )
-    assert (
-        main(["report", str(compare_logs), "--out", str(tmp_path / "priced"), "--prices", str(prices)]) == 0
-    )
-    priced = next(r for r in _csv(tmp_path / "priced" / "runs.csv") if r["model"] == "realtalk/oracle")
-    judge_tokens = int(priced["grader tokens"])
-    expected = (7000 * 1.0 + 70000 * 0.1 + 350 * 2.0 + judge_tokens * 1000.0) / 1e6
-    assert float(priced["cost (USD)"]) == pytest.approx(expected, abs=5e-5)
+    out = tmp_path / "priced"
+    assert main(["report", str(compare_logs), "--out", str(out), "--model-cost-config", str(prices)]) == 0
+    priced = next(r for r in _csv(out / "runs.csv") if r["log"] == judged[0]["log"])
+    model_cost = (7000 * 1.0 + 70000 * 0.1 + 350 * 2.0) / 1e6
+    judge_cost = (int(priced["grader input tokens"]) + int(priced["grader output tokens"])) * 1000.0 / 1e6
+    assert float(priced["cost (USD)"]) == pytest.approx(model_cost, abs=5e-5)
+    assert float(priced["grader cost (USD)"]) == pytest.approx(judge_cost, abs=5e-5)
+    assert float(priced["total cost (USD)"]) == pytest.approx(model_cost + judge_cost, abs=1e-4)
     assert usage_cost(
         "realtalk/oracle",
         ModelUsage(input_tokens=7000, output_tokens=350, input_tokens_cache_read=70000),
-        load_prices(prices),
-    ) == pytest.approx((7000 * 1.0 + 70000 * 0.1 + 350 * 2.0) / 1e6)
+        load_cost_config(prices),
+    ) == pytest.approx(model_cost)
+
+
+def test_cost_config_in_another_format_is_refused(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(
+        '{"openai/gpt-4o": {"input": 2.5, "output": 10.0, "cached_input": 1.25}}', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="--model-cost-config format"):
+        load_cost_config(prices)
+    assert load_cost_config(None) == {}
 
 
 def test_report_relative_drop_and_png_files(compare_logs: Path, tmp_path: Path) -> None:
@@ -166,8 +209,3 @@ def test_estimate_is_mean_with_normal_95_percent_interval() -> None:
 def test_report_without_suite_logs_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 1
     assert "no memory_probing, persona_simulation or ei_analysis log found" in capsys.readouterr().err
-
-
-def test_built_in_prices_cover_the_papers_models() -> None:
-    prices: Prices = load_prices()
-    assert {"openai/gpt-4o", "openai/gpt-4o-mini"} <= set(prices.root)

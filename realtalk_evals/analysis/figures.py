@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from realtalk_evals.analysis.columns import SCALE, TITLES, cell, shown
 from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI
+from realtalk_evals.models import parse_conversation_id
 from realtalk_evals.rendering import display_name
 
 DATASET_TITLES = {"realtalk": "REALTALK", "locomo": "LoCoMo"}
@@ -104,4 +105,5 @@ def _save(figure: Figure, path: Path) -> Path:
 
 def _pair(conversation_id: str) -> str:
     """`Chat_1_Emi_Elise` -> `Emi-Elise`."""
-    return "-".join(conversation_id.split("_")[2:]) or conversation_id
+    parsed = parse_conversation_id(conversation_id)
+    return conversation_id if parsed is None else parsed[1].replace("_", "-")

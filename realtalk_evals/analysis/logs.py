@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inspect_ai.log import read_eval_log
-
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
-from realtalk_evals.report.runs import SKIPPED_SAMPLE_FIELDS, task_logs
+from realtalk_evals.models import parse_conversation_id
+from realtalk_evals.report.runs import read_log, task_logs
+from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
 
 ANALYSIS_TASK = "ei_analysis"
-SCORER = "message_ei"
+
+
+def _chat_order(conversation_id: str) -> tuple[int, str]:
+    parsed = parse_conversation_id(conversation_id)
+    return (0 if parsed is None else parsed[0], conversation_id)
 
 
 @dataclass
@@ -54,7 +58,7 @@ class DatasetLabels:
     def conversation_ids(self) -> list[str]:
         """Conversations with labelled messages, in chat-number order."""
         ids = {message.conversation_id for message in self.messages.values()}
-        return sorted(ids, key=lambda conversation_id: (_chat_number(conversation_id), conversation_id))
+        return sorted(ids, key=_chat_order)
 
     def speakers(self, conversation_id: str) -> tuple[str, str]:
         return next(m.speakers for m in self.messages.values() if m.conversation_id == conversation_id)
@@ -83,13 +87,10 @@ class DatasetLabels:
         return {attribute: counts[attribute] for attribute in EI_ATTRIBUTES}
 
 
-def _chat_number(conversation_id: str) -> int:
-    parts = conversation_id.split("_")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-
-
 def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
-    log = read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS)
+    log = read_log(location)
+    if log is None:
+        return
     metadata = log.eval.metadata or {}
     dataset, merge = str(metadata.get("dataset", "realtalk")), bool(metadata.get("merge", True))
     labels = found.setdefault(dataset, DatasetLabels(dataset=dataset, merge=merge))
@@ -108,11 +109,11 @@ def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
     for sample in log.samples or []:
         if sample.epoch != 1:
             continue
-        score = (sample.scores or {}).get(SCORER)
-        if score is None or not (score.metadata or {}).get("ei"):
+        score = (sample.scores or {}).get(MESSAGE_EI)
+        if score is None or not (score.metadata or {}).get(EI_METADATA):
             labels.unscored += 1
             continue
-        ei = score.metadata["ei"]  # type: ignore[index]
+        ei = score.metadata[EI_METADATA]  # type: ignore[index]
         meta = sample.metadata
         labels.messages[str(sample.id)] = LabelledMessage(
             conversation_id=str(meta["conversation_id"]),

@@ -8,7 +8,6 @@ several processes) lives in `$REALTALK_CACHE_DIR/ei/` or the user's cache direct
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -16,17 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_cache_dir
-
-from realtalk_evals.data_files import CACHE_DIR_ENV
+from realtalk_evals.cache_dir import cache_root
 
 CACHE_FILE = "classifiers-v1.sqlite"
 """Bump the version when the stored record changes shape."""
 
 
 def classifier_cache_path() -> Path:
-    root = os.environ.get(CACHE_DIR_ENV) or user_cache_dir("realtalk-evals")
-    return Path(root) / "ei" / CACHE_FILE
+    return cache_root() / "ei" / CACHE_FILE
 
 
 class ClassifierCache:

@@ -27,8 +27,7 @@ from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.errors import InputError
 from realtalk_evals.models import Conversation
-from realtalk_evals.persona import PersonaSplit, persona_dataset, select_speakers
-from realtalk_evals.prompts import PERSONA_SYSTEM
+from realtalk_evals.persona import PersonaSplit, persona_dataset, persona_messages, select_speakers
 
 TRAIN_FILE = "train.jsonl"
 VALIDATION_FILE = "validation.jsonl"
@@ -62,17 +61,16 @@ class SpeakerExport:
 
 
 def example_from_sample(sample: Sample) -> TrainingExample:
-    """The chat the persona solver builds for `sample` (solvers.persona.persona_prompt), plus the answer."""
+    """The chat the persona solver builds for `sample` (`persona_messages`), plus the answer."""
     metadata = sample.metadata or {}
-    system = PERSONA_SYSTEM.format(opponent_speaker=metadata["speaker_name"])
+    prompt = persona_messages(metadata["speaker_name"], str(sample.input))
     return TrainingExample(
         id=str(sample.id),
         speaker=metadata["speaker"],
         conversation_id=metadata["conversation_id"],
         message_index=metadata["message_index"],
         messages=[
-            {"role": "system", "content": system},
-            {"role": "user", "content": str(sample.input)},
+            *({"role": message.role, "content": message.text} for message in prompt),
             {"role": "assistant", "content": str(sample.target)},
         ],
     )

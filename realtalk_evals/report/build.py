@@ -6,6 +6,9 @@ import json
 import math
 from pathlib import Path
 
+from inspect_ai.model import ModelUsage
+
+from realtalk_evals.judging import PAPER_GRADER
 from realtalk_evals.report.datasets import dataset_section
 from realtalk_evals.report.finetune_compare import (
     CSV_HEADER,
@@ -24,6 +27,9 @@ from realtalk_evals.report.plots import plot_memory, plot_persona
 from realtalk_evals.report.runs import Run
 from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, number_cell, write_csv
 
+DEFAULT_GRADER = f"{PAPER_GRADER} (default)"
+"""How a run without a `grader` role is shown: its scorers used the paper's judge."""
+
 CATEGORY_TITLES = {
     "multi_hop": "multi-hop",
     "temporal": "temporal",
@@ -34,6 +40,20 @@ CATEGORY_TITLES = {
 
 def _percent(value: float) -> str:
     return "-" if math.isnan(value) else f"{100 * value:.0f}%"
+
+
+def _cost_cell(cost: float | None) -> str:
+    return "unknown price" if cost is None else f"{cost:.4f}"
+
+
+def _usage_cells(usage: ModelUsage, cost: float | None) -> list[str]:
+    """Fresh input, cached input, output tokens and cost of one role."""
+    return [
+        str(usage.input_tokens),
+        str(usage.input_tokens_cache_read or 0),
+        str(usage.output_tokens),
+        _cost_cell(cost),
+    ]
 
 
 def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
@@ -49,9 +69,13 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
         "input tokens",
         "cached input tokens",
         "output tokens",
-        "grader tokens",
-        "wall time (s)",
         "cost (USD)",
+        "grader input tokens",
+        "grader cached input tokens",
+        "grader output tokens",
+        "grader cost (USD)",
+        "wall time (s)",
+        "total cost (USD)",
     ]
     rows = []
     for run in runs:
@@ -66,12 +90,10 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
                 run.status,
                 str(run.samples),
                 str(run.judge_failures),
-                str(run.model_usage.input_tokens),
-                str(run.model_usage.input_tokens_cache_read or 0),
-                str(run.model_usage.output_tokens),
-                str(run.grader_usage.total_tokens),
+                *_usage_cells(run.model_usage, run.model_cost),
+                *_usage_cells(run.grader_usage, run.grader_cost),
                 number_cell(run.wall_seconds, 1),
-                "unknown price" if run.cost is None else f"{run.cost:.4f}",
+                _cost_cell(run.cost),
             ]
         )
     markdown = "## Runs\n\n" + markdown_table(header, rows)
@@ -81,7 +103,7 @@ def _runs_section(runs: list[Run], out: Path) -> tuple[str, Path]:
 
 
 def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple[str, list[Path]]:
-    header = ["model", "input", "n"]
+    header = ["model", "input", "grader", "n", "epochs"]
     header += [f"F1 {CATEGORY_TITLES[c]}" for c in CATEGORIES] + [
         f"LLM {CATEGORY_TITLES[c]}" for c in CATEGORIES
     ]
@@ -89,7 +111,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
     table = []
     for row in rows:
         table.append(
-            [row.label, row.input, str(row.samples)]
+            [row.label, row.input, row.grader or DEFAULT_GRADER, str(row.samples), str(row.epochs)]
             + [row.f1[c].text() for c in CATEGORIES]
             + [row.llm[c].text() for c in CATEGORIES]
             + [str(row.judge_failures)]
@@ -97,7 +119,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
     if with_paper:
         for (model, memory_input), numbers in PAPER_TABLE_3.items():
             table.append(
-                [f"paper: {model}", memory_input, "728"]
+                [f"paper: {model}", memory_input, "gpt-4o-mini", "728", "1"]
                 + [number_cell(numbers.get(f"f1_{c}")) for c in CATEGORIES]
                 + [number_cell(numbers.get(f"llm_{c}")) for c in CATEGORIES]
                 + ["-"]
@@ -106,7 +128,8 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
         "## Memory probing (paper table 3)",
         (
             "Mean ± half-width of the 95% confidence interval (1.96 standard errors of the per-question scores). "
-            "LLM accuracy leaves out judge failures."
+            "n counts questions: with several epochs a question's scores are averaged first. Runs judged by "
+            "different graders (or grader settings) are separate rows. LLM accuracy leaves out judge failures."
         ),
         markdown_table(header, table),
     ]
@@ -121,7 +144,7 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
             "### Relative drop from conversation (C) to events (E) input, (C - E) / C",
             markdown_table(drop_header, drop_rows),
         ]
-    csv_header = ["model", "input", "solver", "samples", "judge_failures"] + [
+    csv_header = ["model", "input", "solver", "grader", "samples", "epochs", "judge_failures"] + [
         f"{metric}_{c}_{part}"
         for metric in ("f1", "llm")
         for c in CATEGORIES
@@ -129,7 +152,15 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
     ]
     csv_rows: list[list[object]] = []
     for row in rows:
-        values: list[object] = [row.model, row.input, row.solver, row.samples, row.judge_failures]
+        values: list[object] = [
+            row.model,
+            row.input,
+            row.solver,
+            row.grader or DEFAULT_GRADER,
+            row.samples,
+            row.epochs,
+            row.judge_failures,
+        ]
         for estimates in (row.f1, row.llm):
             for c in CATEGORIES:
                 e = estimates[c]
@@ -144,22 +175,29 @@ def _memory_section(rows: list[MemoryRow], with_paper: bool, out: Path) -> tuple
 
 def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tuple[str, list[Path]]:
     columns = list(PERSONA_COLUMNS)
-    header = ["model", "speakers", "n"] + [column_title(c) for c in columns]
+    header = ["model", "grader", "speakers", "n", "epochs"] + [column_title(c) for c in columns]
     table = []
     for row in rows:
         cells = []
         for column in columns:
             cells.append(mean_std_cell(*row.summary(column)))
-        table.append([row.label, str(len(row.speakers)), str(row.samples)] + cells)
+        shown = [
+            row.label,
+            row.grader or DEFAULT_GRADER,
+            str(len(row.speakers)),
+            str(row.samples),
+            str(row.epochs),
+        ]
+        table.append(shown + cells)
     if with_paper:
         for label, numbers in PAPER_TABLE_2.items():
             table.append(
-                [f"paper: {label}", "10", "-"]
+                [f"paper: {label}", "gpt-4o-mini", "10", "-", "1"]
                 + [f"{numbers[c][0]:.2f} ± {numbers[c][1]:.2f}" for c in columns]
             )
-    speaker_header = ["speaker", "model"] + columns
+    speaker_header = ["speaker", "model", "grader"] + columns
     speaker_rows = [
-        [speaker, row.label] + [number_cell(values[c], 2) for c in columns]
+        [speaker, row.label, row.grader or DEFAULT_GRADER] + [number_cell(values[c], 2) for c in columns]
         for row in rows
         for speaker, values in sorted(row.speakers.items())
     ]
@@ -175,7 +213,7 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
         markdown_table(speaker_header, speaker_rows),
     ]
     csv_rows: list[list[object]] = [
-        [speaker, row.label] + [values[c] for c in columns]
+        [speaker, row.label, row.grader or DEFAULT_GRADER] + [values[c] for c in columns]
         for row in rows
         for speaker, values in sorted(row.speakers.items())
     ]
@@ -183,8 +221,13 @@ def _persona_section(rows: list[PersonaRow], with_paper: bool, out: Path) -> tup
         write_csv(out / "persona_speakers.csv", speaker_header, csv_rows),
         write_csv(
             out / "persona_simulation.csv",
-            ["model"] + [f"{c}_{p}" for c in columns for p in ("mean", "std")],
-            [[row.label] + [v for c in columns for v in row.summary(c)] for row in rows],
+            ["model", "grader", "messages", "epochs"]
+            + [f"{c}_{p}" for c in columns for p in ("mean", "std")],
+            [
+                [row.label, row.grader or DEFAULT_GRADER, row.samples, row.epochs]
+                + [v for c in columns for v in row.summary(c)]
+                for row in rows
+            ],
         ),
         plot_persona(rows, out / "persona_simulation.png"),
     ]

@@ -56,14 +56,15 @@ class FineTuneComparison:
 
 def finetune_comparisons(runs: list[Run], rows: list[PersonaRow]) -> list[FineTuneComparison]:
     """One comparison per fine-tuned row whose base model also has a row."""
-    by_label = {row.label: row for row in rows}
-    pairs: dict[tuple[str, str], FineTuneComparison] = {}
+    by_label = {(row.label, row.grader_key): row for row in rows}
+    pairs: dict[tuple[str, str, str], FineTuneComparison] = {}
     for run in runs:
         if run.task != "persona_simulation" or not run.task_args.get("speaker_models"):
             continue
-        base, tuned = by_label.get(run.model), by_label.get(run_label(run))
+        base = by_label.get((run.model, run.grader_key))
+        tuned = by_label.get((run_label(run), run.grader_key))
         if base is not None and tuned is not None:
-            pairs[(base.label, tuned.label)] = FineTuneComparison(base=base, tuned=tuned)
+            pairs[(base.label, tuned.label, run.grader_key)] = FineTuneComparison(base=base, tuned=tuned)
     return list(pairs.values())
 
 

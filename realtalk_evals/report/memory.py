@@ -5,24 +5,33 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from realtalk_evals.judging import PAPER_GRADER
 from realtalk_evals.models import CATEGORY_NAMES
 from realtalk_evals.report.datasets import run_dataset
-from realtalk_evals.report.runs import Run, pooled_samples, score_value
+from realtalk_evals.report.runs import Run, by_question, pooled_samples, question_value, score_value
 from realtalk_evals.report.stats import Estimate, estimate
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
 
 CATEGORIES = (*CATEGORY_NAMES.values(), "all")
 
 
 @dataclass
 class MemoryRow:
-    """One (model, input) row: estimates per category for both metrics, over all of its runs' samples."""
+    """One (model, input, grader) row: estimates per category for both metrics, over its runs' questions.
+
+    Each question counts once: its epochs are averaged before the mean and the interval are taken.
+    """
 
     model: str
     input: str
     solver: str
+    grader: str | None = None
     f1: dict[str, Estimate] = field(default_factory=dict)
     llm: dict[str, Estimate] = field(default_factory=dict)
     samples: int = 0
+    """Questions."""
+    epochs: int = 1
+    """Most epochs of any question (each question's epochs are averaged first)."""
     judge_failures: int = 0
 
     @property
@@ -41,19 +50,37 @@ def memory_row_key(run: Run) -> tuple[str, str, str]:
 
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins).
-    REALTALK runs only: LoCoMo runs have their own section (report.datasets)."""
+
+    REALTALK runs only: LoCoMo runs have their own section (report.datasets). Runs judged by different graders
+    (or one grader with different arguments) are different rows.
+    """
+    graders = {run.grader_key: run.grader for run in runs}
     pooled = pooled_samples(
-        [run for run in runs if run_dataset(run) == "realtalk"], "memory_probing", memory_row_key
+        [run for run in runs if run_dataset(run) == "realtalk"],
+        "memory_probing",
+        lambda run: (*memory_row_key(run), run.grader_key),
     )
     rows = []
-    for (model, memory_input, solver), samples in pooled.items():
-        row = MemoryRow(model=model, input=memory_input, solver=solver, samples=len(samples))
+    for (model, memory_input, solver, grader_key), samples in pooled.items():
+        questions = by_question(samples.values())
+        row = MemoryRow(
+            model=model,
+            input=memory_input,
+            solver=solver,
+            grader=graders[grader_key],
+            samples=len(questions),
+            epochs=max(len(epochs) for epochs in questions.values()),
+        )
         for category in CATEGORIES:
-            chosen = [s for s in samples.values() if category in ("all", s.metadata["category_name"])]
-            row.f1[category] = estimate(score_value(s, "partial_match") for s in chosen)
-            row.llm[category] = estimate(score_value(s, "llm_accuracy", "llm_accuracy") for s in chosen)
+            chosen = [
+                epochs
+                for epochs in questions.values()
+                if category in ("all", epochs[0].metadata["category_name"])
+            ]
+            row.f1[category] = estimate(question_value(e, PARTIAL_MATCH) for e in chosen)
+            row.llm[category] = estimate(question_value(e, LLM_ACCURACY, LLM_ACCURACY) for e in chosen)
         row.judge_failures = sum(
-            int(score_value(s, "llm_accuracy", "judge_failure") == 1.0) for s in samples.values()
+            int(score_value(s, LLM_ACCURACY, JUDGE_FAILURE) == 1.0) for s in samples.values()
         )
         rows.append(row)
     return rows
@@ -62,10 +89,11 @@ def memory_rows(runs: list[Run]) -> list[MemoryRow]:
 def relative_drops(rows: list[MemoryRow]) -> list[tuple[str, dict[str, float]]]:
     """Per model with both inputs, its label and (C - E) / C by `<metric>_<category>` (the paper's 41-46%
     multi-hop drop)."""
-    by_key = {(row.model, row.input, row.solver): row for row in rows}
+    by_key = {(row.model, row.input, row.solver, row.grader): row for row in rows}
+    several_graders = len({row.grader for row in rows}) > 1
     drops = []
-    for (model, memory_input, solver), conversation in by_key.items():
-        events = by_key.get((model, "events", solver))
+    for (model, memory_input, solver, grader), conversation in by_key.items():
+        events = by_key.get((model, "events", solver, grader))
         if memory_input != "conversation" or events is None:
             continue
         drop: dict[str, float] = {}
@@ -78,5 +106,10 @@ def relative_drops(rows: list[MemoryRow]) -> list[tuple[str, dict[str, float]]]:
                 drop[f"{metric}_{category}"] = (
                     (c - e) / c if c and not math.isnan(c) and not math.isnan(e) else math.nan
                 )
-        drops.append((conversation.label, drop))
+        label = (
+            f"{conversation.label} (grader {grader or PAPER_GRADER})"
+            if several_graders
+            else conversation.label
+        )
+        drops.append((label, drop))
     return drops

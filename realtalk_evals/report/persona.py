@@ -8,18 +8,19 @@ from dataclasses import dataclass, field
 
 from inspect_ai.log import EvalSample
 
-from realtalk_evals.report.runs import Run, pooled_samples, score_value
+from realtalk_evals.report.runs import Run, by_question, pooled_samples, question_value
 from realtalk_evals.report.stats import mean_and_std
+from realtalk_evals.score_keys import BERTSCORE, CONTENT_SIMILARITY, EI_AGREEMENT, ROUGE_L, diff_key
 
 PERSONA_COLUMNS: dict[str, tuple[str, str]] = {
-    "lexical": ("content_similarity", "rougeL"),
-    "semantic": ("content_similarity", "bertscore"),
-    "reflective": ("ei_agreement", "reflective"),
-    "grounding": ("ei_agreement", "grounding"),
-    "sentiment": ("ei_agreement", "sentiment"),
-    "emotion": ("ei_agreement", "emotion"),
-    "intimacy": ("ei_agreement", "intimacy_diff"),
-    "empathy": ("ei_agreement", "empathy_diff"),
+    "lexical": (CONTENT_SIMILARITY, ROUGE_L),
+    "semantic": (CONTENT_SIMILARITY, BERTSCORE),
+    "reflective": (EI_AGREEMENT, "reflective"),
+    "grounding": (EI_AGREEMENT, "grounding"),
+    "sentiment": (EI_AGREEMENT, "sentiment"),
+    "emotion": (EI_AGREEMENT, "emotion"),
+    "intimacy": (EI_AGREEMENT, diff_key("intimacy")),
+    "empathy": (EI_AGREEMENT, diff_key("empathy")),
 }
 """Table 2's columns and the (scorer, value key) each is read from."""
 
@@ -37,8 +38,12 @@ class PersonaRow:
     """One model's results: per-speaker means, and table 2's mean ± std across speakers."""
 
     label: str
+    grader: str | None = None
+    grader_key: str = ""
     speakers: dict[str, dict[str, float]] = field(default_factory=dict)
     samples: int = 0
+    """Messages simulated (each counted once, whatever its epochs)."""
+    epochs: int = 1
 
     def summary(self, column: str) -> tuple[float, float]:
         return mean_and_std(values[column] for values in self.speakers.values())
@@ -53,17 +58,29 @@ def run_label(run: Run) -> str:
 
 
 def persona_rows(runs: list[Run]) -> list[PersonaRow]:
+    """One row per label and grader (runs judged differently are never pooled); epochs averaged per message."""
+    graders = {run.grader_key: run.grader for run in runs}
     rows = []
-    for label, samples in pooled_samples(runs, "persona_simulation", run_label).items():
-        row = PersonaRow(label=label, samples=len(samples))
-        by_speaker: dict[str, list[EvalSample]] = defaultdict(list)
-        for sample in samples.values():
-            by_speaker[sample.metadata["speaker"]].append(sample)
-        for speaker, speaker_samples in by_speaker.items():
+    pooled = pooled_samples(runs, "persona_simulation", lambda run: (run_label(run), run.grader_key))
+    for (label, grader_key), samples in pooled.items():
+        questions = by_question(samples.values())
+        row = PersonaRow(
+            label=label,
+            grader=graders[grader_key],
+            grader_key=grader_key,
+            samples=len(questions),
+            epochs=max(len(epochs) for epochs in questions.values()),
+        )
+        by_speaker: dict[str, list[list[EvalSample]]] = defaultdict(list)
+        for epochs in questions.values():
+            by_speaker[epochs[0].metadata["speaker"]].append(epochs)
+        for speaker, speaker_questions in by_speaker.items():
             means = {}
             for column, (scorer, key) in PERSONA_COLUMNS.items():
                 values = [
-                    v for v in (score_value(s, scorer, key) for s in speaker_samples) if not math.isnan(v)
+                    v
+                    for v in (question_value(epochs, scorer, key) for epochs in speaker_questions)
+                    if not math.isnan(v)
                 ]
                 means[column] = sum(values) / len(values) if values else math.nan
             row.speakers[speaker] = means

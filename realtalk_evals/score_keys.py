@@ -1,0 +1,46 @@
+"""The names under which the scorers log their results: scorers write them, the report and analysis read them.
+
+One home for each name, so a renamed key breaks at import, not as a silently empty column. Scorer names are
+the names Inspect logs scores under (`EvalSample.scores[<name>]`); value keys are the keys of a dict-valued
+`Score.value`.
+"""
+
+from __future__ import annotations
+
+from realtalk_evals.ei.record import EI_ATTRIBUTES, EIAttribute
+
+PARTIAL_MATCH = "partial_match"
+"""Scorer: memory probing's partial-match F1 (a float value)."""
+
+LLM_ACCURACY = "llm_accuracy"
+"""Scorer, and its value key: memory probing's LLM-judged accuracy."""
+JUDGE_FAILURE = "judge_failure"
+"""Value key of `llm_accuracy`: 1 when the judge gave no readable verdict."""
+
+CONTENT_SIMILARITY = "content_similarity"
+"""Scorer: persona simulation's content similarity."""
+ROUGE_L = "rougeL"
+BERTSCORE = "bertscore"
+"""Value keys of `content_similarity` (lexical: ROUGE-L F; semantic: BERTScore F1)."""
+
+EI_AGREEMENT = "ei_agreement"
+"""Scorer: persona simulation's EI agreement of the simulated and the real message."""
+
+MESSAGE_EI = "message_ei"
+"""Scorer: the EI analysis's message-level labels."""
+EI_METADATA = "ei"
+"""`Score.metadata` key of `message_ei`: the whole `MessageEI` record."""
+
+
+def diff_key(attribute: EIAttribute) -> str:
+    """Value key of `ei_agreement` for a continuous attribute: the absolute difference."""
+    return f"{attribute}_diff"
+
+
+def failures_key(attribute: EIAttribute) -> str:
+    """Value key of `ei_agreement` and `message_ei`: how many of the attribute's labels failed."""
+    return f"{attribute}_failures"
+
+
+FAILURE_KEYS: frozenset[str] = frozenset({JUDGE_FAILURE, *(failures_key(a) for a in EI_ATTRIBUTES)})
+"""Every value key that counts judge or classifier failures."""
