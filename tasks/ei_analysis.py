@@ -24,6 +24,7 @@ from realtalk_evals.analysis.samples import (
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 
@@ -52,10 +53,11 @@ def ei_analysis(
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
         sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default all.
         merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
-        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
-        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
-        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
+        sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
     """
+    models = LocalModels.resolve(sentiment_model, emotion_model, intimacy_model)
     check_choice("dataset", dataset, get_args(DatasetName))
     if not isinstance(merge, bool):
         raise InputError(f"merge must be true or false, got {merge!r}")
@@ -70,7 +72,7 @@ def ei_analysis(
         version=TASK_VERSION,
         dataset=samples,
         solver=ei_judges(),
-        scorer=message_ei(sentiment_model, emotion_model, intimacy_model),
+        scorer=message_ei(models),
         metadata={
             "benchmark": "ei_analysis",
             "dataset": dataset,

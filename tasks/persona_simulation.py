@@ -13,6 +13,7 @@ from inspect_ai import Task, task
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.persona import (
     SplitName,
     parse_history_sessions,
@@ -58,12 +59,17 @@ def persona_simulation(
         solver: `model` asks the model under test; `gold` replies with the real message (no model call).
         speaker_models: A JSON or YAML file mapping each speaker to the Inspect model that answers their
             samples (e.g. their fine-tuned model), instead of the model under test.
-        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
-        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
-        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
-        bertscore_model: BERTScore model id or directory (default bert-score's English model).
-        bertscore_layers: BERTScore layer (needed for a model bert-score does not know).
+        sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
+        bertscore_model: BERTScore model id or directory (else $REALTALK_BERTSCORE_MODEL, else bert-score's
+            English model).
+        bertscore_layers: BERTScore layer, needed for a model bert-score does not know (else
+            $REALTALK_BERTSCORE_LAYERS).
     """
+    local_models = LocalModels.resolve(
+        sentiment_model, emotion_model, intimacy_model, bertscore_model, bertscore_layers
+    )
     check_choice("split", split, get_args(SplitName))
     check_choice("solver", solver, get_args(SolverName))
     history = parse_history_sessions(history_sessions)
@@ -84,8 +90,8 @@ def persona_simulation(
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
         scorer=[
-            content_similarity(bertscore_model, bertscore_layers),
-            ei_agreement(None, sentiment_model, emotion_model, intimacy_model),
+            content_similarity(local_models),
+            ei_agreement(None, local_models),
         ],
         metadata={
             "benchmark": "persona_simulation",
