@@ -30,6 +30,11 @@ CACHE_DIR_ENV = "REALTALK_CACHE_DIR"
 BASE_URL_ENV = "REALTALK_DATA_URL"
 """Overrides the download base URL (a mirror, or a test server)."""
 
+OFFLINE_HINT = (
+    f". Without internet, set {DATA_DIR_ENV} to a copy of upstream data/ (e.g. made by `realtalk data download "
+    "--dir DIR` on a machine with internet)"
+)
+
 
 def expected_checksums() -> dict[str, str]:
     """Relative file path -> SHA-256 for every file of the pinned upstream commit."""
@@ -86,12 +91,14 @@ def download(target: Path, base_url: str | None = None, progress: bool = True) -
                 try:
                     with client.stream("GET", url) as response:
                         if response.status_code != 200:
-                            raise DatasetError(f"downloading {url} failed: HTTP {response.status_code}")
+                            raise DatasetError(
+                                f"downloading {url} failed: HTTP {response.status_code}{OFFLINE_HINT}"
+                            )
                         for chunk in response.iter_bytes():
                             tmp.write(chunk)
                 except httpx.HTTPError as error:
                     tmp_path.unlink(missing_ok=True)
-                    raise DatasetError(f"downloading {url} failed: {error}") from error
+                    raise DatasetError(f"downloading {url} failed: {error}{OFFLINE_HINT}") from error
                 except DatasetError:
                     tmp_path.unlink(missing_ok=True)
                     raise

@@ -299,9 +299,10 @@ def hub_snapshot(model: str) -> Path:
 
 
 def download_local_models(
-    models: LocalModels, download: Downloader = hub_snapshot
+    models: LocalModels, download: Downloader | None = None
 ) -> list[tuple[ModelNeed, Path | None]]:
     """Download every Hub model of the settings (local directories are left alone: their path is None)."""
+    download = download or hub_snapshot
     done = []
     for need in models.needs():
         local = Path(need.model).expanduser().exists() or looks_like_path(need.model)

@@ -68,11 +68,15 @@ def ei_analysis(
     logger.info(
         f"ei_analysis: {len(samples)} messages, {judge_calls} judge calls before cache hits and --limit"
     )
+    scorer = message_ei(models)
+    models.check(
+        bertscore=False
+    )  # before any sample: a missing model is one message, not 400 traceback lines
     return Task(
         version=TASK_VERSION,
         dataset=samples,
         solver=ei_judges(),
-        scorer=message_ei(models),
+        scorer=scorer,
         metadata={
             "benchmark": "ei_analysis",
             "dataset": dataset,

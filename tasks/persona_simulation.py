@@ -85,14 +85,13 @@ def persona_simulation(
         history,
         per_speaker,
     )
+    scorers = [content_similarity(local_models), ei_agreement(None, local_models)]
+    local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
-        scorer=[
-            content_similarity(local_models),
-            ei_agreement(None, local_models),
-        ],
+        scorer=scorers,
         metadata={
             "benchmark": "persona_simulation",
             "split": split,

@@ -151,3 +151,15 @@ def test_download_of_a_corrupt_file_fails_and_leaves_nothing(tmp_path: Path, dat
 def test_unreachable_mirror_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="downloading http://127.0.0.1:9/Chat_"):
         download(tmp_path, base_url="http://127.0.0.1:9", progress=False)
+
+
+def test_offline_without_a_data_directory_the_error_says_to_set_realtalk_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("REALTALK_DATA_DIR")
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REALTALK_DATA_URL", "http://127.0.0.1:9")
+    with pytest.raises(
+        DatasetError, match="Without internet, set REALTALK_DATA_DIR to a copy of upstream data/"
+    ):
+        data_directory()
