@@ -7,6 +7,7 @@ wrong shape raises DatasetError naming that file, so a benchmark never runs on a
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from realtalk_evals.data_files import data_directory
+from realtalk_evals.data_files import UPSTREAM_COMMIT, data_directory, expected_checksums
 from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.models import (
     QA,
@@ -27,6 +28,8 @@ from realtalk_evals.models import (
     parse_timestamp,
 )
 
+logger = logging.getLogger(__name__)
+
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
 _CHAT_STEM = re.compile(r"^Chat_(\d+)_.+$")
 
@@ -36,12 +39,29 @@ def session_numbers(conversation: Mapping[str, Any]) -> list[int]:
     return sorted(int(match.group(1)) for key in conversation if (match := _SESSION_KEY.match(key)))
 
 
-def chat_files(directory: Path, dataset: str = "REALTALK") -> list[Path]:
-    """The `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error."""
+def chat_files(directory: Path, dataset: str = "REALTALK", subdirectory: str = "") -> list[Path]:
+    """The verified `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error.
+
+    Only files named in the checksum list (`subdirectory/` of it) become samples: any other `Chat_*.json`
+    there (an edited copy under another name, an extra chat) is left out, with a warning naming it.
+    """
+    prefix = f"{subdirectory.strip('/')}/" if subdirectory else ""
+    listed = {
+        name.removeprefix(prefix)
+        for name in expected_checksums()
+        if name.startswith(prefix) and "/" not in name.removeprefix(prefix)
+    }
+    found = sorted(directory.glob("Chat_*.json"))
+    unlisted = [path.name for path in found if path.name not in listed]
+    if unlisted:
+        logger.warning(
+            f"ignoring {', '.join(unlisted)} in {directory}: not in the checksum list of upstream commit "
+            f"{UPSTREAM_COMMIT[:12]}, so never loaded (only the verified {dataset} files become samples)"
+        )
     numbered = {
         int(match.group(1)): path
-        for path in directory.glob("Chat_*.json")
-        if (match := _CHAT_STEM.match(path.stem))
+        for path in found
+        if path.name in listed and (match := _CHAT_STEM.match(path.stem))
     }
     if not numbered:
         raise DatasetError(f"no {dataset} Chat_*.json files in {directory}")
