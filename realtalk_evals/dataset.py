@@ -162,6 +162,32 @@ def as_list(value: str | int | Iterable[str | int] | None) -> list[str | int] | 
     return list(value)
 
 
+ALL = "all"
+"""The default of a selecting task parameter (`speaker`, `conversations`, `categories`, `sessions`)."""
+
+
+def selection(name: str, value: object) -> str | int | list[str | int] | None:
+    """A selecting task parameter as the loaders take it: `all` is None (everything); bad values raise.
+
+    Inspect passes an empty `-T speaker=` as None, so None is an empty selection here, refused rather than
+    read as "all"; a value of the wrong type (`conversations=1.0`) is refused too.
+    """
+    empty = f"{name} is empty: `-T {name}=` selects nothing; leave it out (or give `{name}=all`) for all"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(empty)
+    if isinstance(value, str) and value.strip().lower() == ALL:
+        return None
+    items = value if isinstance(value, list | tuple) else [value]
+    bad = [item for item in items if isinstance(item, bool) or not isinstance(item, str | int)]
+    if bad:
+        raise InputError(
+            f"{name} must be names or whole numbers (`1`, `1,2`, a list), got {', '.join(map(repr, bad))}"
+        )
+    if not [item for item in items if str(item).strip()]:
+        raise InputError(empty)
+    return list(items) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+
+
 def select_conversations(
     names: str | int | Iterable[str | int] | None, conversations: list[Conversation] | None = None
 ) -> list[Conversation]:

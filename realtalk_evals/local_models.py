@@ -170,8 +170,12 @@ class LocalModels(BaseModel):
         return needed
 
     def check(self, classifiers: bool = True, bertscore: bool = True) -> None:
-        """Raise LocalModelError (one message for all) unless every model the task loads can be loaded."""
+        """Raise LocalModelError (one message for all) unless every model the task loads can be loaded, and
+        InputError when BERTScore's layer is out of the model's range (bert-score would silently use the last)."""
         check_local_models(self.needs(classifiers, bertscore))
+        problem = bertscore_layer_problem(self) if bertscore else None
+        if problem:
+            raise InputError(problem)
 
 
 @dataclass(frozen=True)

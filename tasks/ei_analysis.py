@@ -22,7 +22,7 @@ from realtalk_evals.analysis.samples import (
     parse_sessions,
 )
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.local_models import LocalModels
 from realtalk_evals.scorers.message_ei import message_ei
@@ -39,8 +39,8 @@ TASK_VERSION = "1.0.0"
 def ei_analysis(
     *,
     dataset: DatasetName = "realtalk",
-    conversations: str | int | list[str | int] | None = None,
-    sessions: str | int | list[str | int] | None = None,
+    conversations: str | int | list[str | int] | None = ALL,
+    sessions: str | int | list[str | int] | None = ALL,
     merge: bool = True,
     sentiment_model: str | None = None,
     emotion_model: str | None = None,
@@ -50,8 +50,8 @@ def ei_analysis(
 
     Args:
         dataset: `realtalk` (10 human chats) or `locomo` (the 10 LLM-generated LoCoMo chats).
-        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default all.
+        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10).
+        sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default `all`.
         merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
         sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
         emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
@@ -61,8 +61,8 @@ def ei_analysis(
     check_choice("dataset", dataset, get_args(DatasetName))
     if not isinstance(merge, bool):
         raise InputError(f"merge must be true or false, got {merge!r}")
-    chosen = select_conversations(conversations, load_dataset(dataset))
-    session_numbers = parse_sessions(sessions)
+    session_numbers = parse_sessions(selection("sessions", sessions))
+    chosen = select_conversations(selection("conversations", conversations), load_dataset(dataset))
     samples = ei_dataset(chosen, dataset, merge, session_numbers)
     judge_calls = JUDGE_CALLS_PER_MESSAGE * len(samples)
     logger.info(

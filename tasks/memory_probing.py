@@ -10,7 +10,7 @@ from typing import Literal, get_args
 from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import check_choice
 from realtalk_evals.memory_samples import memory_dataset, parse_categories
 from realtalk_evals.rendering import MemoryInput, render_context
@@ -29,22 +29,24 @@ TASK_VERSION = "1.0.0"
 def memory_probing(
     *,
     input: MemoryInput = "conversation",
-    conversations: str | int | list[str | int] | None = None,
-    categories: str | int | list[str | int] | None = None,
+    conversations: str | int | list[str | int] | None = ALL,
+    categories: str | int | list[str | int] | None = ALL,
     solver: SolverName = "model",
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
     Args:
         input: `conversation` (the paper's C) or `events` (the paper's E).
-        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
+        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10).
+        categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`); default
+            `all`.
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
     """
     check_choice("input", input, get_args(MemoryInput))
     check_choice("solver", solver, get_args(SolverName))
-    chosen = select_conversations(conversations)
-    dataset = memory_dataset(chosen, parse_categories(categories))
+    chosen_categories = parse_categories(selection("categories", categories))
+    chosen = select_conversations(selection("conversations", conversations))
+    dataset = memory_dataset(chosen, chosen_categories)
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     return Task(
         version=TASK_VERSION,

@@ -11,7 +11,7 @@ from typing import Literal, get_args
 from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.dataset import ALL, load_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.local_models import LocalModels
 from realtalk_evals.persona import (
@@ -36,7 +36,7 @@ TASK_VERSION = "1.0.0"
 @task
 def persona_simulation(
     *,
-    speaker: str | list[str] | None = None,
+    speaker: str | list[str] | None = ALL,
     split: SplitName = "test",
     history_sessions: int | Literal["all"] = 3,
     max_per_speaker: int | None = None,
@@ -51,7 +51,7 @@ def persona_simulation(
     """Continue each speaker's conversation one real message at a time; compare content and EI.
 
     Args:
-        speaker: Speakers of the paper's table 8 (`Emi`, `Emi,Kevin`, a list); default all 10.
+        speaker: Speakers of the paper's table 8 (`Emi`, `Emi,Kevin`, a list); default `all` (10).
         split: `test` (the conversation C_b the paper evaluates on) or `train` (C_a).
         history_sessions: Whole earlier sessions in the context, besides the current session so far (the
             paper's 3), or `all`.
@@ -74,7 +74,7 @@ def persona_simulation(
     check_choice("solver", solver, get_args(SolverName))
     history = parse_history_sessions(history_sessions)
     per_speaker = parse_max_per_speaker(max_per_speaker)
-    splits = select_speakers(speaker)
+    splits = select_speakers(selection("speaker", speaker))  # type: ignore[arg-type]
     if speaker_models is not None and solver != "model":
         raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
     models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
