@@ -183,8 +183,6 @@ def selection(name: str, value: object) -> str | int | list[str | int] | None:
         raise InputError(
             f"{name} must be names or whole numbers (`1`, `1,2`, a list), got {', '.join(map(repr, bad))}"
         )
-    if not [item for item in items if str(item).strip()]:
-        raise InputError(empty)
     return list(items) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
 
 
