@@ -78,7 +78,14 @@ def download(target: Path, base_url: str | None = None, progress: bool = True) -
     """Download every file into `target`, verifying each checksum before it is moved into place."""
     base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
     sums = expected_checksums()
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=target).close()
+    except OSError as error:
+        raise DatasetError(
+            f"cannot write the REALTALK data cache {target} ({type(error).__name__}: {error}): set "
+            f"{CACHE_DIR_ENV} to a writable directory, or {DATA_DIR_ENV} to a copy of upstream data/"
+        ) from error
     with httpx.Client(follow_redirects=True, timeout=60) as client:
         for name, digest in tqdm(sums.items(), desc="REALTALK", unit="file", disable=not progress):
             final = target / name

@@ -21,6 +21,7 @@ from realtalk_evals.analysis.samples import (
     load_dataset,
     parse_sessions,
 )
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
@@ -72,6 +73,7 @@ def ei_analysis(
     models.check(
         bertscore=False
     )  # before any sample: a missing model is one message, not 400 traceback lines
+    check_caches(classifiers=True)
     return Task(
         version=TASK_VERSION,
         dataset=samples,

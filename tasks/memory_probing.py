@@ -9,6 +9,7 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import check_choice
@@ -48,6 +49,7 @@ def memory_probing(
     chosen = select_conversations(selection("conversations", conversations))
     dataset = memory_dataset(chosen, chosen_categories)
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
+    check_caches()
     return Task(
         version=TASK_VERSION,
         dataset=dataset,

@@ -10,6 +10,7 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import ALL, load_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
@@ -87,6 +88,7 @@ def persona_simulation(
     )
     scorers = [content_similarity(local_models), ei_agreement(None, local_models)]
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
+    check_caches(classifiers=True)
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
