@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -177,13 +177,14 @@ def selection(name: str, value: object) -> str | int | list[str | int] | None:
         raise InputError(empty)
     if isinstance(value, str) and value.strip().lower() == ALL:
         return None
-    items = value if isinstance(value, list | tuple) else [value]
+    items: list[object] = list(value) if isinstance(value, list | tuple) else [value]
     bad = [item for item in items if isinstance(item, bool) or not isinstance(item, str | int)]
     if bad:
         raise InputError(
             f"{name} must be names or whole numbers (`1`, `1,2`, a list), got {', '.join(map(repr, bad))}"
         )
-    return list(items) if isinstance(value, list | tuple) else value  # type: ignore[return-value]
+    chosen = cast(list[str | int], items)
+    return chosen if isinstance(value, list | tuple) else chosen[0]
 
 
 def select_conversations(
