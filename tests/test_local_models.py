@@ -249,3 +249,14 @@ def test_models_download_reports_a_network_failure_in_one_line(
     assert (
         "downloading the local models failed: OSError: Name or service not known" in capsys.readouterr().err
     )
+
+
+def test_models_check_names_what_is_missing_and_passes_when_cached(
+    empty_hub: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["models", "check"]) == 1
+    assert "realtalk: error: local models cannot be loaded" in capsys.readouterr().err
+    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT]:
+        cache_model(empty_hub, model)
+    assert main(["models", "check"]) == 0
+    assert f"BERTScore model: {BERTSCORE_DEFAULT} ready" in capsys.readouterr().out
