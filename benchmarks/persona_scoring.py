@@ -171,8 +171,8 @@ def main() -> int:
     samples = _samples(args.samples)
     targets = {str(sample.target) for sample in samples}
     scorers = [
-        content_similarity(models.bertscore, models.bertscore_layers),
-        ei_agreement(None, models.sentiment, models.emotion, models.intimacy),
+        content_similarity(models.settings),
+        ei_agreement(None, models.settings),
     ]
 
     def states(variant: str) -> list[Any]:

@@ -61,6 +61,32 @@ def _data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_download(args: argparse.Namespace) -> int:
+    from realtalk_evals.local_models import LocalModels, download_local_models
+
+    try:
+        downloaded = download_local_models(LocalModels.resolve())
+    except Exception as error:  # noqa: BLE001 - a network or Hub error, reported in one line
+        print(
+            f"realtalk: error: downloading the local models failed: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    for need, path in downloaded:
+        print(f"{need.what}: {need.model} -> {path or 'a local directory, left as is'}")
+    return 0
+
+
+def _models_check(args: argparse.Namespace) -> int:
+    from realtalk_evals.local_models import LocalModels
+
+    models = LocalModels.resolve()
+    models.check()
+    for need in models.needs():
+        print(f"{need.what}: {need.model} ready")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.report.build import build_report
     from realtalk_evals.report.pricing import load_cost_config
@@ -177,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
         handler=_tasks
     )
+    models = commands.add_parser("models", help="the local classifier and BERTScore models (LocalModels)")
+    models_commands = models.add_subparsers(dest="models_command", required=True)
+    models_commands.add_parser(
+        "download", help="download the models ($REALTALK_*_MODEL or the defaults) into the Hugging Face cache"
+    ).set_defaults(handler=_models_download)
+    models_commands.add_parser(
+        "check", help="check that every model loads without a download, or from a reachable Hub"
+    ).set_defaults(handler=_models_check)
 
     report = commands.add_parser("report", help="paper-style tables, plots and cost from Inspect logs")
     report.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")

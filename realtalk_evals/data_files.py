@@ -30,6 +30,11 @@ CACHE_DIR_ENV = "REALTALK_CACHE_DIR"
 BASE_URL_ENV = "REALTALK_DATA_URL"
 """Overrides the download base URL (a mirror, or a test server)."""
 
+OFFLINE_HINT = (
+    f". Without internet, set {DATA_DIR_ENV} to a copy of upstream data/ (e.g. made by `realtalk data download "
+    "--dir DIR` on a machine with internet)"
+)
+
 
 def expected_checksums() -> dict[str, str]:
     """Relative file path -> SHA-256 for every file of the pinned upstream commit."""
@@ -73,7 +78,14 @@ def download(target: Path, base_url: str | None = None, progress: bool = True) -
     """Download every file into `target`, verifying each checksum before it is moved into place."""
     base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
     sums = expected_checksums()
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=target).close()
+    except OSError as error:
+        raise DatasetError(
+            f"cannot write the REALTALK data cache {target} ({type(error).__name__}: {error}): set "
+            f"{CACHE_DIR_ENV} to a writable directory, or {DATA_DIR_ENV} to a copy of upstream data/"
+        ) from error
     with httpx.Client(follow_redirects=True, timeout=60) as client:
         for name, digest in tqdm(sums.items(), desc="REALTALK", unit="file", disable=not progress):
             final = target / name
@@ -86,12 +98,14 @@ def download(target: Path, base_url: str | None = None, progress: bool = True) -
                 try:
                     with client.stream("GET", url) as response:
                         if response.status_code != 200:
-                            raise DatasetError(f"downloading {url} failed: HTTP {response.status_code}")
+                            raise DatasetError(
+                                f"downloading {url} failed: HTTP {response.status_code}{OFFLINE_HINT}"
+                            )
                         for chunk in response.iter_bytes():
                             tmp.write(chunk)
                 except httpx.HTTPError as error:
                     tmp_path.unlink(missing_ok=True)
-                    raise DatasetError(f"downloading {url} failed: {error}") from error
+                    raise DatasetError(f"downloading {url} failed: {error}{OFFLINE_HINT}") from error
                 except DatasetError:
                     tmp_path.unlink(missing_ok=True)
                     raise

@@ -7,15 +7,16 @@ wrong shape raises DatasetError naming that file, so a benchmark never runs on a
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
-from realtalk_evals.data_files import data_directory
+from realtalk_evals.data_files import UPSTREAM_COMMIT, data_directory, expected_checksums
 from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.models import (
     QA,
@@ -28,6 +29,8 @@ from realtalk_evals.models import (
     parse_timestamp,
 )
 
+logger = logging.getLogger(__name__)
+
 _SESSION_KEY = re.compile(r"^session_(\d+)$")
 
 
@@ -36,12 +39,29 @@ def session_numbers(conversation: Mapping[str, Any]) -> list[int]:
     return sorted(int(match.group(1)) for key in conversation if (match := _SESSION_KEY.match(key)))
 
 
-def chat_files(directory: Path, dataset: str = "REALTALK") -> list[Path]:
-    """The `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error."""
+def chat_files(directory: Path, dataset: str = "REALTALK", subdirectory: str = "") -> list[Path]:
+    """The verified `Chat_<N>_<A>_<B>.json` files of a directory, in chat-number order; none is an error.
+
+    Only files named in the checksum list (`subdirectory/` of it) become samples: any other `Chat_*.json`
+    there (an edited copy under another name, an extra chat) is left out, with a warning naming it.
+    """
+    prefix = f"{subdirectory.strip('/')}/" if subdirectory else ""
+    listed = {
+        name.removeprefix(prefix)
+        for name in expected_checksums()
+        if name.startswith(prefix) and "/" not in name.removeprefix(prefix)
+    }
+    found = sorted(directory.glob("Chat_*.json"))
+    unlisted = [path.name for path in found if path.name not in listed]
+    if unlisted:
+        logger.warning(
+            f"ignoring {', '.join(unlisted)} in {directory}: not in the checksum list of upstream commit "
+            f"{UPSTREAM_COMMIT[:12]}, so never loaded (only the verified {dataset} files become samples)"
+        )
     numbered = {
         parsed[0]: path
-        for path in directory.glob("Chat_*.json")
-        if (parsed := parse_conversation_id(path.stem)) is not None
+        for path in found
+        if path.name in listed and (parsed := parse_conversation_id(path.stem)) is not None
     }
     if not numbered:
         raise DatasetError(f"no {dataset} Chat_*.json files in {directory}")
@@ -140,6 +160,31 @@ def as_list(value: str | int | Iterable[str | int] | None) -> list[str | int] | 
     if isinstance(value, int):
         return [value]
     return list(value)
+
+
+ALL = "all"
+"""The default of a selecting task parameter (`speaker`, `conversations`, `categories`, `sessions`)."""
+
+
+def selection(name: str, value: object) -> str | int | list[str | int] | None:
+    """A selecting task parameter as the loaders take it: `all` is None (everything); bad values raise.
+
+    Inspect passes an empty `-T speaker=` as None, so None is an empty selection here, refused rather than
+    read as "all"; a value of the wrong type (`conversations=1.0`) is refused too.
+    """
+    empty = f"{name} is empty: `-T {name}=` selects nothing; leave it out (or give `{name}=all`) for all"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(empty)
+    if isinstance(value, str) and value.strip().lower() == ALL:
+        return None
+    items: list[object] = list(value) if isinstance(value, list | tuple) else [value]
+    bad = [item for item in items if isinstance(item, bool) or not isinstance(item, str | int)]
+    if bad:
+        raise InputError(
+            f"{name} must be names or whole numbers (`1`, `1,2`, a list), got {', '.join(map(repr, bad))}"
+        )
+    chosen = cast(list[str | int], items)
+    return chosen if isinstance(value, list | tuple) else chosen[0]
 
 
 def select_conversations(

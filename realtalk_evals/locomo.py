@@ -174,7 +174,7 @@ def load_locomo_file(path: Path) -> Conversation:
 
 @lru_cache(maxsize=4)
 def _load_directory(directory: Path) -> tuple[Conversation, ...]:
-    return tuple(load_locomo_file(path) for path in chat_files(directory, "LoCoMo"))
+    return tuple(load_locomo_file(path) for path in chat_files(directory, "LoCoMo", LOCOMO_SUBDIRECTORY))
 
 
 def load_locomo_conversations(directory: Path | None = None) -> list[Conversation]:

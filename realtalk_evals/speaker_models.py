@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -81,7 +82,48 @@ def speaker_models_for(path: str | Path, splits: Sequence[PersonaSplit]) -> Spea
             f"speaker_models file {path} has no model for {', '.join(missing)} (it names "
             f"{', '.join(models)}); add them or select fewer speakers with -T speaker=..."
         )
-    return {split.speaker: models[split.speaker] for split in splits}
+    chosen = {split.speaker: models[split.speaker] for split in splits}
+    check_models_resolve(chosen, path)
+    return chosen
+
+
+LOCAL_WEIGHT_PROVIDERS = frozenset({"hf", "vllm", "sglang", "llama-cpp-python", "transformer_lens"})
+"""Providers that load weights (or start a server) when their model is made: only their paths are checked."""
+
+
+def _plain(message: str) -> str:
+    """An Inspect error message without its console markup (`[bold]...[/bold]`), on one line."""
+    return " ".join(re.sub(r"\[/?[a-z ]+\]", "", message).split())
+
+
+def check_models_resolve(models: SpeakerModels, path: str | Path) -> None:
+    """Raise InputError unless every model resolves to an Inspect provider, before any model is called.
+
+    Each model is made with Inspect's public `get_model` (which finds the provider in Inspect's registry and
+    builds its client, so an unknown provider, a missing provider package or a missing API key shows here)
+    and never called; a local-weights provider (`hf/`, `vllm/`, ...) is not made, only its path is checked.
+    """
+    from inspect_ai.model import get_model
+
+    problems = []
+    for speaker, entry in models.items():
+        name = entry["model"]
+        provider, _, model_name = name.partition("/")
+        try:
+            if provider in LOCAL_WEIGHT_PROVIDERS and model_name:
+                local = Path(model_name).expanduser()
+                if model_name.startswith(("/", ".", "~")) and not local.exists():
+                    raise ValueError(f"no model directory {local}")
+                continue
+            get_model(name, memoize=False, **entry["model_args"])
+        # Whatever stops the provider from being made is the user's to fix; report them all at once.
+        except Exception as error:  # noqa: BLE001
+            problems.append(f"{speaker}: {name!r}: {_plain(str(error))}")
+    if problems:
+        raise InputError(
+            f"speaker_models file {path} names models that cannot be used (no model was called):\n"
+            + "\n".join(problems)
+        )
 
 
 def record_speaker_models(path: str | Path, updates: Mapping[str, str]) -> dict[str, Any]:

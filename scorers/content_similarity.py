@@ -9,7 +9,6 @@ concurrent samples in shared batches, in a worker thread.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,14 +19,12 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei.batching import MicroBatcher, batcher
 from realtalk_evals.errors import InputError
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.metrics import speaker_metrics
 from realtalk_evals.persona import predicted_message
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 CONTENT_KEYS = (*ROUGE_TYPES, "bertscore")
-
-BERTSCORE_MODEL_ENV = "REALTALK_BERTSCORE_MODEL"
-BERTSCORE_LAYERS_ENV = "REALTALK_BERTSCORE_LAYERS"
 
 
 @cache
@@ -70,10 +67,8 @@ class BertScoreSettings:
             )
 
     @classmethod
-    def resolve(cls, model: str | None = None, num_layers: int | None = None) -> BertScoreSettings:
-        model = model or os.environ.get(BERTSCORE_MODEL_ENV) or None
-        layers = num_layers if num_layers is not None else os.environ.get(BERTSCORE_LAYERS_ENV)
-        return cls(model=model, num_layers=int(layers) if layers is not None else None)
+    def of(cls, models: LocalModels) -> BertScoreSettings:
+        return cls(model=models.bertscore_model, num_layers=models.bertscore_layers)
 
 
 @cache
@@ -94,15 +89,13 @@ def bertscore_f1(settings: BertScoreSettings, pairs: list[tuple[str, str]]) -> l
 
 
 @scorer(metrics={key: speaker_metrics(mean()) for key in CONTENT_KEYS})
-def content_similarity(bertscore_model: str | None = None, bertscore_layers: int | None = None) -> Scorer:
+def content_similarity(models: LocalModels | dict[str, Any] | None = None) -> Scorer:
     """ROUGE-1/2/L and BERTScore F1 of the simulated message against the real one.
 
     Args:
-        bertscore_model: A model id or local directory for BERTScore (default: bert-score's English model,
-            or $REALTALK_BERTSCORE_MODEL).
-        bertscore_layers: Its layer (needed for models bert-score does not know; $REALTALK_BERTSCORE_LAYERS).
+        models: The local models (BERTScore's model and layer); default `LocalModels.resolve()`.
     """
-    settings = BertScoreSettings.resolve(bertscore_model, bertscore_layers)
+    settings = BertScoreSettings.of(LocalModels.of(models))
 
     async def score(state: TaskState, target: Target) -> Score:
         prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])

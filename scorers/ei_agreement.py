@@ -15,9 +15,10 @@ from inspect_ai.model import get_model
 from inspect_ai.scorer import Metric, Score, Scorer, Target, accuracy, mean, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.ei import ClassifierSettings, EIAttribute, MessageEI, MessageInContext, assess_messages
+from realtalk_evals.ei import EIAttribute, MessageEI, MessageInContext, assess_messages
 from realtalk_evals.ei.record import EI_ATTRIBUTES
 from realtalk_evals.judging import PAPER_GRADER
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.metrics import count, speaker_metrics
 from realtalk_evals.persona import predicted_message
 from realtalk_evals.score_keys import EI_AGREEMENT, diff_key, failures_key
@@ -51,22 +52,15 @@ def _metrics() -> dict[str, list[Metric]]:
 
 
 @scorer(metrics=_metrics(), name=EI_AGREEMENT)
-def ei_agreement(
-    grader: str | None = None,
-    sentiment_model: str | None = None,
-    emotion_model: str | None = None,
-    intimacy_model: str | None = None,
-) -> Scorer:
+def ei_agreement(grader: str | None = None, models: LocalModels | dict[str, Any] | None = None) -> Scorer:
     """Agreement of the simulated message's EI attributes with the real message's.
 
     Args:
         grader: Judge model for reflectiveness, grounding and empathy (default: the `grader` role, else the
             paper's gpt-4o-mini).
-        sentiment_model: Sentiment classifier (default cardiffnlp's, or $REALTALK_SENTIMENT_MODEL).
-        emotion_model: Emotion classifier (default cardiffnlp's, or $REALTALK_EMOTION_MODEL).
-        intimacy_model: Intimacy regressor (default cardiffnlp's, or $REALTALK_INTIMACY_MODEL).
+        models: The local models (the classifiers); default `LocalModels.resolve()`.
     """
-    settings = ClassifierSettings.resolve(sentiment_model, emotion_model, intimacy_model)
+    settings = LocalModels.of(models).classifiers
 
     async def score(state: TaskState, target: Target) -> Score:
         model = get_model(grader, role="grader", default=PAPER_GRADER)

@@ -10,19 +10,20 @@ failure counts; `Score.metadata["ei"]` holds the whole `MessageEI`, which the sp
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer, stderr
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei import (
     EI_ATTRIBUTES,
-    ClassifierSettings,
     MessageEI,
     classify_messages,
     message_labels,
     speaker_level_by_conversation,
 )
 from realtalk_evals.ei.store import JudgedEI
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.metrics import count
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI, failures_key
 
@@ -72,17 +73,13 @@ def speaker_level() -> Metric:
     ],
     name=MESSAGE_EI,
 )
-def message_ei(
-    sentiment_model: str | None = None, emotion_model: str | None = None, intimacy_model: str | None = None
-) -> Scorer:
+def message_ei(models: LocalModels | dict[str, Any] | None = None) -> Scorer:
     """The message's six EI labels: the solver's three judged ones and the three classifiers' ones.
 
     Args:
-        sentiment_model: Sentiment classifier (default cardiffnlp's, or $REALTALK_SENTIMENT_MODEL).
-        emotion_model: Emotion classifier (default cardiffnlp's, or $REALTALK_EMOTION_MODEL).
-        intimacy_model: Intimacy regressor (default cardiffnlp's, or $REALTALK_INTIMACY_MODEL).
+        models: The local models (the classifiers); default `LocalModels.resolve()`.
     """
-    settings = ClassifierSettings.resolve(sentiment_model, emotion_model, intimacy_model)
+    settings = LocalModels.of(models).classifiers
 
     async def score(state: TaskState, target: Target) -> Score:
         judged = state.store_as(JudgedEI).record

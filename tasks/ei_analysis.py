@@ -19,9 +19,11 @@ from realtalk_evals.analysis.samples import (
     parse_sessions,
     resolve_dataset,
 )
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import InputError
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 
@@ -36,8 +38,8 @@ TASK_VERSION = "1.0.0"
 def ei_analysis(
     *,
     dataset: str = "realtalk",
-    conversations: str | int | list[str | int] | None = None,
-    sessions: str | int | list[str | int] | None = None,
+    conversations: str | int | list[str | int] | None = ALL,
+    sessions: str | int | list[str | int] | None = ALL,
     merge: bool = True,
     sentiment_model: str | None = None,
     emotion_model: str | None = None,
@@ -48,28 +50,34 @@ def ei_analysis(
     Args:
         dataset: `realtalk` (10 human chats), `locomo` (the 10 LLM-generated LoCoMo chats), or a path to
             `conversation_simulation` logs or dataset-shaped JSON files (a file or a directory).
-        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default all.
+        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10).
+        sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default `all`.
         merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
-        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
-        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
-        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
+        sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
     """
+    models = LocalModels.resolve(sentiment_model, emotion_model, intimacy_model)
     if not isinstance(merge, bool):
         raise InputError(f"merge must be true or false, got {merge!r}")
     label, loaded = resolve_dataset(str(dataset))
-    chosen = select_conversations(conversations, loaded)
-    session_numbers = parse_sessions(sessions)
+    session_numbers = parse_sessions(selection("sessions", sessions))
+    chosen = select_conversations(selection("conversations", conversations), loaded)
     samples = ei_dataset(chosen, label, merge, session_numbers)
     judge_calls = JUDGE_CALLS_PER_MESSAGE * len(samples)
     logger.info(
         f"ei_analysis: {len(samples)} messages, {judge_calls} judge calls before cache hits and --limit"
     )
+    scorer = message_ei(models)
+    models.check(
+        bertscore=False
+    )  # before any sample: a missing model is one message, not 400 traceback lines
+    check_caches(classifiers=True)
     return Task(
         version=TASK_VERSION,
         dataset=samples,
         solver=ei_judges(),
-        scorer=message_ei(sentiment_model, emotion_model, intimacy_model),
+        scorer=scorer,
         metadata={
             "benchmark": "ei_analysis",
             "dataset": label,

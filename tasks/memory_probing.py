@@ -10,8 +10,9 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import check_choice
 from realtalk_evals.judge_panel import check_graders, grader_roles
 from realtalk_evals.locomo import load_locomo_conversations
@@ -34,8 +35,8 @@ TASK_VERSION = "2.0.0"
 def memory_probing(
     *,
     input: MemoryInput = "conversation",
-    conversations: str | int | list[str | int] | None = None,
-    categories: str | int | list[str | int] | None = None,
+    conversations: str | int | list[str | int] | None = ALL,
+    categories: str | int | list[str | int] | None = ALL,
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
@@ -45,9 +46,9 @@ def memory_probing(
 
     Args:
         input: `conversation` (the paper's C) or `events` (the paper's E); LoCoMo also `observation`, `summary`.
-        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
+        conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10 REALTALK chats).
         categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`; LoCoMo:
-            `multi_hop`, `temporal`, `open_domain`, `single_hop`, `adversarial`).
+            `multi_hop`, `temporal`, `open_domain`, `single_hop`, `adversarial`); default `all`.
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
         dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
@@ -58,9 +59,15 @@ def memory_probing(
     check_choice("input", input, DATASET_INPUTS[dataset])
     check_choice("solver", solver, get_args(SolverName))
     check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
-    chosen = select_conversations(conversations, load_locomo_conversations() if dataset == "locomo" else None)
+    chosen = select_conversations(
+        selection("conversations", conversations),
+        load_locomo_conversations() if dataset == "locomo" else None,
+    )
     check_input_given(chosen, input)
-    samples = memory_dataset(chosen, parse_categories(categories, DATASET_CATEGORIES[dataset]), dataset)
+    samples = memory_dataset(
+        chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
+    )
+    check_caches()
     contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []

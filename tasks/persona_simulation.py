@@ -10,9 +10,11 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
+from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.dataset import ALL, load_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.local_models import LocalModels
 from realtalk_evals.persona import (
     SplitName,
     parse_history_sessions,
@@ -37,7 +39,7 @@ TASK_VERSION = "1.1.0"
 @task
 def persona_simulation(
     *,
-    speaker: str | list[str] | None = None,
+    speaker: str | list[str] | None = ALL,
     split: SplitName = "test",
     history_sessions: int | Literal["all"] = 3,
     max_per_speaker: int | None = None,
@@ -53,7 +55,7 @@ def persona_simulation(
     """Continue each speaker's conversation one real message at a time; compare content and EI.
 
     Args:
-        speaker: Speakers of the paper's table 8 (`Emi`, `Emi,Kevin`, a list); default all 10.
+        speaker: Speakers of the paper's table 8 (`Emi`, `Emi,Kevin`, a list); default `all` (10).
         split: `test` (the conversation C_b the paper evaluates on) or `train` (C_a).
         history_sessions: Whole earlier sessions in the context, besides the current session so far (the
             paper's 3), or `all`.
@@ -61,19 +63,24 @@ def persona_simulation(
         solver: `model` asks the model under test; `gold` replies with the real message (no model call).
         speaker_models: A JSON or YAML file mapping each speaker to the Inspect model that answers their
             samples (e.g. their fine-tuned model), instead of the model under test.
-        sentiment_model: Sentiment classifier id or directory (default cardiffnlp's).
-        emotion_model: Emotion classifier id or directory (default cardiffnlp's).
-        intimacy_model: Intimacy regressor id or directory (default cardiffnlp's).
-        bertscore_model: BERTScore model id or directory (default bert-score's English model).
-        bertscore_layers: BERTScore layer (needed for a model bert-score does not know).
+        sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
+        emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
+        intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
+        bertscore_model: BERTScore model id or directory (else $REALTALK_BERTSCORE_MODEL, else bert-score's
+            English model).
+        bertscore_layers: BERTScore layer, needed for a model bert-score does not know (else
+            $REALTALK_BERTSCORE_LAYERS).
         discrimination: Also ask the `grader` which of the real and the simulated message the person wrote
             (one more judge call a sample; off by default, as the paper has no such judge).
     """
+    local_models = LocalModels.resolve(
+        sentiment_model, emotion_model, intimacy_model, bertscore_model, bertscore_layers
+    )
     check_choice("split", split, get_args(SplitName))
     check_choice("solver", solver, get_args(SolverName))
     history = parse_history_sessions(history_sessions)
     per_speaker = parse_max_per_speaker(max_per_speaker)
-    splits = select_speakers(speaker)
+    splits = select_speakers(selection("speaker", speaker))  # type: ignore[arg-type]
     if speaker_models is not None and solver != "model":
         raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
     if not isinstance(discrimination, bool):
@@ -86,13 +93,15 @@ def persona_simulation(
         history,
         per_speaker,
     )
+    local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
+    check_caches(classifiers=True)
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
         scorer=[
-            content_similarity(bertscore_model, bertscore_layers),
-            ei_agreement(None, sentiment_model, emotion_model, intimacy_model),
+            content_similarity(local_models),
+            ei_agreement(None, local_models),
             style_fidelity(),
             *([real_or_simulated()] if discrimination else []),
         ],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from tiny_models import TinyModels, shared_tiny_models
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "realtalk" / "data"
@@ -20,6 +21,18 @@ def _isolated_inspect_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     """Each test gets its own generate cache, so cache hits are only ever the ones a test makes itself."""
     monkeypatch.setenv("INSPECT_CACHE_DIR", str(tmp_path_factory.mktemp("inspect-cache")))
     monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path_factory.mktemp("realtalk-cache")))
+
+
+@pytest.fixture
+def tiny_model_env(monkeypatch: pytest.MonkeyPatch) -> TinyModels:
+    """Every local-model variable pointed at a tiny local model, for tests that build a task with defaults
+    (offline, the default models would stop the task when it is built)."""
+    from realtalk_evals.local_models import LOCAL_MODEL_CHOICES
+
+    models = shared_tiny_models()
+    for choice in LOCAL_MODEL_CHOICES:
+        monkeypatch.setenv(choice.env, str(getattr(models.settings, choice.field)))
+    return models
 
 
 @pytest.fixture

@@ -40,8 +40,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-Fault = int | Literal["drop"]
-"""An HTTP status to answer with, or `drop`: start a response, then close the connection mid-body."""
+Fault = int | Literal["drop", "hang"]
+"""An HTTP status to answer with; `drop`: start a response, then close the connection mid-body; `hang`: never
+answer (the request waits until the client gives up or the server stops)."""
+
+HANG_S = 3600.0
+"""How long a `hang` fault waits: longer than any test, which stops the server (cancelling it) first."""
 
 ReplyFunction = Callable[[list[dict[str, Any]]], str | None]
 """Request messages -> reply text; None answers with `content: null`, as some providers do."""
@@ -113,8 +117,10 @@ class FailurePlan:
         if not self.faults:
             raise ValueError("faults must name at least one status or 'drop'")
         for fault in self.faults:
-            if fault != "drop" and not (isinstance(fault, int) and 400 <= fault <= 599):
-                raise ValueError(f"fault {fault!r} is neither an HTTP error status (4xx/5xx) nor 'drop'")
+            if fault not in ("drop", "hang") and not (isinstance(fault, int) and 400 <= fault <= 599):
+                raise ValueError(
+                    f"fault {fault!r} is neither an HTTP error status (4xx/5xx), 'drop' nor 'hang'"
+                )
 
 
 @dataclass
@@ -278,6 +284,9 @@ class OpenAIServer:
         try:
             if self.delay:
                 await asyncio.sleep(self.delay)
+            if fault == "hang":
+                await asyncio.sleep(HANG_S)
+                fault = 504
             if fault == "drop":
                 response: Response = _DroppedResponse()
             elif fault is not None:

@@ -151,3 +151,48 @@ def test_download_of_a_corrupt_file_fails_and_leaves_nothing(tmp_path: Path, dat
 def test_unreachable_mirror_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="downloading http://127.0.0.1:9/Chat_"):
         download(tmp_path, base_url="http://127.0.0.1:9", progress=False)
+
+
+def test_offline_without_a_data_directory_the_error_says_to_set_realtalk_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("REALTALK_DATA_DIR")
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("REALTALK_DATA_URL", "http://127.0.0.1:9")
+    with pytest.raises(
+        DatasetError, match="Without internet, set REALTALK_DATA_DIR to a copy of upstream data/"
+    ):
+        data_directory()
+
+
+@pytest.mark.parametrize("subdirectory", ["", "locomo"])
+def test_only_files_in_the_checksum_list_become_samples(
+    monkeypatch: pytest.MonkeyPatch,
+    data_copy: Path,
+    data_dir: Path,
+    caplog: pytest.LogCaptureFixture,
+    subdirectory: str,
+) -> None:
+    """An edited copy under another name cannot shadow the verified file; an extra chat adds nothing."""
+    from realtalk_evals.dataset import load_conversations
+    from realtalk_evals.locomo import load_locomo_conversations
+
+    load = load_locomo_conversations if subdirectory else load_conversations
+    before = load(data_dir / subdirectory)
+    monkeypatch.setenv("REALTALK_DATA_DIR", str(data_copy))
+    directory = data_copy / subdirectory
+    verified = sorted(directory.glob("Chat_1_*.json"))[0]
+    edited = json.loads(verified.read_text(encoding="utf-8"))
+    sessions = edited.get("conversation", edited)  # LoCoMo nests the sessions in `conversation`
+    sessions["session_1"] = sessions["session_1"][:1]  # an edited copy of chat 1 under another name
+    edited["qa"] = edited["qa"][:1]
+    for name in (f"{verified.stem}_edited.json", "Chat_0_Edited_Copy.json", "Chat_11_Extra_Chat.json"):
+        (directory / name).write_text(json.dumps(edited), encoding="utf-8")
+    data_directory()  # the checksummed files are untouched: verification passes
+    with caplog.at_level("WARNING"):
+        after = load(directory)
+    assert [c.id for c in after] == [c.id for c in before] and len(after) == 10
+    assert after == before  # same messages and questions: nothing of the copies was loaded
+    warning = caplog.text
+    assert "Chat_11_Extra_Chat.json" in warning and f"{verified.stem}_edited.json" in warning
+    assert "not in the checksum list" in warning

@@ -19,6 +19,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from test_persona_task import Grader, tiny_model_args
+from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
 from realtalk_evals.dataset import load_conversations
@@ -90,7 +91,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         yield Runs(realtalk, locomo, grader, root)
 
 
-def test_one_sample_per_merged_message_with_the_session_so_far() -> None:
+def test_one_sample_per_merged_message_with_the_session_so_far(tiny_model_env: TinyModels) -> None:
     chat_1 = load_conversations()[0]
     merged = [turn for turn in conversation_turns(chat_1)[0] if turn.text]
     task = ei_analysis(conversations="1", sessions="1")

@@ -15,7 +15,6 @@ from realtalk_evals.ei import classifiers as classifiers_module
 from realtalk_evals.ei.batching import batcher_stats
 from realtalk_evals.ei.cache import classifier_cache, classifier_cache_path
 from realtalk_evals.ei.classifiers import (
-    DEFAULT_MODELS,
     load_pipeline,
     max_input_tokens,
     model_key,
@@ -29,8 +28,7 @@ TEXTS = ["I feel so happy today!", "ugh, the bus was late again", "Can you tell 
 
 
 def _settings() -> ClassifierSettings:
-    models = shared_tiny_models()
-    return ClassifierSettings.resolve(models.sentiment, models.emotion, models.intimacy)
+    return shared_tiny_models().settings.classifiers
 
 
 def _inferred(kind: str, model: str) -> int:
@@ -72,24 +70,6 @@ def test_maximum_input_length_respects_tokenizer_and_position_embeddings() -> No
     assert limit(int(1e30), 514, "roberta") == 512  # an unset tokenizer limit falls back on the positions
     assert limit(int(1e30), 512, "bert") == 512
     assert limit(128, 514, "roberta") == 128
-
-
-def test_settings_come_from_arguments_then_environment_then_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ClassifierSettings.resolve() == ClassifierSettings()
-    assert (
-        ClassifierSettings().emotion
-        == DEFAULT_MODELS["emotion"]
-        == "cardiffnlp/twitter-roberta-large-emotion-latest"
-    )
-    monkeypatch.setenv("REALTALK_SENTIMENT_MODEL", "/models/sentiment")
-    monkeypatch.setenv("REALTALK_CLASSIFIER_BATCH", "8")
-    settings = ClassifierSettings.resolve(emotion="/models/emotion")
-    assert (settings.sentiment, settings.emotion, settings.batch_size) == (
-        "/models/sentiment",
-        "/models/emotion",
-        8,
-    )
-    assert settings.intimacy == DEFAULT_MODELS["intimacy"]
 
 
 async def test_tiny_models_give_labels_of_the_paper_sets_and_truncate_long_texts() -> None:

@@ -237,6 +237,52 @@ def test_run_stopped_by_a_provider_outage_is_completed_by_eval_retry_without_red
     assert requests_per_question(retry_requests) == each_asked_once(unfinished)
 
 
+def test_a_hung_provider_ends_in_recorded_errors_that_eval_retry_completes(
+    serve: Serve, gold: dict[str, str], clean: EvalLog, tmp_path: Path
+) -> None:
+    """The README's `--attempt-timeout` with `--max-retries`, and `inspect eval-retry`, as a user runs them."""
+    hung = list(gold)[2]
+    log_dir = tmp_path / "logs"
+
+    def never_answer(messages: list[dict[str, Any]]) -> Fault | None:
+        return "hang" if question_of(messages) == hung else None
+
+    def inspect_cli(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*INSPECT, *command],
+            env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    with serve(fault_for=never_answer) as server:
+        started = time.monotonic()
+        options = ("--limit", str(LIMIT), "--attempt-timeout", "1", "--max-retries", "1", "--display", "none")
+        inspect_cli(*inspect_eval(log_dir, *options)[len(INSPECT) :])
+        assert time.monotonic() - started < 90  # bounded: without the options it would wait forever
+        [stopped_path] = log_dir.glob("*.eval")
+        stopped = read_eval_log(str(stopped_path))
+        assert stopped.status == "error" and stopped.error is not None  # the error is recorded in the log
+        hung_requests = [r for r in server.chat_requests if question_of(r) == hung]
+        assert len(hung_requests) >= 2 and all(
+            r.answered_at is None for r in hung_requests
+        )  # attempts abandoned
+        finished = finished_samples(stopped)
+        assert len(finished) < LIMIT and hung not in finished.values()
+
+        server.fault_for = None  # the provider answers again
+        before_retry = len(server.chat_requests)
+        retry = inspect_cli("eval-retry", str(stopped_path), "--log-dir", str(log_dir), "--display", "none")
+        retry_requests = server.chat_requests[before_retry:]
+
+    assert retry.returncode == 0, retry.stdout + retry.stderr
+    [final] = [log for log in map(read_eval_log, map(str, log_dir.glob("*.eval"))) if log.status == "success"]
+    assert_same_scores_as_clean(final, clean)
+    assert requests_per_question(retry_requests) == each_asked_once(set(gold) - set(finished.values()))
+
+
 def inspect_eval(log_dir: Path, *options: str) -> list[str]:
     """`inspect eval` of memory_probing on chat 1, with the openai provider as model and grader."""
     return [

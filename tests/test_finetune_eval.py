@@ -15,6 +15,7 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import get_model
 from scipy.stats import ttest_rel
 from test_persona_task import Grader, tiny_model_args
+from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
 from realtalk_evals.errors import InputError
@@ -126,7 +127,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_bad_speaker_models_files_fail_before_any_model_call(tmp_path: Path) -> None:
+def test_bad_speaker_models_files_fail_before_any_model_call(
+    tmp_path: Path, tiny_model_env: TinyModels
+) -> None:
     path = tmp_path / "models.yaml"
     with pytest.raises(InputError, match="speaker_models file not found"):
         persona_simulation(speaker="Emi", speaker_models=str(path))

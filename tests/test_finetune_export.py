@@ -9,6 +9,7 @@ import pytest
 from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
+from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
 from realtalk_evals.dataset import load_conversations
@@ -40,7 +41,7 @@ def long_texts(conversation_id: str, min_length: int = MIN_LEAK_LENGTH) -> set[s
     return {line for line in lines if len(line) > min_length}
 
 
-def test_exported_chats_are_what_the_persona_solver_sends(tmp_path: Path) -> None:
+def test_exported_chats_are_what_the_persona_solver_sends(tmp_path: Path, tiny_model_env: TinyModels) -> None:
     """Run the task's solver on C_a samples through Inspect and compare the model's input with the export."""
     [export] = export_training_data(tmp_path, "Elise", history_sessions=2, validation_fraction=0.2)
     train, validation = exported_files(tmp_path, "Elise")

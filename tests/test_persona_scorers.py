@@ -32,20 +32,12 @@ def test_rouge_f_measures_by_hand() -> None:
 
 def test_bertscore_on_a_tiny_local_model_keeps_pair_order() -> None:
     models = shared_tiny_models()
-    settings = BertScoreSettings.resolve(models.bertscore, models.bertscore_layers)
+    settings = BertScoreSettings.of(models.settings)
     same, other = bertscore_f1(
         settings, [("we went hiking", "we went hiking"), ("lol", "the view was amazing")]
     )
     assert same == pytest.approx(1.0, abs=1e-5) and other < same
     assert load_bertscorer(settings) is load_bertscorer(settings)  # loaded once per process
-
-
-def test_bertscore_settings_from_arguments_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert BertScoreSettings.resolve() == BertScoreSettings(None, None)  # bert-score's English default
-    monkeypatch.setenv("REALTALK_BERTSCORE_MODEL", "/models/encoder")
-    monkeypatch.setenv("REALTALK_BERTSCORE_LAYERS", "4")
-    assert BertScoreSettings.resolve() == BertScoreSettings("/models/encoder", 4)
-    assert BertScoreSettings.resolve("roberta-base", 9) == BertScoreSettings("roberta-base", 9)
 
 
 def test_a_local_model_path_that_bert_score_would_take_for_t5_is_refused(tmp_path: Path) -> None:

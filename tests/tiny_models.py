@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from realtalk_evals.local_models import LocalModels
+
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 EMOTION_LABELS = (
     "anger",
@@ -58,6 +60,17 @@ class TinyModels:
         return self.sentiment
 
     bertscore_layers: int = 2
+
+    @property
+    def settings(self) -> LocalModels:
+        """These models as the suite's local-model settings."""
+        return LocalModels(
+            sentiment=self.sentiment,
+            emotion=self.emotion,
+            intimacy=self.intimacy,
+            bertscore_model=self.bertscore,
+            bertscore_layers=self.bertscore_layers,
+        )
 
 
 def _tokenizer(directory: Path):  # type: ignore[no-untyped-def]

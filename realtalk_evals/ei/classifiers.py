@@ -42,13 +42,6 @@ DEFAULT_MODELS: dict[ClassifierKind, str] = {
 }
 """The paper's classifiers (Hugging Face ids)."""
 
-MODEL_ENV: dict[ClassifierKind, str] = {
-    "sentiment": "REALTALK_SENTIMENT_MODEL",
-    "emotion": "REALTALK_EMOTION_MODEL",
-    "intimacy": "REALTALK_INTIMACY_MODEL",
-}
-"""Environment variables that replace a default model (an id or a local directory)."""
-
 _FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
 
 BATCH_SIZE_ENV = "REALTALK_CLASSIFIER_BATCH"
@@ -57,31 +50,22 @@ BATCH_SIZE_ENV = "REALTALK_CLASSIFIER_BATCH"
 DEFAULT_BATCH_SIZE = 32
 
 
+def classifier_batch_size() -> int:
+    """The largest batch per forward pass: $REALTALK_CLASSIFIER_BATCH, else DEFAULT_BATCH_SIZE."""
+    batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
+    if batch_size < 1:
+        raise ValueError(f"{BATCH_SIZE_ENV} must be a positive integer, got {batch_size}")
+    return batch_size
+
+
 @dataclass(frozen=True)
 class ClassifierSettings:
-    """Which model measures each attribute; resolve() applies arguments, then environment, then defaults."""
+    """Which model measures each attribute; `realtalk_evals.local_models.LocalModels` chooses them."""
 
     sentiment: str = DEFAULT_MODELS["sentiment"]
     emotion: str = DEFAULT_MODELS["emotion"]
     intimacy: str = DEFAULT_MODELS["intimacy"]
     batch_size: int = DEFAULT_BATCH_SIZE
-
-    @classmethod
-    def resolve(
-        cls, sentiment: str | None = None, emotion: str | None = None, intimacy: str | None = None
-    ) -> ClassifierSettings:
-        given: dict[ClassifierKind, str | None] = {
-            "sentiment": sentiment,
-            "emotion": emotion,
-            "intimacy": intimacy,
-        }
-        models = {
-            kind: given[kind] or os.environ.get(MODEL_ENV[kind]) or DEFAULT_MODELS[kind] for kind in given
-        }
-        batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
-        if batch_size < 1:
-            raise ValueError(f"{BATCH_SIZE_ENV} must be a positive integer, got {batch_size}")
-        return cls(**models, batch_size=batch_size)
 
     def model(self, kind: ClassifierKind) -> str:
         return str(getattr(self, kind))
