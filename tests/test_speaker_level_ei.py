@@ -126,9 +126,16 @@ def test_intimacy_progression_uses_the_sessions_the_speaker_wrote_in() -> None:
         message(3, "Ann", intimacy=0.6),
         message(3, "Ann", intimacy=math.nan),  # a failed intimacy is left out of the session mean
     ]
+    # Released social_skills.py: x = 1..n over the sessions Ann wrote in (sessions 1 and 3 -> x = 1, 2).
     ann = speaker_level_ei(messages)["Ann"]
-    assert ann["intimacy_progression_linear"] == pytest.approx((0.6 - 0.2) / 2)  # sessions 1 and 3
-    assert ann["intimacy_progression_exp"] == pytest.approx(math.log(3) / 2, rel=1e-4)
+    assert ann["intimacy_progression_linear"] == pytest.approx(0.6 - 0.2)
+    assert ann["intimacy_progression_exp"] == pytest.approx(math.log(3), rel=1e-4)
+    # The named variant fits against the session numbers 1 and 3.
+    by_number = speaker_level_ei(messages, intimacy_x="session")["Ann"]
+    assert by_number["intimacy_progression_linear"] == pytest.approx((0.6 - 0.2) / 2)
+    assert by_number["intimacy_progression_exp"] == pytest.approx(math.log(3) / 2, rel=1e-4)
+    with pytest.raises(ValueError, match="position"):
+        speaker_level_ei(messages, intimacy_x="sessions")  # type: ignore[arg-type]
     bob = speaker_level_ei(messages)["Bob"]
     assert bob["intimacy_progression_linear"] == pytest.approx(0.0, abs=1e-12)
     assert bob["intimacy_progression_exp"] == pytest.approx(0.0, abs=1e-6)
