@@ -21,7 +21,7 @@ from realtalk_evals.solvers.memory import gold_answer, memory_answer
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "1.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 

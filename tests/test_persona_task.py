@@ -80,7 +80,10 @@ def metrics(log: EvalLog) -> dict[tuple[str, str], float]:
 def real_judge_prompts(log: EvalLog, prompts: list[str]) -> list[str]:
     """The prompts that judged a real message: their judged turn is a sample's target."""
     assert log.samples is not None
-    targets = {f"last message ({sample.target})" for sample in log.samples}
+    # C.1 prints `last message ({turn})`; C.2 and C.3 end as the released code, `last message ('{turn}')`
+    targets = {
+        f"last message {w}" for sample in log.samples for w in (f"({sample.target})", f"('{sample.target}')")
+    }
     return [p for p in prompts if any(target in p for target in targets)]
 
 
