@@ -250,6 +250,17 @@ def test_analysis_writes_table_7_and_figures(
     assert {row["dataset"] for row in speakers} == {"realtalk", "locomo"}
     assert sum(int(row["messages"]) for row in speakers if row["dataset"] == "locomo") == 8
     [paola] = read_csv(out / "persona_consistency.csv")
+    scaled = [
+        float(paola[name]) * (1e3 if name.startswith("intimacy_progression") else 1.0)
+        for name in SPEAKER_METRICS
+        if paola[name]
+    ]
+    assert float(paola["table8_consistency"]) == pytest.approx(sum(scaled) / len(scaled))
+    assert "Table 8 consistency | Table 8 (paper) |" in markdown
+    assert (
+        f"| Paola | Chat_3_Kevin_Paola / Chat_4_Emi_Paola | {sum(scaled) / len(scaled):.2f} | 0.17 |"
+        in markdown
+    )
     assert (paola["person"], paola["conversation_1"], paola["conversation_2"]) == (
         "Paola",
         "Chat_3_Kevin_Paola",

@@ -13,10 +13,10 @@ import statistics
 from collections.abc import Iterable
 from pathlib import Path
 
-from realtalk_evals.analysis.columns import TITLES, cell, shown, shown_text
+from realtalk_evals.analysis.columns import SCALE, TITLES, cell, shown, shown_text
 from realtalk_evals.analysis.figures import DATASET_TITLES, plot_persona_consistency, plot_speaker_level
 from realtalk_evals.analysis.logs import DatasetLabels, load_labels
-from realtalk_evals.analysis.paper import PAPER_TABLE_7
+from realtalk_evals.analysis.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY
 from realtalk_evals.ei import (
     EI_ATTRIBUTES,
     SPEAKER_METRICS,
@@ -156,18 +156,25 @@ def _figure_6(
     return text, [csv, figure]
 
 
-def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path]]:
-    header = ["person", "conversations"] + [TITLES[name] for name in SPEAKER_METRICS]
-    table = [
-        [display_name(row.person), " / ".join(row.conversations)]
-        + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
-        for row in rows
-    ]
+def _figure_3(rows: list[PersonaConsistency], out: Path, with_paper: bool) -> tuple[str, list[Path]]:
+    header = ["person", "conversations", "Table 8 consistency"]
+    header += ["Table 8 (paper)"] if with_paper else []
+    header += [TITLES[name] for name in SPEAKER_METRICS]
+    table = []
+    for row in rows:
+        paper = PAPER_TABLE_8_CONSISTENCY.get(row.person.casefold())
+        table.append(
+            [display_name(row.person), " / ".join(row.conversations)]
+            + [shown_text("table8", row.mean_difference(SCALE))]
+            + ([shown_text("table8", paper)] if with_paper else [])
+            + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
+        )
     csv = write_csv(
         out / "persona_consistency.csv",
-        ["person", "conversation_1", "conversation_2", *SPEAKER_METRICS],
+        ["person", "conversation_1", "conversation_2", "table8_consistency", *SPEAKER_METRICS],
         [
-            [row.person, *row.conversations] + [row.differences.get(n) for n in SPEAKER_METRICS]
+            [row.person, *row.conversations, row.mean_difference(SCALE)]
+            + [row.differences.get(n) for n in SPEAKER_METRICS]
             for row in rows
         ],
     )
@@ -175,7 +182,11 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
     text = "\n\n".join(
         [
             "## Figure 3: persona consistency",
-            "Absolute difference of each speaker-level number between the two REALTALK conversations of a person.",
+            "Absolute difference of each speaker-level number between the two REALTALK conversations of a person. "
+            "`Table 8 consistency` is the paper's per-speaker persona consistency (appendix E.2: the absolute "
+            "difference of a speaker's EI across two conversations), read as the mean of these differences in "
+            "table 7's units (intimacy progression in 1e-3); the CSV keeps the same number and raw differences."
+            + (" `Table 8 (paper)` is the paper's value." if with_paper else ""),
             markdown_table(header, table),
             f"![persona consistency]({figure.name})",
         ]
@@ -201,7 +212,7 @@ def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = Fa
     files += written
     consistency = persona_consistency(speaker_ei["realtalk"]) if realtalk is not None else []
     if consistency:
-        text, written = _figure_3(consistency, out)
+        text, written = _figure_3(consistency, out, with_paper)
         sections.append(text)
         files += written
     else:

@@ -233,6 +233,18 @@ class PersonaConsistency:
     conversations: tuple[str, str]
     differences: SpeakerEI
 
+    def mean_difference(self, scale: Mapping[str, float] | None = None) -> float | None:
+        """Table 8's persona consistency: the mean of the absolute differences over the measured attributes.
+
+        Appendix E.2: "the absolute difference between a speaker's average EI across two different
+        conversations", read as the average over the eleven speaker-level attributes of their absolute
+        differences (figure 3's cells). `scale` multiplies an attribute's difference first (the paper's table
+        units: intimacy progression in 1e-3); None when no attribute was measured in both conversations.
+        """
+        scale = scale or {}
+        present = [v * scale.get(k, 1.0) for k, v in self.differences.items() if v is not None]
+        return sum(present) / len(present) if present else None
+
 
 def persona_consistency(by_conversation: Mapping[str, Mapping[str, SpeakerEI]]) -> list[PersonaConsistency]:
     """Figure 3: for each person who speaks in exactly two of the conversations, |difference| per number.
