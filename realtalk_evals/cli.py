@@ -61,6 +61,15 @@ def _data_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_stats(args: argparse.Namespace) -> int:
+    from realtalk_evals.appendix_a import stats_text
+    from realtalk_evals.dataset import load_conversations
+    from realtalk_evals.locomo import load_locomo_conversations
+
+    print(stats_text(load_conversations(), load_locomo_conversations()))
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.report.build import build_report
     from realtalk_evals.report.pricing import load_prices
@@ -161,6 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     info = data_commands.add_parser("info", help="print dataset statistics")
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=_data_info)
+    stats = data_commands.add_parser(
+        "stats", help="appendix A / section 5.1 statistics, REALTALK and LoCoMo, beside the paper's"
+    )
+    stats.set_defaults(handler=_data_stats)
 
     report = commands.add_parser("report", help="paper-style tables, plots and cost from Inspect logs")
     report.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
