@@ -13,7 +13,7 @@ from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE
 
 @scorer(
     metrics={
-        "llm_accuracy": [grouped(mean(), "category_name"), stderr()],
+        "llm_accuracy": [mean(), stderr(), grouped(mean(), "category_name", all=False)],  # overall first
         "judge_failure": [count()],
     }
 )
