@@ -1,4 +1,4 @@
-"""The `realtalk` command: dataset management (and, as they land, reports and analysis)."""
+"""The `realtalk` command: the dataset, reports and analysis from Inspect logs, and per-speaker fine-tuning."""
 
 from __future__ import annotations
 

@@ -47,3 +47,11 @@ def test_data_download_into_a_directory_from_a_mirror(
     mirror = data_dir.as_uri()  # httpx does not speak file://, so this must fail cleanly
     assert main(["data", "download", "--dir", str(tmp_path / "d"), "--url", mirror]) == 1
     assert "downloading file://" in capsys.readouterr().err
+
+
+def test_help_names_every_command_and_no_promise(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "as they land" not in out
+    assert all(command in out for command in ("data", "report", "analysis", "finetune"))

@@ -265,6 +265,9 @@ def test_analysis_writes_table_7_and_figures(
                 cells += [float(row[f"{name}_{side}"])] if row[f"{name}_{side}"] else []
         assert logged[SHORT_NAMES[name]] == pytest.approx(sum(cells) / len(cells))
     assert "| Kevin | Paola |" in markdown and "| paper |" in markdown
+    # sessions 1-2 only: --with-paper warns that the paper's whole-chat rows are not comparable
+    assert "**Warning: partial run.**" in markdown and "Chat_3_Kevin_Paola (" in markdown
+    assert "paper's table 7 values as crosses" in markdown
     assert "| 0.07 | 0.08 | 1.04 | 1.27 |" in markdown  # the paper's Kevin-Paola row
 
     speakers = read_csv(out / "speaker_level.csv")

@@ -8,15 +8,19 @@ raw values; the Markdown shows intimacy progression in 1e-3 like the paper's tab
 
 from __future__ import annotations
 
+import logging
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from realtalk_evals.analysis.columns import SCALE, TITLES, cell, shown, shown_text
 from realtalk_evals.analysis.figures import DATASET_TITLES, plot_persona_consistency, plot_speaker_level
 from realtalk_evals.analysis.logs import DatasetLabels, load_labels
 from realtalk_evals.analysis.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY
+from realtalk_evals.analysis.samples import DatasetName, ei_dataset, load_dataset
 from realtalk_evals.ei import (
     EI_ATTRIBUTES,
     SPEAKER_METRICS,
@@ -26,6 +30,33 @@ from realtalk_evals.ei import (
 )
 from realtalk_evals.rendering import display_name
 from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, write_csv
+
+logger = logging.getLogger(__name__)
+
+
+def partial_conversations(data: DatasetLabels) -> list[str]:
+    """`<conversation> (<labelled> of <all> messages)` for every conversation the logs did not label whole."""
+    ids = data.conversation_ids()
+    dataset = cast(DatasetName, data.dataset)
+    chosen = [c for c in load_dataset(dataset) if c.id in ids]
+    full = Counter(
+        str((s.metadata or {})["conversation_id"]) for s in ei_dataset(chosen, dataset, data.merge)
+    )
+    labelled = Counter(m.conversation_id for m in data.messages.values())
+    return [f"{c} ({labelled[c]} of {full[c]} messages)" for c in ids if labelled[c] < full[c]]
+
+
+def _partial_warning(data: DatasetLabels) -> str | None:
+    """The warning `--with-paper` gives when the paper's full-chat numbers sit beside a partial run's."""
+    partial = partial_conversations(data)
+    if not partial:
+        return None
+    text = (
+        "**Warning: partial run.** The paper's values are over whole chats, but these conversations were "
+        f"labelled only in part: {', '.join(partial)}. Their numbers are not comparable with the paper's."
+    )
+    logger.warning(text.replace("**", ""))
+    return text
 
 
 def _runs_section(labels: dict[str, DatasetLabels]) -> str:
@@ -72,8 +103,7 @@ def _table_7(
             + [cell(name, side.get(name)) for name in SPEAKER_METRICS for side in measured]
         )
         csv_rows.append(
-            [conversation_id, first, second, *n]
-            + [side.get(name) for name in SPEAKER_METRICS for side in measured]
+            [conversation_id, *label, *n] + [side.get(name) for name in SPEAKER_METRICS for side in measured]
         )
         paper = PAPER_TABLE_7.get(conversation_id)
         if with_paper and paper:
@@ -124,7 +154,7 @@ def _summary(values: Iterable[float | None]) -> str:
 
 
 def _figure_6(
-    speakers: dict[str, list[tuple[str, str, int, SpeakerEI]]], out: Path
+    speakers: dict[str, list[tuple[str, str, int, SpeakerEI]]], out: Path, with_paper: bool
 ) -> tuple[str, list[Path]]:
     datasets = list(speakers)
     header = ["attribute"] + [DATASET_TITLES.get(d, d) for d in datasets]
@@ -137,13 +167,21 @@ def _figure_6(
         for dataset, rows_ in speakers.items()
         for conversation_id, speaker, n, values in rows_
     ]
+    paper = {name: [v for row in PAPER_TABLE_7.values() for v in row[name]] for name in SPEAKER_METRICS}
     figure = plot_speaker_level(
-        {d: [row[3] for row in speakers[d]] for d in datasets}, out / "figure6_speaker_level.png"
+        {d: [row[3] for row in speakers[d]] for d in datasets},
+        out / "figure6_speaker_level.png",
+        paper if with_paper else None,
     )
     text = "\n\n".join(
         [
             "## Figures 2 and 6: speaker-level EI, REALTALK against LoCoMo",
-            "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3.",
+            "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3."
+            + (
+                " The figure draws the paper's table 7 values as crosses beside REALTALK."
+                if with_paper
+                else ""
+            ),
             markdown_table(header, rows),
             f"![speaker-level EI]({figure.name})",
         ]
@@ -173,7 +211,7 @@ def _figure_3(rows: list[PersonaConsistency], out: Path, with_paper: bool) -> tu
         out / "persona_consistency.csv",
         ["person", "conversation_1", "conversation_2", "table8_consistency", *SPEAKER_METRICS],
         [
-            [row.person, *row.conversations, row.mean_difference(SCALE)]
+            [display_name(row.person), *row.conversations, row.mean_difference(SCALE)]
             + [row.differences.get(n) for n in SPEAKER_METRICS]
             for row in rows
         ],
@@ -203,11 +241,14 @@ def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = Fa
     sections = ["# REALTALK speaker-level EI analysis", _runs_section(labels)]
     files: list[Path] = []
     realtalk = labels.get("realtalk")
+    warning = _partial_warning(realtalk) if with_paper and realtalk is not None else None
+    if warning:
+        sections.append(warning)
     if realtalk is not None:
         text, table_csv = _table_7(realtalk, speaker_ei["realtalk"], with_paper, out)
         sections.append(text)
         files.append(table_csv)
-    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out)
+    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out, with_paper)
     sections.append(text)
     files += written
     consistency = persona_consistency(speaker_ei["realtalk"]) if realtalk is not None else []
