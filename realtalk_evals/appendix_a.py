@@ -159,9 +159,9 @@ def stats_text(realtalk: Sequence[Conversation], locomo: Sequence[Conversation])
     for name in ("words_per_day", "words_per_session", "images", "days", "sessions"):
         cells = [_range(*stats.pair_range(name)) for stats in (ours, theirs)]
         printed = [pair[name] for pair in paper_pairs if name in pair]
-        paper = _range(min(printed), max(printed)) if printed else "-"
+        printed_range = _range(min(printed), max(printed)) if printed else "-"
         lines.append(
-            f"{name.replace('_', ' ') + ' per pair (range)':<36} {cells[0]:>12} {cells[1]:>12} {paper:>18}"
+            f"{name.replace('_', ' ') + ' per pair (range)':<36} {cells[0]:>12} {cells[1]:>12} {printed_range:>18}"
         )
     lines += ["", "LoCoMo messages have no timestamps, so it has no response gaps (n = 0).", "Definitions:"]
     lines += [f"  {name}: {text}" for name, text in DEFINITIONS.items()]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from inspect_ai.scorer import Metric, SampleScore, Value, grouped, metric, stderr
+from collections.abc import Mapping
+from typing import cast
+
+from inspect_ai.scorer import Metric, MetricProtocol, SampleScore, Value, grouped, metric, stderr
 
 
 @metric
@@ -18,10 +21,10 @@ def count() -> Metric:
 @metric
 def speaker_mean(metric: Metric) -> Metric:
     """The mean over speakers of `metric` per speaker: the paper's table 2 number (its average of speakers)."""
-    per_speaker = grouped(metric, "speaker", all="groups")
+    per_speaker = cast(MetricProtocol, grouped(metric, "speaker", all="groups"))
 
     def compute(scores: list[SampleScore]) -> Value:
-        return per_speaker(scores)["all"]  # type: ignore[index,call-overload]
+        return cast(Mapping[str, Value], per_speaker(scores))["all"]
 
     return compute
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from realtalk_evals.analysis import figures
 from realtalk_evals.analysis.build import _table_7, partial_conversations
 from realtalk_evals.analysis.logs import DatasetLabels, LabelledMessage
-from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, message_labels
+from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI, message_labels
 
 LABELS = {"reflective": True, "grounding": False, "empathy": 2, "sentiment": "positive", "emotion": "joy"}
 
@@ -49,10 +50,16 @@ def test_figure_3_has_one_colour_scale_and_a_colour_bar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     drawn: list[Figure] = []
-    monkeypatch.setattr(figures, "_save", lambda figure, path: drawn.append(figure) or path)
+
+    def keep(figure: Figure, path: Path) -> Path:
+        drawn.append(figure)
+        return path
+
+    monkeypatch.setattr(figures, "_save", keep)
     intimacy = {"intimacy_progression_linear": 0.0009, "intimacy_progression_exp": 0.0012}  # raw slopes
-    differences = dict.fromkeys(SPEAKER_METRICS, 0.1) | intimacy | {"emotion_diversity": 1.5, "empathy": None}
-    other = dict.fromkeys(SPEAKER_METRICS, 0.2) | intimacy
+    differences: SpeakerEI = {**dict.fromkeys(SPEAKER_METRICS, 0.1), **intimacy}
+    differences |= {"emotion_diversity": 1.5, "empathy": None}
+    other: SpeakerEI = {**dict.fromkeys(SPEAKER_METRICS, 0.2), **intimacy}
     rows = [PersonaConsistency("Ann", ("a", "b"), differences), PersonaConsistency("Bo", ("c", "d"), other)]
     figures.plot_persona_consistency(rows, tmp_path / "figure3.png")
     [figure] = drawn
@@ -62,5 +69,6 @@ def test_figure_3_has_one_colour_scale_and_a_colour_bar(
     assert colour_bar.get_ylabel() == "|difference|"
     # a small difference stays pale beside the largest one, whatever its attribute (no per-column scaling)
     values = image.get_array()
+    assert isinstance(values, np.ma.MaskedArray)
     assert values[1, SPEAKER_METRICS.index("intimacy_progression_linear")] == pytest.approx(0.9)  # 1e-3 units
-    assert values.mask[0, SPEAKER_METRICS.index("empathy")]  # missing: masked, drawn grey
+    assert np.ma.getmaskarray(values)[0, SPEAKER_METRICS.index("empathy")]  # missing: masked, drawn grey

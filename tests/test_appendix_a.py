@@ -25,7 +25,7 @@ def _message(speaker: str, minutes: float, text: str = "a b", caption: str | Non
         speaker=speaker,
         clean_text=text,
         dia_id="D1:1",
-        date_time=(START + timedelta(minutes=minutes)).strftime("%d.%m.%Y, %H:%M:%S"),
+        date_time=START + timedelta(minutes=minutes),
         blip_caption=caption,
     )
 

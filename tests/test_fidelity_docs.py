@@ -53,5 +53,7 @@ def test_unmerged_samples_are_the_released_codes_chat_bubbles() -> None:
     raw = json.loads((data_directory() / f"{chat.id}.json").read_text(encoding="utf-8"))
     bubbles = [turn for key, turns in raw.items() if re.fullmatch(r"session_\d+", key) for turn in turns]
     unmerged = conversation_samples(chat, "realtalk", False, None)
-    assert [s.metadata["text"] for s in unmerged] == [t.get("clean_text", t.get("text", "")) for t in bubbles]
+    assert [(s.metadata or {})["text"] for s in unmerged] == [
+        t.get("clean_text", t.get("text", "")) for t in bubbles
+    ]
     assert len(conversation_samples(chat, "realtalk", True, None)) < len(unmerged)

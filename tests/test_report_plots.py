@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.patches import Rectangle
 
 from realtalk_evals.report.plots import _bars, clipped_errors
 
@@ -24,7 +25,7 @@ def test_error_bars_are_cut_at_the_scores_range() -> None:
 def test_bars_mark_missing_values_and_label_n() -> None:
     figure, axis = plt.subplots()
     _bars(axis, [0, 1, 2], [0.1, math.nan, 0.9], [0.4, math.nan, 0.4], [12, 0, 7], (0.0, 1.0))
-    heights = [patch.get_height() for patch in axis.patches]
+    heights = [patch.get_height() for patch in axis.patches if isinstance(patch, Rectangle)]
     assert heights[0] == pytest.approx(0.1) and math.isnan(heights[1]) and heights[2] == pytest.approx(0.9)
     texts = [text.get_text() for text in axis.texts]
     assert texts == ["n=12", "n/a", "n=7"]
