@@ -85,7 +85,9 @@ def _report(args: argparse.Namespace) -> int:
 def _analysis(args: argparse.Namespace) -> int:
     from realtalk_evals.analysis.build import build_analysis
 
-    analysis = build_analysis(args.logs, Path(args.out), with_paper=args.with_paper)
+    analysis = build_analysis(
+        args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
+    )
     print(analysis.markdown)
     print("Wrote " + ", ".join(str(path) for path in analysis.files))
     return 0
@@ -188,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     analysis.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
     analysis.add_argument("--out", default="reports/ei_analysis", help="output directory")
     analysis.add_argument("--with-paper", action="store_true", help="show the paper's table 7 rows beside")
+    analysis.add_argument(
+        "--intimacy-x",
+        choices=("position", "session"),
+        default="position",
+        help="fit intimacy progression against 1..n over the speaker's sessions (released code) or session numbers",
+    )
     analysis.set_defaults(handler=_analysis)
 
     finetune = commands.add_parser("finetune", help="per-speaker fine-tuning for persona simulation")

@@ -72,3 +72,21 @@ def test_figure_3_has_one_colour_scale_and_a_colour_bar(
     assert isinstance(values, np.ma.MaskedArray)
     assert values[1, SPEAKER_METRICS.index("intimacy_progression_linear")] == pytest.approx(0.9)  # 1e-3 units
     assert np.ma.getmaskarray(values)[0, SPEAKER_METRICS.index("empathy")]  # missing: masked, drawn grey
+
+
+def test_intimacy_progression_against_session_numbers_only_when_named() -> None:
+    """Emi skips session 2: 1..n (released code, default) and session numbers give different slopes."""
+    data = DatasetLabels(dataset="realtalk", merge=True)
+    for position, (session, speaker, intimacy) in enumerate(
+        [(1, "Emi", 0.2), (1, "elise", 0.5), (2, "elise", 0.5), (3, "Emi", 0.6), (3, "elise", 0.5)]
+    ):
+        data.messages[f"m{position}"] = LabelledMessage(
+            conversation_id="Chat_1_Emi_Elise",
+            speakers=("Emi", "elise"),
+            position=position,
+            labels=message_labels(session, speaker, {**LABELS, "intimacy": intimacy}),
+            failed=(),
+        )
+    default = data.speaker_ei()["Chat_1_Emi_Elise"]["Emi"]["intimacy_progression_linear"]
+    by_number = data.speaker_ei("session")["Chat_1_Emi_Elise"]["Emi"]["intimacy_progression_linear"]
+    assert default == pytest.approx(0.4) and by_number == pytest.approx(0.2)

@@ -28,6 +28,7 @@ from realtalk_evals.ei import (
     SpeakerEI,
     persona_consistency,
 )
+from realtalk_evals.ei.speaker_level import IntimacyX
 from realtalk_evals.rendering import display_name
 from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, write_csv
 
@@ -232,11 +233,17 @@ def _figure_3(rows: list[PersonaConsistency], out: Path, with_paper: bool) -> tu
     return text, [csv, figure]
 
 
-def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = False) -> Report:
-    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`."""
+def build_analysis(
+    paths: Iterable[str | Path], out: Path, with_paper: bool = False, intimacy_x: IntimacyX = "position"
+) -> Report:
+    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`.
+
+    `intimacy_x="session"` fits intimacy progression against session numbers instead of the released code's
+    1..n over the speaker's sessions.
+    """
     labels = load_labels(paths)
     # Conversation -> speaker -> numbers, per dataset: computed once, read by table 7 and figures 2/6 and 3.
-    speaker_ei = {dataset: data.speaker_ei() for dataset, data in labels.items()}
+    speaker_ei = {dataset: data.speaker_ei(intimacy_x) for dataset, data in labels.items()}
     out.mkdir(parents=True, exist_ok=True)
     sections = ["# REALTALK speaker-level EI analysis", _runs_section(labels)]
     files: list[Path] = []
