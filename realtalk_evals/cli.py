@@ -87,6 +87,15 @@ def _models_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_stats(args: argparse.Namespace) -> int:
+    from realtalk_evals.appendix_a import stats_text
+    from realtalk_evals.dataset import load_conversations
+    from realtalk_evals.locomo import load_locomo_conversations
+
+    print(stats_text(load_conversations(), load_locomo_conversations()))
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.report.build import build_report
     from realtalk_evals.report.pricing import load_cost_config
@@ -102,7 +111,9 @@ def _report(args: argparse.Namespace) -> int:
 def _analysis(args: argparse.Namespace) -> int:
     from realtalk_evals.analysis.build import build_analysis
 
-    analysis = build_analysis(args.logs, Path(args.out), with_paper=args.with_paper)
+    analysis = build_analysis(
+        args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
+    )
     print(analysis.markdown)
     print("Wrote " + ", ".join(str(path) for path in analysis.files))
     return 0
@@ -199,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     info = data_commands.add_parser("info", help="print dataset statistics")
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.set_defaults(handler=_data_info)
+    stats = data_commands.add_parser(
+        "stats", help="appendix A / section 5.1 statistics, REALTALK and LoCoMo, beside the paper's"
+    )
+    stats.set_defaults(handler=_data_stats)
 
     commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
         handler=_tasks
@@ -226,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     analysis.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
     analysis.add_argument("--out", default="reports/ei_analysis", help="output directory")
     analysis.add_argument("--with-paper", action="store_true", help="show the paper's table 7 rows beside")
+    analysis.add_argument(
+        "--intimacy-x",
+        choices=("position", "session"),
+        default="position",
+        help="fit intimacy progression against 1..n over the speaker's sessions (released code) or session numbers",
+    )
     analysis.set_defaults(handler=_analysis)
 
     finetune = commands.add_parser("finetune", help="per-speaker fine-tuning for persona simulation")

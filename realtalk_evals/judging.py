@@ -105,13 +105,13 @@ def judge_cache(model: Model, policy: CachePolicy = JUDGE_CACHE) -> CachePolicy:
 
 async def ask_judge(
     model: Model,
-    prompt: str,
+    prompt: str | ChatMessage,
     parse: Callable[[str], T | None],
     repair: str,
     cache: bool | CachePolicy = JUDGE_CACHE,
 ) -> JudgeResult[T]:
-    """Send `prompt`; if the reply does not parse, send `repair` once in the same chat."""
-    messages: list[ChatMessage] = [ChatMessageUser(content=prompt)]
+    """Send `prompt` (text: a user message); if the reply does not parse, send `repair` once in the same chat."""
+    messages: list[ChatMessage] = [ChatMessageUser(content=prompt) if isinstance(prompt, str) else prompt]
     result: JudgeResult[T] = JudgeResult(value=None)
     policy = judge_cache(model, cache) if isinstance(cache, CachePolicy) else cache
     for _attempt in range(2):

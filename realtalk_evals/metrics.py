@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from inspect_ai.scorer import Metric, SampleScore, grouped, metric, stderr
+from collections.abc import Mapping
+from typing import cast
+
+from inspect_ai.scorer import Metric, MetricProtocol, SampleScore, Value, grouped, metric, stderr
 
 
 @metric
@@ -15,6 +18,17 @@ def count() -> Metric:
     return compute
 
 
+@metric
+def speaker_mean(metric: Metric) -> Metric:
+    """The mean over speakers of `metric` per speaker: the paper's table 2 number (its average of speakers)."""
+    per_speaker = cast(MetricProtocol, grouped(metric, "speaker", all="groups"))
+
+    def compute(scores: list[SampleScore]) -> Value:
+        return cast(Mapping[str, Value], per_speaker(scores))["all"]
+
+    return compute
+
+
 def speaker_metrics(metric: Metric) -> list[Metric]:
-    """`metric` per speaker, with `all` the mean of the speakers' values as in the paper's table 2."""
-    return [grouped(metric, "speaker", all="groups"), stderr()]
+    """The mean over speakers first (the log list's headline), then `metric` per speaker, then stderr."""
+    return [speaker_mean(metric), grouped(metric, "speaker", all=False), stderr()]

@@ -31,8 +31,9 @@ MEMORY_EVENTS_LABEL = "EVENTS:"
 MEMORY_MESSAGE_LINE = '{speaker}: "{text}"'
 """Verbatim from appendix D.2 (the released script writes `Name said, "text"`; the paper is followed)."""
 
-MEMORY_IMAGE_LINE = '{speaker} shared an image of "{caption}".'
-"""Verbatim from appendix D.2."""
+MEMORY_IMAGE_LINE = '{speaker} shared an image of "{caption}."'
+"""Verbatim from appendix D.2 (`Alice shared an image of "papers on the desk."`: the full stop inside the
+quotes, as printed; the released script writes `shared, an image of "caption".`)."""
 
 MEMORY_EVENT_LINE = "{speaker}: {event}"
 """Project's own: one annotated event of one speaker."""
@@ -150,6 +151,8 @@ JUDGE_REPAIR = (
 
 
 # --- Message-level EI judges (appendix C; the `grader` model role) ----------------------------------------
+# Each judge prompt is sent as one system message, as the released code does
+# (`[LLMMessage(role="system", content=system_prompt + dialogue_prompt)]`); appendix C names no role.
 
 REFLECTIVE_JUDGE = """Reflectiveness Classification
 
@@ -178,8 +181,9 @@ Determine whether the speaker's last message ({turn}) is reflective or not.
 Reflective language includes phrases like 'I feel...', 'I think...', or similar reflective expressions.
 
 Respond only with 'True' for reflective or 'False' for not reflective."""
-"""Verbatim from appendix C.1. `dialogue_history_within_session` is the session so far, ending with the judged
-message; `turn` is the judged message's text (see docs/fidelity.md, "EI judge context")."""
+"""Verbatim from appendix C.1, which prints its ending (the released code's ending differs; the paper is
+followed). `dialogue_history_within_session` is the session so far, ending with the judged message; `turn` is
+the judged message's text (see docs/fidelity.md, "EI judge context")."""
 
 GROUNDING_JUDGE_PAPER = """Grounding Act Classification
 
@@ -220,16 +224,16 @@ Grounding or Not Grounding: **Not Grounding**
 Reason: This statement reflects an observation rather than a clarifying or follow-up question, so it does not serve as a grounding act."""
 """Verbatim from appendix C.2, which the paper prints without its closing instruction (see GROUNDING_JUDGE)."""
 
-GROUNDING_JUDGE_ENDING = """Given this dialogue context: {dialogue_history_within_session}
+GROUNDING_JUDGE_ENDING = """Given this dialogue context:{dialogue_history_within_session}
 
-Determine whether the speaker's last message ({turn}) is grounding or not.
-
+Determine whether the {speaker}'s last message ('{turn}') is grounding or not.
 Respond only with 'True' for grounding or 'False' for not grounding."""
-"""Project's own: C.2's missing ending, in C.1's words with `reflective` read as `grounding`. C.1's sentence on
-reflective phrases ('I feel...', 'I think...') has no grounding counterpart in the paper and is left out."""
+"""Verbatim from the released code (`eval_emotional_intelligence/motivation.py`, `_is_grounding`): C.2's ending,
+which the paper does not print. `speaker` is the judged message's speaker (display name);
+`dialogue_history_within_session` starts with a line break, as the released `Given this dialogue context:\n`."""
 
 GROUNDING_JUDGE = f"{GROUNDING_JUDGE_PAPER}\n\n{GROUNDING_JUDGE_ENDING}"
-"""Appendix C.2 (verbatim) completed by the project's GROUNDING_JUDGE_ENDING."""
+"""Appendix C.2 (verbatim) completed by the released code's ending, GROUNDING_JUDGE_ENDING."""
 
 EMPATHY_JUDGE_PAPER = """Empathy Assessment
 
@@ -276,14 +280,14 @@ Return output in the following JSON format:
 ```"""
 """Verbatim from appendix C.3 (braces doubled for `str.format`); the paper prints no slot for the message."""
 
-EMPATHY_JUDGE_INPUT = """Given this dialogue context: {dialogue_history_within_session}
+EMPATHY_JUDGE_INPUT = """Given this dialogue context:{dialogue_history_within_session}
 
-Assess the speaker's last message ({turn}) as the response; the other speaker is the seeker. Return only \
-the JSON."""
-"""Project's own: the dialogue and the judged message for C.3, worded like C.1's ending."""
+Score the empathy of {speaker}'s last message ('{turn}') in JSON format."""
+"""Verbatim from the released code (`eval_emotional_intelligence/empathy.py`, `get_empathy_score`): the dialogue
+and the judged message for C.3, which the paper does not print. Fields as in GROUNDING_JUDGE_ENDING."""
 
 EMPATHY_JUDGE = f"{EMPATHY_JUDGE_PAPER}\n\n{EMPATHY_JUDGE_INPUT}"
-"""Appendix C.3 (verbatim) followed by the project's EMPATHY_JUDGE_INPUT."""
+"""Appendix C.3 (verbatim) followed by the released code's EMPATHY_JUDGE_INPUT."""
 
 EI_TRUE_FALSE_REPAIR = "Your reply could not be read. Respond only with 'True' or 'False'."
 """Project's own: the one follow-up sent when a C.1 or C.2 reply is neither True nor False."""

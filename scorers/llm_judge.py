@@ -50,9 +50,9 @@ def _judge_line(model: Model, result: JudgeResult[float]) -> str:
 
 @scorer(
     metrics={
-        LLM_ACCURACY: [grouped(mean(), "category_name"), stderr()],
+        LLM_ACCURACY: [mean(), stderr(), grouped(mean(), "category_name", all=False)],  # overall first
         JUDGE_FAILURE: [count()],
-        "llm_majority": [grouped(mean(), "category_name")],
+        "llm_majority": [mean(), grouped(mean(), "category_name", all=False)],
         "llm_accuracy_*": [mean()],
         "judges_agree": [mean(), grouped(judge_agreement(), "category_name")],
     },

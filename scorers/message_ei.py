@@ -42,26 +42,48 @@ def message_values(record: MessageEI) -> dict[str, float]:
     return values
 
 
+SHORT_NAMES: dict[str, str] = {
+    "reflective_frequency": "refl_freq",
+    "emotion_diversity": "emo_div",
+    "sentiment_diversity": "sent_div",
+    "grounding_frequency": "grnd_freq",
+    "empathy": "epitome",
+    "intimacy_progression_linear": "int_lin",
+    "intimacy_progression_exp": "int_exp",
+    "sentiment_stability": "sent_stab",
+    "emotion_stability": "emo_stab",
+    "sentiment_alignment": "sent_align",
+    "emotion_alignment": "emo_align",
+}
+"""Speaker-level metric names short enough for the log viewer, in table 7's order."""
+
+
 def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
-    """`<conversation>/<speaker>/<metric>` for every conversation and speaker in the scores (missing left out)."""
+    """Each speaker-level number's mean over every conversation's speakers (missing ones left out; NaN if none).
+
+    Per-speaker values are left to `realtalk analysis` (table 7), which recomputes them from the samples.
+    """
     messages = []
     for sample_score in scores:
         metadata = sample_score.sample_metadata or {}
         ei = (sample_score.score.metadata or {}).get(EI_METADATA, {})
         labels = message_labels(int(metadata["session"]), str(metadata["speaker"]), ei)
         messages.append((str(metadata["conversation_id"]), int(metadata["position"]), labels))
-    return {
-        f"{conversation_id}/{speaker}/{name}": value
-        for conversation_id, speakers in speaker_level_by_conversation(messages).items()
-        for speaker, numbers in speakers.items()
-        for name, value in numbers.items()
-        if value is not None
-    }
+    speakers = [
+        numbers
+        for conversation in speaker_level_by_conversation(messages).values()
+        for numbers in conversation.values()
+    ]
+    result = {}
+    for name, short in SHORT_NAMES.items():
+        present = [value for numbers in speakers if (value := numbers.get(name)) is not None]
+        result[short] = sum(present) / len(present) if present else math.nan
+    return result
 
 
 @metric
 def speaker_level() -> Metric:
-    """Speaker-level EI (paper section 4.3) of every conversation and speaker, from the samples' labels."""
+    """Speaker-level EI (paper section 4.3): each number averaged over the run's speakers, short names."""
     return speaker_level_values
 
 
@@ -90,7 +112,9 @@ def message_ei(models: LocalModels | dict[str, Any] | None = None) -> Scorer:
         return Score(
             value=message_values(record),
             answer=record.labels_text(),
-            explanation="; ".join(f"{f.attribute}: {f.error}" for f in record.failures) or None,
+            explanation="; ".join(
+                [record.labels_text(), *(f"{f.attribute}: {f.error}" for f in record.failures)]
+            ),
             metadata={EI_METADATA: record.model_dump()},
         )
 

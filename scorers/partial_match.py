@@ -81,7 +81,8 @@ def partial_match_f1(prediction: str, answer: str, category: int) -> float:
     return token_f1(prediction, answer)
 
 
-@scorer(metrics=[grouped(mean(), "category_name"), stderr()], name=PARTIAL_MATCH)
+# The overall mean first: Inspect's log list shows a scorer's first metric as its headline.
+@scorer(metrics=[mean(), stderr(), grouped(mean(), "category_name", all=False)], name=PARTIAL_MATCH)
 def partial_match() -> Scorer:
     """Partial-match F1 of the model's answer against the gold answer, per question category."""
     _stemmer()  # import nltk now, at task construction, not while the first answers are being scored

@@ -30,7 +30,7 @@ from realtalk_evals.solvers.ei_analysis import ei_judges
 logger = logging.getLogger(__name__)
 
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "2.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 

@@ -32,7 +32,7 @@ from realtalk_evals.speaker_models import speaker_models_for
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "1.1.0"
+TASK_VERSION = "2.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 

@@ -63,3 +63,11 @@ def test_tasks_lists_the_registered_names_and_help_promises_nothing_unbuilt(
     assert "as they land" not in help_text and "report" in help_text
     ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8").split()
     assert "reports/" in ignored  # realtalk report's default output directory
+
+
+def test_help_names_every_command_and_no_promise(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "as they land" not in out
+    assert all(command in out for command in ("data", "report", "analysis", "finetune"))

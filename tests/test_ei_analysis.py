@@ -23,8 +23,9 @@ from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
 from realtalk_evals.dataset import load_conversations
-from realtalk_evals.ei import EI_ATTRIBUTES, SPEAKER_METRICS, message_labels, speaker_level_ei
+from realtalk_evals.ei import EI_ATTRIBUTES, SPEAKER_METRICS, SpeakerEI, message_labels, speaker_level_ei
 from realtalk_evals.persona import conversation_turns
+from realtalk_evals.scorers.message_ei import SHORT_NAMES
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -66,8 +67,22 @@ def sample_value(sample: EvalSample) -> dict[str, float]:
 
 
 def speaker_values(log: EvalLog) -> dict[str, float]:
-    """`<conversation>/<speaker>/<metric>` -> value, as the task's speaker-level metric logged it."""
+    """Short speaker-level name (`refl_freq`, ...) -> mean over the run's speakers, as the task logged it."""
     return metric_values(log)["message_ei"]
+
+
+def recomputed(log: EvalLog) -> dict[str, dict[str, SpeakerEI]]:
+    """Conversation -> speaker -> speaker-level EI, recomputed from the logged samples' labels."""
+    assert log.samples is not None
+    result = {}
+    for conversation_id in dict.fromkeys(s.metadata["conversation_id"] for s in log.samples):
+        ordered = sorted(
+            (s for s in log.samples if s.metadata["conversation_id"] == conversation_id),
+            key=lambda s: s.metadata["position"],
+        )
+        labels = [message_labels(s.metadata["session"], s.metadata["speaker"], sample_ei(s)) for s in ordered]
+        result[conversation_id] = speaker_level_ei(labels)
+    return result
 
 
 @dataclass
@@ -147,6 +162,8 @@ def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Ru
         ei, value = sample_ei(sample), sample_value(sample)
         assert ei["failures"] == [] and all(ei[attribute] is not None for attribute in EI_ATTRIBUTES)
         assert value["reflective"] == float(ei["reflective"]) and value["intimacy"] == ei["intimacy"]
+        explanation = sample.scores["message_ei"].explanation  # type: ignore[index]
+        assert explanation is not None and f"intimacy={ei['intimacy']:.3f}" in explanation.split(", ")
     values = metric_values(log)
     assert all(values[f"{attribute}_failures"]["realtalk_evals/count"] == 0.0 for attribute in EI_ATTRIBUTES)
     assert all(
@@ -158,24 +175,20 @@ def test_speaker_level_metrics_per_conversation_and_speaker(runs: Runs) -> None:
     log = runs.realtalk
     assert log.samples is not None and log.results is not None
     values = speaker_values(log)
-    for conversation_id, speakers in (
-        ("Chat_3_Kevin_Paola", ("Kevin", "Paola")),
-        ("Chat_4_Emi_Paola", ("Emi", "Paola")),
-    ):
-        ordered = sorted(
-            (s for s in log.samples if s.metadata["conversation_id"] == conversation_id),
-            key=lambda s: s.metadata["position"],
-        )
-        labels = [message_labels(s.metadata["session"], s.metadata["speaker"], sample_ei(s)) for s in ordered]
-        expected = speaker_level_ei(labels)
-        assert set(expected) == set(speakers)
-        for speaker in speakers:
-            for name in SPEAKER_METRICS:
-                if expected[speaker][name] is not None:
-                    assert values[f"{conversation_id}/{speaker}/{name}"] == pytest.approx(
-                        expected[speaker][name]
-                    )
-            assert f"{conversation_id}/{speaker}/intimacy_progression_linear" in values  # two sessions
+    expected = recomputed(log)
+    assert {c: set(speakers) for c, speakers in expected.items()} == {
+        "Chat_3_Kevin_Paola": {"Kevin", "Paola"},
+        "Chat_4_Emi_Paola": {"Emi", "Paola"},
+    }
+    # short names the viewer shows whole; each the mean over the four speakers of the two conversations
+    assert list(values) == list(SHORT_NAMES.values()) and all(len(name) <= 10 for name in values)
+    for name in SPEAKER_METRICS:
+        present = [
+            v for speakers in expected.values() for ei in speakers.values() if (v := ei[name]) is not None
+        ]
+        if name == "intimacy_progression_linear":
+            assert len(present) == 4  # every speaker writes in both sessions
+        assert values[SHORT_NAMES[name]] == pytest.approx(sum(present) / len(present))
 
 
 def test_judge_failures_are_recorded_and_left_out(tmp_path: Path) -> None:
@@ -195,8 +208,8 @@ def test_judge_failures_are_recorded_and_left_out(tmp_path: Path) -> None:
     ei = sample_ei(sample)
     assert ei["reflective"] is None and ei["failures"][0]["raw"] == ["Hard to say.", "Hard to say."]
     metrics = speaker_values(log)
-    assert "Chat_1_Emi_Elise/Emi/reflective_frequency" not in metrics  # missing, not 0
-    assert "Chat_1_Emi_Elise/Emi/emotion_diversity" in metrics
+    assert math.isnan(metrics["refl_freq"]) and math.isnan(metrics["epitome"])  # missing, not 0
+    assert math.isfinite(metrics["emo_div"])
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -233,24 +246,46 @@ def test_analysis_writes_table_7_and_figures(
     for figure in ("figure6_speaker_level.png", "figure3_persona_consistency.png"):
         assert (out / figure).read_bytes().startswith(PNG_MAGIC) and (out / figure).stat().st_size > 20_000
 
-    # table 7: recomputed from the samples, equal to what the task's metric logged
-    logged = speaker_values(runs.realtalk)
+    # table 7: recomputed from the samples; its speakers average to what the task's metric logged
+    expected, logged = recomputed(runs.realtalk), speaker_values(runs.realtalk)
     table = read_csv(out / "table7.csv")
     assert [row["conversation_id"] for row in table] == ["Chat_3_Kevin_Paola", "Chat_4_Emi_Paola"]
-    for row in table:
-        for side in ("1", "2"):
-            speaker = row[f"speaker_{side}"]
-            for name in SPEAKER_METRICS:
-                key = f"{row['conversation_id']}/{speaker}/{name}"
-                if row[f"{name}_{side}"]:
-                    assert float(row[f"{name}_{side}"]) == pytest.approx(logged[key])
+    for name in SPEAKER_METRICS:
+        cells = []
+        for row in table:
+            for side in ("1", "2"):
+                speaker = next(
+                    s
+                    for s in expected[row["conversation_id"]]
+                    if s.casefold() == row[f"speaker_{side}"].casefold()
+                )
+                want = expected[row["conversation_id"]][speaker][name]
+                assert (float(row[f"{name}_{side}"]) if row[f"{name}_{side}"] else None) == pytest.approx(
+                    want
+                )
+                cells += [float(row[f"{name}_{side}"])] if row[f"{name}_{side}"] else []
+        assert logged[SHORT_NAMES[name]] == pytest.approx(sum(cells) / len(cells))
     assert "| Kevin | Paola |" in markdown and "| paper |" in markdown
+    # sessions 1-2 only: --with-paper warns that the paper's whole-chat rows are not comparable
+    assert "**Warning: partial run.**" in markdown and "Chat_3_Kevin_Paola (" in markdown
+    assert "paper's table 7 values as crosses" in markdown
     assert "| 0.07 | 0.08 | 1.04 | 1.27 |" in markdown  # the paper's Kevin-Paola row
 
     speakers = read_csv(out / "speaker_level.csv")
     assert {row["dataset"] for row in speakers} == {"realtalk", "locomo"}
     assert sum(int(row["messages"]) for row in speakers if row["dataset"] == "locomo") == 8
     [paola] = read_csv(out / "persona_consistency.csv")
+    scaled = [
+        float(paola[name]) * (1e3 if name.startswith("intimacy_progression") else 1.0)
+        for name in SPEAKER_METRICS
+        if paola[name]
+    ]
+    assert float(paola["table8_consistency"]) == pytest.approx(sum(scaled) / len(scaled))
+    assert "Table 8 consistency | Table 8 (paper) |" in markdown
+    assert (
+        f"| Paola | Chat_3_Kevin_Paola / Chat_4_Emi_Paola | {sum(scaled) / len(scaled):.2f} | 0.17 |"
+        in markdown
+    )
     assert (paola["person"], paola["conversation_1"], paola["conversation_2"]) == (
         "Paola",
         "Chat_3_Kevin_Paola",
@@ -302,5 +337,4 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     assert log.status == "success", log.error
     assert log.eval.task == "realtalk_evals/ei_analysis" and log.samples is not None and len(log.samples) == 3
     values = speaker_values(log)
-    assert values["Chat_2_Jon_Gina/Jon/reflective_frequency"] == 1.0
-    assert values["Chat_2_Jon_Gina/Jon/empathy"] == 3.0
+    assert values["refl_freq"] == 1.0 and values["epitome"] == 3.0  # every speaker: all True, all 3

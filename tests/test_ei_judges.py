@@ -11,7 +11,12 @@ from realtalk_evals import prompts
 from realtalk_evals.ei import MessageEI, MessageInContext, judge_message, parse_empathy, parse_true_false
 from realtalk_evals.ei.judges import EMPATHY, GROUNDING, REFLECTIVE
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "realtalk_paper.txt"
+# /work/shared, above the repository (or above its worktree folder)
+SHARED = next(
+    (p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()), Path()
+)
+PAPER = SHARED / "paper" / "realtalk_paper.txt"
+RELEASED = SHARED / "reference" / "realtalk-released"
 MESSAGE = MessageInContext(history="Ann: I failed my exam.", speaker="bob", text="Oh no, how do you feel?")
 
 
@@ -28,27 +33,41 @@ def test_c1_c2_c3_and_d1_are_verbatim_from_the_paper() -> None:
     assert prompts.EMPATHY_JUDGE_PAPER.replace("{{", "{").replace("}}", "}") in paper
     assert prompts.PERSONA_SYSTEM in paper
     assert "User:\n\n{previous conversation}\n{speaker}" in paper  # D.1's user message, as PERSONA_USER
-    # the project's completion of C.2 is C.1's closing words, less its sentence on reflective phrases
     assert prompts.GROUNDING_JUDGE.startswith(prompts.GROUNDING_JUDGE_PAPER)
-    c1_ending = prompts.REFLECTIVE_JUDGE[prompts.REFLECTIVE_JUDGE.index("Given this dialogue context") :]
-    phrases = c1_ending.index("Reflective language includes")
-    c1_ending = c1_ending[:phrases] + c1_ending[c1_ending.index("Respond only") :]
-    assert prompts.GROUNDING_JUDGE_ENDING.replace("grounding", "reflective") == c1_ending
+    assert prompts.EMPATHY_JUDGE.startswith(prompts.EMPATHY_JUDGE_PAPER)
+
+
+def test_c2_and_c3_endings_are_the_released_codes() -> None:
+    """Where the paper stops (C.2's ending, C.3's input), the released code's wording is used verbatim."""
+    if not RELEASED.is_dir():
+        pytest.skip("the released REALTALK code is not available")
+    judges = RELEASED / "eval_emotional_intelligence"
+    for ending, source in (
+        (prompts.GROUNDING_JUDGE_ENDING, judges / "motivation.py"),
+        (prompts.EMPATHY_JUDGE_INPUT, judges / "empathy.py"),
+    ):
+        released = ending.replace("{dialogue_history_within_session}", "\n{dialogue_context}")
+        assert released.replace("{turn}", "{text}") in source.read_text(encoding="utf-8")
 
 
 def test_prompts_hold_the_session_ending_with_the_judged_message() -> None:
     context = "\nAnn: I failed my exam.\nBob: Oh no, how do you feel?"
-    for judge in (REFLECTIVE, GROUNDING):
-        prompt = judge.prompt(MESSAGE)
-        assert f"Given this dialogue context: {context}\n\n" in prompt
-        assert "the speaker's last message (Oh no, how do you feel?) is" in prompt
-        assert prompt.endswith("for not reflective." if judge is REFLECTIVE else "for not grounding.")
+    reflective = REFLECTIVE.prompt(MESSAGE)  # C.1 as printed
+    assert f"Given this dialogue context: {context}\n\n" in reflective
+    assert "the speaker's last message (Oh no, how do you feel?) is" in reflective
+    assert reflective.endswith("for not reflective.")
+    assert GROUNDING.prompt(
+        MESSAGE
+    ).endswith(  # the released code's ending, naming the speaker
+        "does not serve as a grounding act." + f"\n\nGiven this dialogue context:{context}\n\n"
+        "Determine whether the Bob's last message ('Oh no, how do you feel?') is grounding or not.\n"
+        "Respond only with 'True' for grounding or 'False' for not grounding."
+    )
     empathy = EMPATHY.prompt(MESSAGE)
     assert empathy.startswith("Empathy Assessment") and '"emotional_reaction": [0-2],' in empathy
     assert empathy.endswith(
-        f"Given this dialogue context: {context}\n\nAssess the speaker's last message "
-        "(Oh no, how do you feel?) as the response; the other speaker is the seeker. "
-        "Return only the JSON."
+        f"```\n\nGiven this dialogue context:{context}\n\n"
+        "Score the empathy of Bob's last message ('Oh no, how do you feel?') in JSON format."
     )
     opening = MessageInContext(history="", speaker="Ann", text="Hi!")
     assert "Given this dialogue context: \nAnn: Hi!\n\n" in REFLECTIVE.prompt(opening)
@@ -127,6 +146,7 @@ async def test_judged_message_sums_empathy_components() -> None:
         empathy_components={"emotional_reaction": 2, "interpretation": 1, "exploration": 2},
     )
     assert len(seen) == 3
+    assert all(len(messages) == 1 and messages[0].role == "system" for messages in seen)  # as released
 
 
 @pytest.mark.anyio
@@ -137,6 +157,10 @@ async def test_unreadable_replies_are_repaired_once_then_recorded_as_failures() 
     assert [f.attribute for f in record.failures] == ["reflective", "grounding", "empathy"]
     assert all(f.raw == ["I would say maybe.", "I would say maybe."] for f in record.failures)
     assert len(seen) == 6  # each judge: the prompt, then one repair turn in the same chat
+    assert (
+        sorted(tuple(m.role for m in messages) for messages in seen)
+        == [("system",)] * 3 + [("system", "assistant", "user")] * 3
+    )
     repairs = {messages[-1].text for messages in seen if len(messages) == 3}
     assert repairs == {prompts.EI_TRUE_FALSE_REPAIR, prompts.EMPATHY_JUDGE_REPAIR}
 

@@ -18,7 +18,7 @@ from inspect_ai import eval
 from inspect_ai.event import ModelEvent
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import get_model
-from openai_server import FailurePlan, last_user_text, start_openai_server
+from openai_server import FailurePlan, last_user_text, message_text, start_openai_server
 from test_persona_task import tiny_model_args
 
 from realtalk_evals.tasks.persona_simulation import persona_simulation
@@ -27,12 +27,14 @@ MODEL = "openai/gpt-4o-mini"
 
 
 def reply(messages: list[dict[str, Any]]) -> str:
-    """A deterministic persona message or EI judgement, varied by the prompt's hash."""
-    prompt = last_user_text(messages)
+    """A deterministic persona message or EI judgement (a system message), varied by the prompt's hash."""
+    first = message_text(messages[0])
+    judged = first.startswith(("Empathy Assessment", "Reflectiveness Classification", "Grounding Act"))
+    prompt = first if judged else last_user_text(messages)
     pick = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
     if prompt.startswith("Empathy Assessment"):
         return json.dumps({"emotional_reaction": pick % 3, "interpretation": pick % 2, "exploration": 0})
-    if prompt.startswith(("Reflectiveness Classification", "Grounding Act Classification")):
+    if judged:
         return ("True", "False")[pick % 2]
     return ("haha yes same!!", "I think I'm just tired today, sorry", "where did you go?")[pick % 3]
 

@@ -134,7 +134,7 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
     last = samples[-1]  # Ann's "bye 4", after bob's message and image of session 4
     assert [line[6:-6] for line in _text(last).splitlines() if line.startswith("DATE: ")] == dates
     assert _text(last).endswith(
-        'DATE: January 4, 2024\nAnn: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".\nAnn:'
+        'DATE: January 4, 2024\nAnn: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog."\nAnn:'
     )
     assert last.target == "bye 4"
     assert last.metadata == {
@@ -145,7 +145,7 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
         "session": 4,
         "message_index": 11,
         "dia_ids": ["D4:4"],
-        "session_history": 'Ann: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog".',
+        "session_history": 'Ann: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog."',
     }
     opening = samples[-2]  # the first message of session 4: nothing of the session before it
     assert _text(opening).endswith("DATE: January 4, 2024\nAnn:") and _meta(opening)["session_history"] == ""

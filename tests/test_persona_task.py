@@ -24,6 +24,10 @@ FAILURES = tuple(
 )
 
 
+SPEAKER_MEAN = "realtalk_evals/speaker_mean"
+"""The log name of the mean over speakers, the paper's table 2 number."""
+
+
 class Grader:
     """A realtalk/mock grader that answers every appendix-C prompt deterministically and records it."""
 
@@ -80,7 +84,10 @@ def metrics(log: EvalLog) -> dict[tuple[str, str], float]:
 def real_judge_prompts(log: EvalLog, prompts: list[str]) -> list[str]:
     """The prompts that judged a real message: their judged turn is a sample's target."""
     assert log.samples is not None
-    targets = {f"last message ({sample.target})" for sample in log.samples}
+    # C.1 prints `last message ({turn})`; C.2 and C.3 end as the released code, `last message ('{turn}')`
+    targets = {
+        f"last message {w}" for sample in log.samples for w in (f"({sample.target})", f"('{sample.target}')")
+    }
     return [p for p in prompts if any(target in p for target in targets)]
 
 
@@ -94,11 +101,14 @@ def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
 
     values = metrics(log)
     for key in (*CONTENT, *AGREEMENT):
-        for group in ("Emi", "Elise", "all"):
-            assert math.isfinite(values[(key, f"grouped_{group}")]), (key, group)
+        for name in ("grouped_Emi", "grouped_Elise", SPEAKER_MEAN):
+            assert math.isfinite(values[(key, name)]), (key, name)
+    assert log.results is not None  # the mean over speakers is each scorer's first metric: the log's headline
+    headlines = {score.name: next(iter(score.metrics)) for score in log.results.scores}
+    assert all(headlines[key] == SPEAKER_MEAN for key in (*CONTENT, *AGREEMENT))
     assert all(values[(key, "realtalk_evals/count")] == 0.0 for key in FAILURES)
-    for key in CONTENT:  # `all` is the mean of the speakers' values, as in the paper's table 2
-        assert values[(key, "grouped_all")] == pytest.approx(
+    for key in CONTENT:  # the mean of the speakers' values, as in the paper's table 2
+        assert values[(key, SPEAKER_MEAN)] == pytest.approx(
             (values[(key, "grouped_Emi")] + values[(key, "grouped_Elise")]) / 2
         )
 
@@ -125,9 +135,9 @@ def test_gold_solver_agrees_perfectly_on_every_attribute(tmp_path: Path) -> None
     assert log.status == "success"
     values = metrics(log)
     for key in ("reflective", "grounding", "sentiment", "emotion", "rouge1", "rouge2", "rougeL"):
-        assert values[(key, "grouped_all")] == 1.0, key
-    assert values[("bertscore", "grouped_all")] == pytest.approx(1.0, abs=1e-5)
-    assert values[("intimacy_diff", "grouped_all")] == 0.0 and values[("empathy_diff", "grouped_all")] == 0.0
+        assert values[(key, SPEAKER_MEAN)] == 1.0, key
+    assert values[("bertscore", SPEAKER_MEAN)] == pytest.approx(1.0, abs=1e-5)
+    assert values[("intimacy_diff", SPEAKER_MEAN)] == 0.0 and values[("empathy_diff", SPEAKER_MEAN)] == 0.0
     assert len(grader.prompts) == 4 * 3  # the real message is judged once, not once per side
 
 
@@ -172,8 +182,8 @@ def test_judge_failures_are_counted_and_left_unscored(tmp_path: Path) -> None:
     for name in ("reflective", "grounding", "empathy"):
         assert values[(f"{name}_failures", "realtalk_evals/count")] == 4.0  # both messages of both samples
     assert values[("sentiment_failures", "realtalk_evals/count")] == 0.0
-    assert math.isfinite(values[("sentiment", "grouped_all")])
-    assert math.isnan(values[("reflective", "grouped_all")])
+    assert math.isfinite(values[("sentiment", SPEAKER_MEAN)])
+    assert math.isnan(values[("reflective", SPEAKER_MEAN)])
     reflective = next(s for s in log.results.scores if s.name == "reflective")  # type: ignore[union-attr]
     assert reflective.unscored_samples == 2 and reflective.scored_samples == 0
     assert len(grader.prompts) == 2 * 2 * 3 * 2  # samples x sides x judges x (prompt + repair)

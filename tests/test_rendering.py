@@ -1,10 +1,19 @@
 """The appendix D.2 prompt: header, chronological sessions, message and image lines, events, question last."""
 
 from datetime import datetime
+from pathlib import Path
+
+import pytest
 
 from realtalk_evals.dataset import select_conversations
 from realtalk_evals.models import Conversation, Event, Message, Session, SessionEvents
 from realtalk_evals.rendering import format_date, render_context, render_memory_prompt
+
+# /work/shared, above the repository (or above its worktree folder)
+SHARED = next(
+    (p / "shared" for p in Path(__file__).resolve().parents[2:4] if (p / "shared").is_dir()), Path()
+)
+PAPER = SHARED / "paper" / "realtalk_paper.txt"
 
 
 def _conversation() -> Conversation:
@@ -36,10 +45,47 @@ def test_conversation_input_matches_appendix_d2_layout() -> None:
         "DATE: February 10, 2025\n\nCONVERSATION:\n\n"
         'Alice: "Hey, how have you been?"\n'
         'Bob: "Busy."\n'
-        'Bob shared an image of "papers on the desk".\n\n'
+        'Bob shared an image of "papers on the desk."\n\n'
         "DATE: February 11, 2025\n\nCONVERSATION:\n\n"
         'Bob: "Later day"'
     )
+
+
+def test_the_papers_d2_example_is_rendered_line_for_line() -> None:
+    """Every line of appendix D.2's Alice and Bob example, image line included, as the paper prints it."""
+    if not PAPER.is_file():
+        pytest.skip("the paper text is not available")
+    paper = PAPER.read_text(encoding="utf-8")
+    printed = paper[paper.index("D.2 Memory Probing") : paper.index("E Experimental Results")]
+    example = Conversation(
+        id="Chat_99_Alice_Bob",
+        speaker_1="Alice",
+        speaker_2="Bob",
+        sessions=[
+            Session(
+                number=1,
+                date_time=datetime(2025, 2, 10, 9, 0),
+                messages=[
+                    Message(speaker="Alice", clean_text="Hey, how have you been?", dia_id="D1:1"),
+                    Message(
+                        speaker="Bob",
+                        clean_text="I’m good, just busy with work. How about you?",
+                        dia_id="D1:2",
+                    ),
+                    Message(
+                        speaker="Alice",
+                        clean_text="Same here, lots of meetings this week.",
+                        dia_id="D1:3",
+                        blip_caption="papers on the desk",
+                    ),
+                ],
+            )
+        ],
+    )
+    prompt = render_memory_prompt(render_context(example), "What has Alice been busy with?")
+    lines = [line for line in prompt.splitlines() if line]
+    assert 'Alice shared an image of "papers on the desk."' in lines
+    assert [line for line in lines if f"\n{line}\n" not in printed] == []
 
 
 def test_events_input_lists_each_sessions_events_per_speaker() -> None:

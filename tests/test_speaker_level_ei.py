@@ -126,9 +126,16 @@ def test_intimacy_progression_uses_the_sessions_the_speaker_wrote_in() -> None:
         message(3, "Ann", intimacy=0.6),
         message(3, "Ann", intimacy=math.nan),  # a failed intimacy is left out of the session mean
     ]
+    # Released social_skills.py: x = 1..n over the sessions Ann wrote in (sessions 1 and 3 -> x = 1, 2).
     ann = speaker_level_ei(messages)["Ann"]
-    assert ann["intimacy_progression_linear"] == pytest.approx((0.6 - 0.2) / 2)  # sessions 1 and 3
-    assert ann["intimacy_progression_exp"] == pytest.approx(math.log(3) / 2, rel=1e-4)
+    assert ann["intimacy_progression_linear"] == pytest.approx(0.6 - 0.2)
+    assert ann["intimacy_progression_exp"] == pytest.approx(math.log(3), rel=1e-4)
+    # The named variant fits against the session numbers 1 and 3.
+    by_number = speaker_level_ei(messages, intimacy_x="session")["Ann"]
+    assert by_number["intimacy_progression_linear"] == pytest.approx((0.6 - 0.2) / 2)
+    assert by_number["intimacy_progression_exp"] == pytest.approx(math.log(3) / 2, rel=1e-4)
+    with pytest.raises(ValueError, match="position"):
+        speaker_level_ei(messages, intimacy_x="sessions")  # type: ignore[arg-type]
     bob = speaker_level_ei(messages)["Bob"]
     assert bob["intimacy_progression_linear"] == pytest.approx(0.0, abs=1e-12)
     assert bob["intimacy_progression_exp"] == pytest.approx(0.0, abs=1e-6)
@@ -202,3 +209,20 @@ def test_persona_consistency_matches_names_in_any_case() -> None:
             differences={**dict.fromkeys(SPEAKER_METRICS, 0.25), "intimacy_progression_exp": None},
         )
     ]
+
+
+def test_table_8_persona_consistency_is_the_mean_absolute_difference() -> None:
+    """Appendix E.2's one number per speaker, hand-computed from two conversations' speaker-level EI."""
+    first: SpeakerEI = dict.fromkeys(SPEAKER_METRICS, 0.5)
+    second: SpeakerEI = dict.fromkeys(SPEAKER_METRICS, 0.5)
+    first |= {"reflective_frequency": 0.10, "empathy": 3.0, "intimacy_progression_linear": 0.001}
+    second |= {"reflective_frequency": 0.30, "empathy": 2.0, "intimacy_progression_linear": -0.001}
+    second["emotion_alignment"] = None  # not measured in one conversation: left out of the mean
+    [row] = persona_consistency({"Chat_1_Ann_Bob": {"Ann": first}, "Chat_2_Ann_Cy": {"Ann": second}})
+    # |0.1 - 0.3| = 0.2, |3 - 2| = 1, |0.001 + 0.001| = 0.002, seven zeros: ten measured attributes
+    assert row.mean_difference() == pytest.approx((0.2 + 1.0 + 0.002) / 10)
+    # in table 7's units intimacy progression counts in 1e-3: 0.002 -> 2
+    scale = {"intimacy_progression_linear": 1e3, "intimacy_progression_exp": 1e3}
+    assert row.mean_difference(scale) == pytest.approx((0.2 + 1.0 + 2.0) / 10)
+    nothing = PersonaConsistency("Ann", ("a", "b"), dict.fromkeys(SPEAKER_METRICS))
+    assert nothing.mean_difference() is None

@@ -9,16 +9,20 @@ conversations among the logs, also the human-likeness gap (`human_likeness_gap.c
 
 from __future__ import annotations
 
+import logging
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
-from realtalk_evals.analysis.columns import TITLES, cell, shown, shown_text
+from realtalk_evals.analysis.columns import SCALE, TITLES, cell, shown, shown_text
 from realtalk_evals.analysis.figures import DATASET_TITLES, plot_persona_consistency, plot_speaker_level
 from realtalk_evals.analysis.gap_report import gap_section, has_simulations
 from realtalk_evals.analysis.logs import DatasetLabels, load_labels
-from realtalk_evals.analysis.paper import PAPER_TABLE_7
+from realtalk_evals.analysis.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY
+from realtalk_evals.analysis.samples import DatasetName, ei_dataset, load_dataset
 from realtalk_evals.ei import (
     EI_ATTRIBUTES,
     SPEAKER_METRICS,
@@ -26,8 +30,36 @@ from realtalk_evals.ei import (
     SpeakerEI,
     persona_consistency,
 )
+from realtalk_evals.ei.speaker_level import IntimacyX
 from realtalk_evals.rendering import display_name
 from realtalk_evals.report.tables import Report, markdown_table, mean_std_cell, write_csv
+
+logger = logging.getLogger(__name__)
+
+
+def partial_conversations(data: DatasetLabels) -> list[str]:
+    """`<conversation> (<labelled> of <all> messages)` for every conversation the logs did not label whole."""
+    ids = data.conversation_ids()
+    dataset = cast(DatasetName, data.dataset)
+    chosen = [c for c in load_dataset(dataset) if c.id in ids]
+    full = Counter(
+        str((s.metadata or {})["conversation_id"]) for s in ei_dataset(chosen, dataset, data.merge)
+    )
+    labelled = Counter(m.conversation_id for m in data.messages.values())
+    return [f"{c} ({labelled[c]} of {full[c]} messages)" for c in ids if labelled[c] < full[c]]
+
+
+def _partial_warning(data: DatasetLabels) -> str | None:
+    """The warning `--with-paper` gives when the paper's full-chat numbers sit beside a partial run's."""
+    partial = partial_conversations(data)
+    if not partial:
+        return None
+    text = (
+        "**Warning: partial run.** The paper's values are over whole chats, but these conversations were "
+        f"labelled only in part: {', '.join(partial)}. Their numbers are not comparable with the paper's."
+    )
+    logger.warning(text.replace("**", ""))
+    return text
 
 
 def _runs_section(labels: dict[str, DatasetLabels]) -> str:
@@ -74,8 +106,7 @@ def _table_7(
             + [cell(name, side.get(name)) for name in SPEAKER_METRICS for side in measured]
         )
         csv_rows.append(
-            [conversation_id, first, second, *n]
-            + [side.get(name) for name in SPEAKER_METRICS for side in measured]
+            [conversation_id, *label, *n] + [side.get(name) for name in SPEAKER_METRICS for side in measured]
         )
         paper = PAPER_TABLE_7.get(conversation_id)
         if with_paper and paper:
@@ -85,8 +116,9 @@ def _table_7(
         "## Table 7: speaker-level EI of REALTALK",
         (
             "P1 and P2 are the conversation's speaker_1 and speaker_2; n is the number of labelled messages. "
-            "Intimacy progression is in units of 1e-3 (slope per session of the mean intimacy on the 0-1 "
-            "scale, and b of a*e^(b*session)), as in the paper's table; `-` is missing (no data, or an "
+            "Intimacy progression is in units of 1e-3 (slope of the mean intimacy per session on the 0-1 "
+            "scale, and b of a*e^(b*x), x = 1..n over the sessions the speaker wrote in, as the released "
+            "code), as in the paper's table; `-` is missing (no data, or an "
             "exponential fit that did not converge)."
             + (
                 " `paper` rows are the paper's table 7 (it has no rows for Chat_2 and Chat_6)."
@@ -125,7 +157,7 @@ def _summary(values: Iterable[float | None]) -> str:
 
 
 def _figure_6(
-    speakers: dict[str, list[tuple[str, str, int, SpeakerEI]]], out: Path
+    speakers: dict[str, list[tuple[str, str, int, SpeakerEI]]], out: Path, with_paper: bool
 ) -> tuple[str, list[Path]]:
     datasets = list(speakers)
     header = ["attribute"] + [DATASET_TITLES.get(d, d) for d in datasets]
@@ -138,13 +170,21 @@ def _figure_6(
         for dataset, rows_ in speakers.items()
         for conversation_id, speaker, n, values in rows_
     ]
+    paper = {name: [v for row in PAPER_TABLE_7.values() for v in row[name]] for name in SPEAKER_METRICS}
     figure = plot_speaker_level(
-        {d: [row[3] for row in speakers[d]] for d in datasets}, out / "figure6_speaker_level.png"
+        {d: [row[3] for row in speakers[d]] for d in datasets},
+        out / "figure6_speaker_level.png",
+        paper if with_paper else None,
     )
     text = "\n\n".join(
         [
             "## Figures 2 and 6: speaker-level EI, REALTALK against LoCoMo",
-            "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3.",
+            "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3."
+            + (
+                " The figure draws the paper's table 7 values as crosses beside REALTALK."
+                if with_paper
+                else ""
+            ),
             markdown_table(header, rows),
             f"![speaker-level EI]({figure.name})",
         ]
@@ -157,18 +197,25 @@ def _figure_6(
     return text, [csv, figure]
 
 
-def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path]]:
-    header = ["person", "conversations"] + [TITLES[name] for name in SPEAKER_METRICS]
-    table = [
-        [display_name(row.person), " / ".join(row.conversations)]
-        + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
-        for row in rows
-    ]
+def _figure_3(rows: list[PersonaConsistency], out: Path, with_paper: bool) -> tuple[str, list[Path]]:
+    header = ["person", "conversations", "Table 8 consistency"]
+    header += ["Table 8 (paper)"] if with_paper else []
+    header += [TITLES[name] for name in SPEAKER_METRICS]
+    table = []
+    for row in rows:
+        paper = PAPER_TABLE_8_CONSISTENCY.get(row.person.casefold())
+        table.append(
+            [display_name(row.person), " / ".join(row.conversations)]
+            + [shown_text("table8", row.mean_difference(SCALE))]
+            + ([shown_text("table8", paper)] if with_paper else [])
+            + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
+        )
     csv = write_csv(
         out / "persona_consistency.csv",
-        ["person", "conversation_1", "conversation_2", *SPEAKER_METRICS],
+        ["person", "conversation_1", "conversation_2", "table8_consistency", *SPEAKER_METRICS],
         [
-            [row.person, *row.conversations] + [row.differences.get(n) for n in SPEAKER_METRICS]
+            [display_name(row.person), *row.conversations, row.mean_difference(SCALE)]
+            + [row.differences.get(n) for n in SPEAKER_METRICS]
             for row in rows
         ],
     )
@@ -176,7 +223,11 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
     text = "\n\n".join(
         [
             "## Figure 3: persona consistency",
-            "Absolute difference of each speaker-level number between the two REALTALK conversations of a person.",
+            "Absolute difference of each speaker-level number between the two REALTALK conversations of a person. "
+            "`Table 8 consistency` is the paper's per-speaker persona consistency (appendix E.2: the absolute "
+            "difference of a speaker's EI across two conversations), read as the mean of these differences in "
+            "table 7's units (intimacy progression in 1e-3); the CSV keeps the same number and raw differences."
+            + (" `Table 8 (paper)` is the paper's value." if with_paper else ""),
             markdown_table(header, table),
             f"![persona consistency]({figure.name})",
         ]
@@ -184,25 +235,34 @@ def _figure_3(rows: list[PersonaConsistency], out: Path) -> tuple[str, list[Path
     return text, [csv, figure]
 
 
-def build_analysis(paths: Iterable[str | Path], out: Path, with_paper: bool = False) -> Report:
-    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`."""
+def build_analysis(
+    paths: Iterable[str | Path], out: Path, with_paper: bool = False, intimacy_x: IntimacyX = "position"
+) -> Report:
+    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`.
+
+    `intimacy_x="session"` fits intimacy progression against session numbers instead of the released code's
+    1..n over the speaker's sessions.
+    """
     labels = load_labels(paths)
     # Conversation -> speaker -> numbers, per dataset: computed once, read by table 7 and figures 2/6 and 3.
-    speaker_ei = {dataset: data.speaker_ei() for dataset, data in labels.items()}
+    speaker_ei = {dataset: data.speaker_ei(intimacy_x) for dataset, data in labels.items()}
     out.mkdir(parents=True, exist_ok=True)
     sections = ["# REALTALK speaker-level EI analysis", _runs_section(labels)]
     files: list[Path] = []
     realtalk = labels.get("realtalk")
+    warning = _partial_warning(realtalk) if with_paper and realtalk is not None else None
+    if warning:
+        sections.append(warning)
     if realtalk is not None:
         text, table_csv = _table_7(realtalk, speaker_ei["realtalk"], with_paper, out)
         sections.append(text)
         files.append(table_csv)
-    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out)
+    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out, with_paper)
     sections.append(text)
     files += written
     consistency = persona_consistency(speaker_ei["realtalk"]) if realtalk is not None else []
     if consistency:
-        text, written = _figure_3(consistency, out)
+        text, written = _figure_3(consistency, out, with_paper)
         sections.append(text)
         files += written
     else:

@@ -21,8 +21,15 @@ from realtalk_evals.rendering import display_name
 DATASET_TITLES = {"realtalk": "REALTALK", "locomo": "LoCoMo"}
 
 
-def plot_speaker_level(by_dataset: Mapping[str, Sequence[SpeakerEI]], path: Path) -> Path:
-    """Figure 2/6: one panel per attribute, a box per dataset over its speakers, every speaker as a dot."""
+def plot_speaker_level(
+    by_dataset: Mapping[str, Sequence[SpeakerEI]],
+    path: Path,
+    paper: Mapping[str, Sequence[float]] | None = None,
+) -> Path:
+    """Figure 2/6: one panel per attribute, a box per dataset over its speakers, every speaker as a dot.
+
+    `paper` (attribute -> the paper's table-7 values, in its units) is drawn as crosses beside REALTALK.
+    """
     figure, axes = plt.subplots(3, 4, figsize=(15, 10))
     datasets = list(by_dataset)
     jitter = random.Random(0)
@@ -41,7 +48,15 @@ def plot_speaker_level(by_dataset: Mapping[str, Sequence[SpeakerEI]], path: Path
         for index, values in enumerate(columns):
             xs = [index + jitter.uniform(-0.12, 0.12) for _ in values]
             axis.scatter(xs, values, s=14, color=f"C{index}", edgecolor="black", linewidth=0.4, zorder=3)
-        axis.set_xticks(range(len(datasets)), [DATASET_TITLES.get(d, d) for d in datasets])
+        if paper and "realtalk" in datasets and paper.get(name):
+            x = datasets.index("realtalk") + 0.36
+            axis.scatter([x] * len(paper[name]), paper[name], s=16, marker="x", color="black", zorder=3)
+        # n per box: the speakers with this number (a missing one, e.g. a fit that failed, is not drawn)
+        ticks = [
+            f"{DATASET_TITLES.get(d, d)}\nn={len(values)}"
+            for d, values in zip(datasets, columns, strict=True)
+        ]
+        axis.set_xticks(range(len(datasets)), ticks)
         axis.set_xlim(-0.6, len(datasets) - 0.4)
         axis.set_title(TITLES[name], fontsize=10)
         if name in SCALE:
@@ -49,7 +64,12 @@ def plot_speaker_level(by_dataset: Mapping[str, Sequence[SpeakerEI]], path: Path
     last = axes.flat[-1]
     last.axis("off")
     counts = ", ".join(f"{DATASET_TITLES.get(d, d)}: {len(by_dataset[d])} speakers" for d in datasets)
-    last.text(0, 0.5, f"One dot per speaker and conversation.\n{counts}\nBoxes: quartiles, whiskers 1.5 IQR.")
+    crosses = "\nCrosses: the paper's table 7 (REALTALK)." if paper else ""
+    last.text(
+        0,
+        0.5,
+        f"One dot per speaker and conversation.\n{counts}\nBoxes: quartiles, whiskers 1.5 IQR.{crosses}",
+    )
     figure.suptitle("Speaker-level EI: REALTALK against LoCoMo (paper figures 2 and 6)")
     return _save(figure, path)
 
@@ -57,8 +77,8 @@ def plot_speaker_level(by_dataset: Mapping[str, Sequence[SpeakerEI]], path: Path
 def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> Path:
     """Figure 3: |difference| per person (rows) and attribute (columns) between the person's two chats.
 
-    Colours are scaled per attribute (darkest = the largest difference of that attribute), since the
-    attributes have different ranges; the cells give the values (intimacy progression in 1e-3).
+    One colour scale for every cell (0 to the largest difference, in table 7's units: intimacy progression in
+    1e-3), with its colour bar; a missing difference is a grey cell marked `-`.
     """
     values = np.array(
         [
@@ -70,13 +90,15 @@ def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> 
         ],
         float,
     )
-    peaks = np.nan_to_num(values, nan=0.0).max(axis=0)
-    relative = values / np.where(peaks > 0, peaks, 1.0)
-    figure, axis = plt.subplots(figsize=(14, 0.55 * len(rows) + 2.2))
-    axis.imshow(np.ma.masked_invalid(relative), cmap="Reds", vmin=0, vmax=1, aspect="auto")
+    peak = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    peak = peak if peak > 0 else 1.0
+    figure, axis = plt.subplots(figsize=(15, 0.55 * len(rows) + 3.0))
+    axis.set_facecolor("lightgrey")  # missing cells
+    image = axis.imshow(np.ma.masked_invalid(values), cmap="Reds", vmin=0, vmax=peak, aspect="auto")
+    figure.colorbar(image, ax=axis, label="|difference|", fraction=0.03)
     for index, row in enumerate(rows):
         for column, name in enumerate(SPEAKER_METRICS):
-            dark = relative[index, column] > 0.6
+            dark = values[index, column] > 0.6 * peak
             text = cell(name, row.differences.get(name))
             axis.text(
                 column, index, text, ha="center", va="center", fontsize=8, color="white" if dark else "black"
@@ -91,7 +113,7 @@ def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> 
     axis.set_yticks(range(len(rows)), labels)
     axis.set_title(
         "Persona consistency: |difference| of speaker-level EI across a person's two conversations\n"
-        "(colour scaled per attribute; intimacy progression in 1e-3)"
+        "(one colour scale for all cells; intimacy progression in 1e-3; grey: missing)"
     )
     return _save(figure, path)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
+from realtalk_evals.ei.speaker_level import IntimacyX
 from realtalk_evals.models import parse_conversation_id
 from realtalk_evals.report.runs import read_log, task_logs
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
@@ -63,10 +64,10 @@ class DatasetLabels:
     def speakers(self, conversation_id: str) -> tuple[str, str]:
         return next(m.speakers for m in self.messages.values() if m.conversation_id == conversation_id)
 
-    def speaker_ei(self) -> dict[str, dict[str, SpeakerEI]]:
+    def speaker_ei(self, intimacy_x: IntimacyX = "position") -> dict[str, dict[str, SpeakerEI]]:
         """Conversation -> speaker -> speaker-level EI (speakers in the data's order, absent ones left out)."""
         measured = speaker_level_by_conversation(
-            (m.conversation_id, m.position, m.labels) for m in self.messages.values()
+            ((m.conversation_id, m.position, m.labels) for m in self.messages.values()), intimacy_x
         )
         return {
             conversation_id: {

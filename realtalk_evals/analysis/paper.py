@@ -36,3 +36,19 @@ def _parse(printed: str) -> dict[str, dict[str, tuple[float, float]]]:
 
 PAPER_TABLE_7: dict[str, dict[str, tuple[float, float]]] = _parse(_PRINTED)
 """Conversation id -> metric -> (P1, P2), in the printed units (intimacy progression in 1e-3)."""
+
+
+PAPER_TABLE_8_CONSISTENCY: dict[str, float] = {
+    "emi": 0.21,
+    "nicolas": 0.09,
+    "kevin": 0.22,
+    "akib": 0.07,
+    "muhhamed": 0.11,
+    "nebraas": 0.2,
+    "paola": 0.17,
+    "vanessa": 0.18,
+    "elise": 0.14,
+    "fahim khan": 0.12,
+}
+"""Table 8's "Persona Consistency" per speaker (appendix E.2), keyed by the data's name, case-folded (the table
+writes `Muhhamed`, `Fahim Khan`)."""

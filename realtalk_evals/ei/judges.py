@@ -1,6 +1,7 @@
 """The LLM-judged EI attributes: reflectiveness (C.1), grounding act (C.2) and EPITOME empathy (C.3).
 
 A judge fills its appendix prompt with the dialogue of the session so far, ending with the judged message,
+sends it as one system message (the released code's role),
 and reads the reply with a strict parser. Calls go through `ask_judge`: cached by Inspect's generate cache
 (the prompt of a real message never depends on the model under test, so its judgement is made once) and
 repaired once when the reply cannot be read; a second unreadable reply is a recorded failure.
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from inspect_ai.model import Model
+from inspect_ai.model import ChatMessageSystem, Model
 from inspect_ai.util import collect
 
 from realtalk_evals.ei.record import EMPATHY_COMPONENTS, EIAttribute, EIFailure, MessageEI, MessageInContext
@@ -82,11 +83,15 @@ class Judge:
     def prompt(self, message: MessageInContext) -> str:
         # The context starts on its own line: C.1's "Given this dialogue context:" is followed by many lines.
         return self.template.format(
-            dialogue_history_within_session="\n" + dialogue_context(message), turn=message.text
+            dialogue_history_within_session="\n" + dialogue_context(message),
+            turn=message.text,
+            speaker=display_name(message.speaker),
         )
 
     async def __call__(self, model: Model, message: MessageInContext) -> MessageEI:
-        result = await ask_judge(model, self.prompt(message), self.parse, self.repair)
+        # One system message, the role the released code gives every EI judge prompt.
+        prompt = ChatMessageSystem(content=self.prompt(message))
+        result = await ask_judge(model, prompt, self.parse, self.repair)
         if result.value is None:
             failure = EIFailure(attribute=self.attribute, error="unreadable judge reply", raw=result.replies)
             return MessageEI(failures=[failure])

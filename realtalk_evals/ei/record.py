@@ -53,6 +53,13 @@ class EIFailure(BaseModel):
     raw: list[str] = Field(default_factory=list)
 
 
+def _rounded(value: object) -> object:
+    """A float to 3 decimals for reading (`intimacy=0.180`), whole numbers as integers; other values as is."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return int(value) if value.is_integer() else f"{value:.3f}"
+    return value
+
+
 class MessageEI(BaseModel):
     """Message-level EI (paper section 4.2); None where the attribute was not measured or failed."""
 
@@ -75,7 +82,7 @@ class MessageEI(BaseModel):
     def labels_text(self) -> str:
         """The labels as `name=value, ...`, None where not measured (a score's answer or explanation)."""
         shown = self.model_dump(exclude={"failures", "empathy_components"})
-        return ", ".join(f"{name}={value}" for name, value in shown.items())
+        return ", ".join(f"{name}={_rounded(value)}" for name, value in shown.items())
 
     def merged(self, other: MessageEI) -> MessageEI:
         """This record with `other`'s measured attributes and failures added (judges + classifiers)."""

@@ -5,7 +5,9 @@ Goleman's five categories, eleven numbers per speaker:
 - motivation: `grounding_frequency`;
 - empathy: `empathy` (mean EPITOME score, 0-6);
 - social skills: `intimacy_progression_linear` (slope a of y = a*x + b) and `intimacy_progression_exp` (b of
-  y = a*e^(b*x)), both fitted to the speaker's mean intimacy per session against the session number;
+  y = a*e^(b*x)), both fitted to the speaker's mean intimacy per session against x = 1..n, the positions of
+  the n sessions in which the speaker has messages, as the released `social_skills.py` does
+  (`intimacy_x="session"` fits against the session numbers instead);
 - self-regulation: `sentiment_stability`, `emotion_stability` (share of the speaker's consecutive messages
   within a session with the same label) and `sentiment_alignment`, `emotion_alignment` (share of the
   speaker's messages that carry the label of the partner's message just before them, in the same session).
@@ -23,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -48,6 +50,10 @@ EXP_FIT_MAXFEV = 10_000
 """Function evaluations curve_fit may spend on the exponential fit before it counts as not converging."""
 
 SpeakerEI = dict[str, float | None]
+
+IntimacyX = Literal["position", "session"]
+"""What intimacy progression is fitted against: `position` (1..n over the speaker's sessions, the released
+code's rule and the default) or `session` (the session numbers, which differ when a speaker skips a session)."""
 
 
 def _label(message: Mapping[str, Any], key: str) -> Any:
@@ -111,15 +117,23 @@ def exponential_progression(sessions: Sequence[float], values: Sequence[float]) 
     return float(rate) if math.isfinite(rate) else None
 
 
-def session_intimacy(messages: Sequence[Mapping[str, Any]], speaker: Any) -> tuple[list[int], list[float]]:
-    """The sessions in which the speaker has a measured intimacy, and the speaker's mean intimacy in each."""
+def session_intimacy(
+    messages: Sequence[Mapping[str, Any]], speaker: Any, intimacy_x: IntimacyX = "position"
+) -> tuple[list[int], list[float]]:
+    """x and the speaker's mean intimacy, for each session in which the speaker has a measured intimacy.
+
+    x is the session's position among those sessions (1..n) or, with `intimacy_x="session"`, its number.
+    """
+    if intimacy_x not in ("position", "session"):
+        raise ValueError(f"intimacy_x must be 'position' or 'session', got {intimacy_x!r}")
     by_session: dict[int, list[float]] = defaultdict(list)
     for message in messages:
         value = _label(message, "intimacy")
         if message["speaker"] == speaker and value is not None:
             by_session[int(message["session"])].append(float(value))
     sessions = sorted(by_session)
-    return sessions, [sum(by_session[s]) / len(by_session[s]) for s in sessions]
+    means = [sum(by_session[s]) / len(by_session[s]) for s in sessions]
+    return (sessions if intimacy_x == "session" else list(range(1, len(sessions) + 1))), means
 
 
 def _stability_pairs(messages: Sequence[Mapping[str, Any]], speaker: Any, key: str) -> list[tuple[Any, Any]]:
@@ -147,13 +161,13 @@ def _alignment_pairs(messages: Sequence[Mapping[str, Any]], speaker: Any, key: s
     ]
 
 
-def _speaker_ei(messages: Sequence[Mapping[str, Any]], speaker: Any) -> SpeakerEI:
+def _speaker_ei(messages: Sequence[Mapping[str, Any]], speaker: Any, intimacy_x: IntimacyX) -> SpeakerEI:
     own = [message for message in messages if message["speaker"] == speaker]
 
     def labels(key: str) -> list[Any]:
         return [value for message in own if (value := _label(message, key)) is not None]
 
-    sessions, intimacy = session_intimacy(messages, speaker)
+    sessions, intimacy = session_intimacy(messages, speaker, intimacy_x)
     return {
         "reflective_frequency": _mean(float(bool(value)) for value in labels("reflective")),
         "emotion_diversity": label_entropy(labels("emotion")),
@@ -169,23 +183,26 @@ def _speaker_ei(messages: Sequence[Mapping[str, Any]], speaker: Any) -> SpeakerE
     }
 
 
-def speaker_level_ei(messages: Sequence[Mapping[str, Any]]) -> dict[str, SpeakerEI]:
+def speaker_level_ei(
+    messages: Sequence[Mapping[str, Any]], intimacy_x: IntimacyX = "position"
+) -> dict[str, SpeakerEI]:
     """Each speaker's eleven speaker-level EI numbers (SPEAKER_METRICS) for one conversation.
 
     Args:
         messages: The conversation's messages in order, each a mapping with `session` (int), `speaker`,
             `reflective` (bool), `grounding` (bool), `emotion` (str), `sentiment` (str), `intimacy` (float)
             and `empathy` (float, 0-6); a label that is missing, None or NaN counts as not measured.
+        intimacy_x: `position` (default, released code) or `session` numbers as x of intimacy progression.
 
     Returns:
         Speaker (in order of first message) -> metric name -> value, None where it cannot be computed.
     """
     speakers = dict.fromkeys(message["speaker"] for message in messages)
-    return {speaker: _speaker_ei(messages, speaker) for speaker in speakers}
+    return {speaker: _speaker_ei(messages, speaker, intimacy_x) for speaker in speakers}
 
 
 def speaker_level_by_conversation(
-    messages: Iterable[tuple[str, int, Mapping[str, Any]]],
+    messages: Iterable[tuple[str, int, Mapping[str, Any]]], intimacy_x: IntimacyX = "position"
 ) -> dict[str, dict[str, SpeakerEI]]:
     """Conversation -> speaker -> speaker-level EI, from (conversation id, position, labels) in any order.
 
@@ -196,7 +213,9 @@ def speaker_level_by_conversation(
     for conversation_id, position, labels in messages:
         by_conversation[conversation_id].append((position, labels))
     return {
-        conversation_id: speaker_level_ei([labels for _, labels in sorted(items, key=lambda item: item[0])])
+        conversation_id: speaker_level_ei(
+            [labels for _, labels in sorted(items, key=lambda item: item[0])], intimacy_x
+        )
         for conversation_id, items in by_conversation.items()
     }
 
@@ -213,6 +232,18 @@ class PersonaConsistency:
     person: str
     conversations: tuple[str, str]
     differences: SpeakerEI
+
+    def mean_difference(self, scale: Mapping[str, float] | None = None) -> float | None:
+        """Table 8's persona consistency: the mean of the absolute differences over the measured attributes.
+
+        Appendix E.2: "the absolute difference between a speaker's average EI across two different
+        conversations", read as the average over the eleven speaker-level attributes of their absolute
+        differences (figure 3's cells). `scale` multiplies an attribute's difference first (the paper's table
+        units: intimacy progression in 1e-3); None when no attribute was measured in both conversations.
+        """
+        scale = scale or {}
+        present = [v * scale.get(k, 1.0) for k, v in self.differences.items() if v is not None]
+        return sum(present) / len(present) if present else None
 
 
 def persona_consistency(by_conversation: Mapping[str, Mapping[str, SpeakerEI]]) -> list[PersonaConsistency]:
