@@ -11,12 +11,18 @@ from inspect_ai import Task, task
 
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import select_conversations
-from realtalk_evals.errors import check_choice
+from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.memory.embeddings import DEFAULT_EMBEDDING_MODEL
+from realtalk_evals.memory.evidence import annotate_evidence
+from realtalk_evals.memory.select import Memory
+from realtalk_evals.memory.units import Granularity
 from realtalk_evals.memory_samples import memory_dataset, parse_categories
 from realtalk_evals.rendering import MemoryInput, render_context
+from realtalk_evals.scorers.evidence_recall import evidence_recall
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
+from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 
 SolverName = Literal["model", "gold"]
 
@@ -32,6 +38,12 @@ def memory_probing(
     conversations: str | int | list[str | int] | None = None,
     categories: str | int | list[str | int] | None = None,
     solver: SolverName = "model",
+    memory: str = "full",
+    top_k: int = 10,
+    unit: Granularity = "turn",
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL,
+    agent_message_limit: int = 30,
+    agent_token_limit: int = 200_000,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -40,16 +52,48 @@ def memory_probing(
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
         categories: Question categories by number or name (`multi_hop`, `temporal`, `commonsense`).
         solver: `model` asks the model under test; `gold` answers with the gold answer (no model call).
+        memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `recent`, `bm25`,
+            `dense`, `hybrid`, `oracle`, `agent`, or `module.path:ClassName` (your own memory system).
+        top_k: Units retrieved per question (sessions for `recent`).
+        unit: Retrieval granularity, `turn` or `session` (with input=events every event is a unit).
+        embedding_model: sentence-transformers model id or local directory for `dense` and `hybrid`.
+        agent_message_limit: Most messages of one `agent` sample's conversation.
+        agent_token_limit: Most tokens one `agent` sample may use.
     """
     check_choice("input", input, get_args(MemoryInput))
     check_choice("solver", solver, get_args(SolverName))
+    for name, limit in (
+        ("agent_message_limit", agent_message_limit),
+        ("agent_token_limit", agent_token_limit),
+    ):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
+    memory_system = Memory(
+        memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
+    )
     chosen = select_conversations(conversations)
     dataset = memory_dataset(chosen, parse_categories(categories))
-    contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
+    metadata = {"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT}
+    if memory == "full":
+        contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
+        return Task(
+            version=TASK_VERSION,
+            dataset=dataset,
+            solver=memory_answer(contexts) if solver == "model" else gold_answer(),
+            scorer=[partial_match(), llm_accuracy()],
+            metadata=metadata,
+        )
+    by_id = {conversation.id: conversation for conversation in chosen}
+    annotate_evidence(dataset, by_id)
+    if memory == "agent":
+        answer = memory_agent(by_id, agent_message_limit, agent_token_limit)
+    else:
+        memory_system.prepare(chosen)
+        answer = retrieved_memory_answer(memory_system, by_id)
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
-        solver=memory_answer(contexts) if solver == "model" else gold_answer(),
-        scorer=[partial_match(), llm_accuracy()],
-        metadata={"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT},
+        solver=answer if solver == "model" else gold_answer(),
+        scorer=[partial_match(), llm_accuracy(), evidence_recall(turn_level=input == "conversation")],
+        metadata={**metadata, "memory": memory, "unit": unit, "top_k": top_k},
     )
