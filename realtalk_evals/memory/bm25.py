@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 from rank_bm25 import BM25Okapi
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from realtalk_evals.memory.units import Granularity, Unit, conversation_units
 from realtalk_evals.models import Conversation
@@ -15,8 +16,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased runs of letters and digits: no stemming or stop words (BM25's IDF discounts common words)."""
-    return _WORD.findall(text.lower())
+    """Lower-cased runs of letters and digits, without English stop words (scikit-learn's list).
+
+    Chat turns are short, so words like `what` or `did` occur in few enough turns to keep a real IDF, and a
+    short turn made of them would outrank a long turn holding the question's one rare word.
+    """
+    return [word for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS]
 
 
 class BM25Index:
