@@ -15,6 +15,7 @@ from realtalk_evals.report.finetune_compare import (
     finetune_comparisons,
 )
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
+from realtalk_evals.report.memory_systems import memory_systems_section
 from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, column_title, persona_rows
 from realtalk_evals.report.plots import plot_memory, plot_persona
@@ -208,6 +209,10 @@ def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report
     memory = memory_rows(runs)
     if memory:
         text, written = _memory_section(memory, with_paper, out)
+        sections.append(text)
+        files += written
+    text, written = memory_systems_section(runs, out)
+    if text:
         sections.append(text)
         files += written
     persona = persona_rows(runs)

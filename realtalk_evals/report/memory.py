@@ -31,8 +31,9 @@ class MemoryRow:
 
 def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows in order of first appearance; samples of several runs of one row are pooled (latest wins)."""
+    full_context = [run for run in runs if str(run.task_args.get("memory") or "full") == "full"]
     pooled = pooled_samples(
-        runs,
+        full_context,  # other memory systems have their own table (report/memory_systems.py)
         "memory_probing",
         lambda run: (
             run.model,
