@@ -32,15 +32,15 @@ class BM25Index:
         # rank-bm25 divides by the mean document length: an empty corpus or all-empty documents need a token
         self._bm25 = BM25Okapi([tokenize(unit.text) or ["\0"] for unit in units] or [["\0"]])
 
-    def ranked(self, query: str) -> list[int]:
-        """Indices of all units, best first; ties keep chronological order."""
+    def ranked(self, query: str, k: int | None = None) -> list[int]:
+        """Indices of the best `k` units (all when None), best first; ties keep chronological order."""
         if not self.units:
             return []
         scores = self._bm25.get_scores(tokenize(query))
-        return [int(index) for index in np.argsort(-scores, kind="stable")]
+        return np.argsort(-scores, kind="stable")[:k].tolist()
 
     def search(self, query: str, k: int) -> list[Unit]:
-        return [self.units[index] for index in self.ranked(query)[:k]]
+        return [self.units[index] for index in self.ranked(query, k)]
 
 
 class BM25Memory:
