@@ -22,7 +22,7 @@ def build_tiny_sentence_encoder(directory: Path) -> str:
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.models import Normalize, Pooling, Transformer
     from tokenizers import BertWordPieceTokenizer
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertConfig, BertModel, BertTokenizerFast  # type: ignore[attr-defined]
 
     base = directory / "bert"
     base.mkdir(parents=True, exist_ok=True)

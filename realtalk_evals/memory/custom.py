@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.units import Unit
@@ -62,7 +62,7 @@ def load_memory_class(path: str) -> type[MemorySystem]:
             f"memory {path!r} does not follow the memory protocol (index(conversation), search(question, k)): "
             + "; ".join(problems)
         )
-    return cls
+    return cast(type[MemorySystem], cls)
 
 
 def resolve_results(

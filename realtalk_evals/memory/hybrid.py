@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from realtalk_evals.memory.bm25 import BM25Index
 from realtalk_evals.memory.dense import DenseMemory
-from realtalk_evals.memory.embeddings import DEFAULT_EMBEDDING_MODEL
-from realtalk_evals.memory.units import Granularity, Unit
+from realtalk_evals.memory.units import Unit
 from realtalk_evals.models import Conversation
-from realtalk_evals.rendering import MemoryInput
 
 RRF_K = 60
 """The constant of reciprocal-rank fusion, as in the paper that introduced it."""
@@ -22,22 +20,13 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> list[in
     return sorted(scores, key=lambda item: -scores[item])
 
 
-class HybridMemory:
+class HybridMemory(DenseMemory):
     """`memory=hybrid`: the `top_k` units of the fused BM25 and dense rankings."""
 
-    def __init__(
-        self,
-        unit: Granularity = "turn",
-        memory_input: MemoryInput = "conversation",
-        embedding_model: str = DEFAULT_EMBEDDING_MODEL,
-    ) -> None:
-        self.dense = DenseMemory(unit, memory_input, embedding_model)
-        self.bm25 = BM25Index([])
-
     def index(self, conversation: Conversation) -> None:
-        self.dense.index(conversation)
-        self.bm25 = BM25Index(self.dense.units)
+        super().index(conversation)
+        self.bm25 = BM25Index(self.units)
 
     def search(self, question: str, k: int) -> list[Unit]:
-        fused = reciprocal_rank_fusion([self.bm25.ranked(question), self.dense.ranked(question)])
-        return [self.dense.units[index] for index in fused[:k]]
+        fused = reciprocal_rank_fusion([self.bm25.ranked(question), self.ranked(question)])
+        return [self.units[index] for index in fused[:k]]

@@ -50,7 +50,7 @@ def chronological_sessions(conversation: Conversation) -> list[Session]:
 
 def turn_units(conversation: Conversation) -> list[Unit]:
     """One unit per message (its text line and image line, as in D.2)."""
-    units = []
+    units: list[Unit] = []
     for session in chronological_sessions(conversation):
         for message in session.messages:
             lines = tuple(message_lines(message))
@@ -60,7 +60,7 @@ def turn_units(conversation: Conversation) -> list[Unit]:
 
 def event_units(conversation: Conversation) -> list[Unit]:
     """One unit per annotated event: speaker 1's events of a session, then speaker 2's, as in the E input."""
-    units = []
+    units: list[Unit] = []
     for session in chronological_sessions(conversation):
         events = [(conversation.speaker_1, event) for event in session.events.speaker_1]
         events += [(conversation.speaker_2, event) for event in session.events.speaker_2]

@@ -24,6 +24,16 @@ Key = tuple[str, str, str, str, str]
 """(model, input, memory, unit, top_k); unit and top_k are `-` where the memory ignores them."""
 
 
+COST_COLUMNS = (
+    ("turn recall", "turn_recall"),
+    ("session recall", "session_recall"),
+    ("input tokens / question", "input_tokens_per_question"),
+    ("cost / 100 questions (USD)", "cost_per_100_usd"),
+    ("wall time (s)", "wall_seconds"),
+)
+"""The columns after the per-category scores: Markdown title and CSV name."""
+
+
 def memory_of(run: Run) -> str:
     return str(run.task_args.get("memory") or "full")
 
@@ -128,13 +138,7 @@ def memory_systems_section(runs: list[Run], out: Path) -> tuple[str, list[Path]]
     categories = list(dict.fromkeys(c for row in rows for c in row.categories))
     header = ["model", "input", "memory", "unit", "top_k", "n"]
     header += [f"LLM {c}" for c in categories] + [f"F1 {c}" for c in categories]
-    header += [
-        "turn recall",
-        "session recall",
-        "input tokens / question",
-        "cost / 100 questions (USD)",
-        "wall time (s)",
-    ]
+    header += [title for title, _ in COST_COLUMNS]
     table: list[list[str]] = []
     csv_rows: list[list[object]] = []
     for row in rows:
@@ -158,13 +162,7 @@ def memory_systems_section(runs: list[Run], out: Path) -> tuple[str, list[Path]]
         )
     csv_header = ["model", "input", "memory", "unit", "top_k", "samples"]
     csv_header += [f"llm_{c}" for c in categories] + [f"f1_{c}" for c in categories]
-    csv_header += [
-        "turn_recall",
-        "session_recall",
-        "input_tokens_per_question",
-        "cost_per_100_usd",
-        "wall_seconds",
-    ]
+    csv_header += [name for _, name in COST_COLUMNS]
     text = "\n\n".join(
         [
             "## Memory systems",
