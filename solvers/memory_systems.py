@@ -3,8 +3,6 @@ that searches the conversation itself. Both record in the sample's metadata whic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from inspect_ai.agent import AgentPrompt, AgentSubmit, as_solver, react
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
@@ -13,17 +11,19 @@ from inspect_ai.util import message_limit, token_limit
 from realtalk_evals.memory.select import Memory, shown_metadata
 from realtalk_evals.memory.tools import conversation_tools
 from realtalk_evals.memory.units import Unit, chronological_sessions, render_units
-from realtalk_evals.models import Conversation
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
 from realtalk_evals.rendering import display_name, render_memory_prompt
 
 
 @solver
-def retrieved_memory_answer(memory: Memory, conversations: Mapping[str, Conversation]) -> Solver:
-    """Show the model only the units `memory` selects for the question (D.2 frame), then ask it."""
+def retrieved_memory_answer(memory: Memory) -> Solver:
+    """Show the model only the units `memory` selects for the question (D.2 frame), then ask it.
+
+    `memory` must have been prepared with the task's conversations.
+    """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        conversation = conversations[state.metadata["conversation_id"]]
+        conversation = memory.conversation(state.metadata["conversation_id"])
         question = state.metadata["question"]
         units = memory.select(conversation, question, state.metadata.get("evidence", []))
         context = render_units(conversation, units, memory.memory_input)
@@ -35,16 +35,15 @@ def retrieved_memory_answer(memory: Memory, conversations: Mapping[str, Conversa
 
 
 @solver
-def memory_agent(
-    conversations: Mapping[str, Conversation], max_messages: int = 20, max_tokens: int = 100_000
-) -> Solver:
+def memory_agent(memory: Memory, max_messages: int = 30, max_tokens: int = 200_000) -> Solver:
     """A ReAct agent with `search_conversation` and `read_session`; its answer comes through `submit`.
 
-    The message and token limits end a sample that runs away; it is then scored on what it has.
+    The message and token limits end a sample that runs away; it is then scored on what it has. `memory` (a
+    prepared `Memory("agent")`) holds the conversations.
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        conversation = conversations[state.metadata["conversation_id"]]
+        conversation = memory.conversation(state.metadata["conversation_id"])
         numbers = [session.number for session in chronological_sessions(conversation)]
         shown: list[Unit] = []
         instructions = MEMORY_AGENT_INSTRUCTIONS.format(

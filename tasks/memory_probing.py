@@ -85,11 +85,11 @@ def memory_probing(
         )
     by_id = {conversation.id: conversation for conversation in chosen}
     annotate_evidence(dataset, by_id)
+    memory_system.prepare(chosen)
     if memory == "agent":
-        answer = memory_agent(by_id, agent_message_limit, agent_token_limit)
+        answer = memory_agent(memory_system, agent_message_limit, agent_token_limit)
     else:
-        memory_system.prepare(chosen)
-        answer = retrieved_memory_answer(memory_system, by_id)
+        answer = retrieved_memory_answer(memory_system)
     return Task(
         version=TASK_VERSION,
         dataset=dataset,

@@ -19,6 +19,7 @@ from tiny_embedding import build_tiny_sentence_encoder
 from realtalk_evals.dataset import load_conversations, select_conversations
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.bm25 import tokenize
+from realtalk_evals.memory.embeddings import embed
 from realtalk_evals.memory.evidence import turn_sessions
 from realtalk_evals.memory.hybrid import reciprocal_rank_fusion
 from realtalk_evals.memory.select import Memory
@@ -198,7 +199,8 @@ def test_evidence_naming_no_turn_is_counted_and_left_out_of_the_denominator(tmp_
 
 @pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_tiny_sentence_encoder(tmp_path_factory.mktemp("encoder"))
+    corpus = [message.text for conversation in load_conversations() for message in conversation.messages]
+    return build_tiny_sentence_encoder(tmp_path_factory.mktemp("encoder"), corpus, vocab_size=4000)
 
 
 @pytest.mark.parametrize("memory", ["dense", "hybrid"])
@@ -364,3 +366,25 @@ def test_reciprocal_rank_fusion_favours_units_both_rankings_rate() -> None:
         7,
         6,
     ]  # ties (rank 1 in one list) keep first-seen order
+
+
+def test_dense_ranks_a_turn_first_for_its_own_text(tiny_encoder: str) -> None:
+    conversation = chat(7)
+    memory = Memory("dense", top_k=1, embedding_model=tiny_encoder)
+    units = memory.units(conversation)
+    texts = Counter(u.text for u in units)
+    unique = [u for u in units if texts[u.text] == 1][::50]
+    assert len(unique) > 10
+    for unit in unique:
+        # the first unit is the turn itself, or one the tiny encoder cannot tell from it: cosine 1 either way
+        top = memory.select(conversation, unit.text)[0]
+        query, found = embed(tiny_encoder, [unit.text, top.text])
+        assert float(query @ found) == pytest.approx(1.0, abs=1e-5)
+    assert sum(memory.select(conversation, u.text)[0].id == u.id for u in unique) >= 0.9 * len(unique)
+
+
+def test_the_log_names_the_memory_without_copying_the_conversations(tmp_path: Path) -> None:
+    log = run(tmp_path, memory="bm25", conversations=1, categories=3)
+    assert log.status == "success"
+    plan = log.plan.model_dump_json()
+    assert len(plan) < 5_000 and "clean_text" not in plan

@@ -6,6 +6,7 @@ pooling and normalisation: its embeddings are noise, but loading, encoding, cach
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 _CORPUS = [
@@ -16,8 +17,13 @@ _CORPUS = [
 ]
 
 
-def build_tiny_sentence_encoder(directory: Path) -> str:
-    """Save the encoder under `directory`; return the directory (an `embedding_model` value)."""
+def build_tiny_sentence_encoder(
+    directory: Path, corpus: Sequence[str] = _CORPUS, vocab_size: int = 300
+) -> str:
+    """Save the encoder under `directory`; return the directory (an `embedding_model` value).
+
+    Train the vocabulary on the texts to be embedded (`corpus`) for embeddings that tell most texts apart.
+    """
     import torch
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.models import Normalize, Pooling, Transformer
@@ -27,9 +33,9 @@ def build_tiny_sentence_encoder(directory: Path) -> str:
     base = directory / "bert"
     base.mkdir(parents=True, exist_ok=True)
     wordpiece = BertWordPieceTokenizer(lowercase=True)
-    wordpiece.train_from_iterator(_CORPUS, vocab_size=300, min_frequency=1)
+    wordpiece.train_from_iterator(corpus, vocab_size=vocab_size, min_frequency=1)
     wordpiece.save_model(str(base))
-    tokenizer = BertTokenizerFast(vocab_file=str(base / "vocab.txt"), model_max_length=64)
+    tokenizer = BertTokenizerFast(vocab=str(base / "vocab.txt"), model_max_length=64)
     config = BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=32,

@@ -69,6 +69,7 @@ class Memory:
             load_embedding_model(embedding_model)
         self._systems: dict[str, Any] = {}
         self._units: dict[str, list[Unit]] = {}
+        self._conversations: dict[str, Conversation] = {}
 
     def _new_system(self) -> Any:
         if self._custom is not None:
@@ -82,13 +83,21 @@ class Memory:
     def prepare(self, conversations: Iterable[Conversation]) -> None:
         """Cut and index every conversation now (at task construction), not inside the first question."""
         for conversation in conversations:
+            self._conversations[conversation.id] = conversation
             self.units(conversation)
+            if self.memory == "agent":
+                continue
             if (
                 self._custom is not None or self.memory in RETRIEVERS
             ) and conversation.id not in self._systems:
                 system = self._new_system()
                 system.index(conversation)
                 self._systems[conversation.id] = system
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        """A prepared conversation by id (solvers hold the Memory, not a copy of the data: Inspect logs a
+        solver's arguments, and a Memory is logged by name)."""
+        return self._conversations[conversation_id]
 
     def units(self, conversation: Conversation) -> list[Unit]:
         """All units of the conversation at this memory's granularity, chronological."""
