@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -388,3 +390,45 @@ def test_the_log_names_the_memory_without_copying_the_conversations(tmp_path: Pa
     assert log.status == "success"
     plan = log.plan.model_dump_json()
     assert len(plan) < 5_000 and "clean_text" not in plan
+
+
+def test_cli_memory_parameters_arrive_from_the_command_line(tmp_path: Path) -> None:
+    """`-T memory=bm25 -T top_k=2 -T unit=session` through `inspect eval` and the package entry point."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspect_ai",
+            "eval",
+            "realtalk_evals/memory_probing",
+            "--model",
+            "realtalk/mock",
+            "--model-role",
+            "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 1}'}}",
+            *("-T", "conversations=3", "-T", "memory=bm25", "-T", "top_k=2", "-T", "unit=session"),
+            *("--limit", "2", "--log-dir", str(tmp_path), "--display", "plain"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    [path] = tmp_path.glob("*.eval")
+    log = read_eval_log(str(path))
+    assert log.status == "success" and log.samples is not None
+    for sample in log.samples:
+        assert len(sample.metadata["memory_units"]) == 2
+        assert sample.messages[0].text.count("DATE: ") == 2
+
+
+def test_benchmark_indexes_and_retrieves_against_the_current_code() -> None:
+    benchmark = Path(__file__).resolve().parent.parent / "benchmarks" / "memory_systems_speed.py"
+    result = subprocess.run(
+        [sys.executable, str(benchmark), "--skip-eval", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "BM25 top-10 retrieval per question" in result.stdout, result.stderr[-2000:]
