@@ -8,7 +8,7 @@ from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import message_limit, token_limit
 
-from realtalk_evals.memory.select import Memory, shown_metadata
+from realtalk_evals.memory.select import Memory, select_off_loop, shown_metadata
 from realtalk_evals.memory.tools import conversation_tools
 from realtalk_evals.memory.units import Unit, chronological_sessions, render_units
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
@@ -25,7 +25,7 @@ def retrieved_memory_answer(memory: Memory) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         conversation = memory.conversation(state.metadata["conversation_id"])
         question = state.metadata["question"]
-        units = memory.select(conversation, question, state.metadata.get("evidence", []))
+        units = await select_off_loop(memory, conversation, question, state.metadata.get("evidence", []))
         context = render_units(conversation, units, memory.memory_input)
         state.messages = [ChatMessageUser(content=render_memory_prompt(context, question))]
         state.metadata.update(shown_metadata(units))

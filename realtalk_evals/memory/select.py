@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, get_args
 
+import anyio
+
 from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.memory.bm25 import BM25Memory
 from realtalk_evals.memory.custom import is_class_path, load_memory_class, resolve_results
@@ -125,6 +127,16 @@ class Memory:
         turns = {unit.id: unit for unit in turn_units(conversation)}
         sessions = {session.number for session in conversation.sessions}
         return resolve_results(list(results)[: self.top_k], turns, sessions, self.memory)
+
+
+async def select_off_loop(
+    memory: Memory, conversation: Conversation, question: str, evidence: Sequence[str] = ()
+) -> list[Unit]:
+    """`memory.select` in a worker thread when it ranks or calls the user's system, so that an embedding model
+    or a memory service that answers over the network does not stall the other samples' model calls."""
+    if memory.memory in ("full", "recent", "oracle"):
+        return memory.select(conversation, question, evidence)
+    return await anyio.to_thread.run_sync(memory.select, conversation, question, evidence)
 
 
 def shown_metadata(units: Iterable[Unit]) -> dict[str, list[Any]]:
