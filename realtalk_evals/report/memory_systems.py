@@ -111,19 +111,29 @@ def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
 
 
 def plot_frontier(rows: list[MemorySystemRow], path: Path) -> Path:
-    """LLM accuracy (all questions) against mean input tokens per question, log scale, one point a row."""
-    figure, axis = plt.subplots(figsize=(7, 4.5))
+    """LLM accuracy (all questions, 95% interval) against mean input tokens per question, log scale; one
+    marker per row, named in the legend (labels beside points collide when systems cost alike)."""
+    figure, axis = plt.subplots(figsize=(9, 4.5))
+    markers = "osD^vP*Xh<>"
     for index, row in enumerate(rows):
-        x, y = row.input_tokens, row.llm["all"].mean
-        if math.isnan(x) or math.isnan(y) or x <= 0:
+        x, accuracy = row.input_tokens, row.llm["all"]
+        if math.isnan(x) or math.isnan(accuracy.mean) or x <= 0:
             continue
-        axis.scatter([x], [y], color=f"C{index % 10}")
-        axis.annotate(row.label, (x, y), fontsize=7, xytext=(4, 3), textcoords="offset points")
+        axis.errorbar(
+            [x],
+            [accuracy.mean],
+            yerr=[0.0 if math.isnan(accuracy.half_width) else accuracy.half_width],
+            fmt=markers[index % len(markers)],
+            color=f"C{index % 10}",
+            capsize=3,
+            label=row.label,
+        )
     axis.set_xscale("log")
     axis.set_xlabel("input tokens per question (log scale)")
     axis.set_ylabel("LLM accuracy, all questions")
-    axis.set_ylim(0, 1)
+    axis.set_ylim(0, 1.05)
     axis.set_title("Memory systems: accuracy against input tokens")
+    axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
