@@ -392,31 +392,19 @@ def test_the_log_names_the_memory_without_copying_the_conversations(tmp_path: Pa
     assert len(plan) < 5_000 and "clean_text" not in plan
 
 
-def test_cli_memory_parameters_arrive_from_the_command_line(tmp_path: Path) -> None:
-    """`-T memory=bm25 -T top_k=2 -T unit=session` through `inspect eval` and the package entry point."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "--model",
-            "realtalk/mock",
-            "--model-role",
-            "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 1}'}}",
-            *("-T", "conversations=3", "-T", "memory=bm25", "-T", "top_k=2", "-T", "unit=session"),
-            *("--limit", "2", "--log-dir", str(tmp_path), "--display", "plain"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+def test_memory_parameters_by_task_name_through_the_entry_point(tmp_path: Path) -> None:
+    """`inspect eval realtalk_evals/memory_probing -T memory=bm25 -T top_k=2 -T unit=session`, from Python."""
+    [log] = eval(
+        "realtalk_evals/memory_probing",
+        task_args={"conversations": "3", "memory": "bm25", "top_k": 2, "unit": "session"},
+        model=get_model("realtalk/mock", memoize=False),
+        model_roles={"grader": get_model("realtalk/mock", reply=GRADER, memoize=False)},
+        limit=2,
+        log_dir=str(tmp_path),
+        display="none",
     )
-    assert result.returncode == 0, result.stderr
-    [path] = tmp_path.glob("*.eval")
-    log = read_eval_log(str(path))
-    assert log.status == "success" and log.samples is not None
+    log = read_eval_log(log.location)
+    assert log.status == "success" and log.samples is not None and len(log.samples) == 2
     for sample in log.samples:
         assert len(sample.metadata["memory_units"]) == 2
         assert sample.messages[0].text.count("DATE: ") == 2
