@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import cast
 
@@ -32,3 +33,15 @@ def speaker_mean(metric: Metric) -> Metric:
 def speaker_metrics(metric: Metric) -> list[Metric]:
     """The mean over speakers first (the log list's headline), then `metric` per speaker, then stderr."""
     return [speaker_mean(metric), grouped(metric, "speaker", all=False), stderr()]
+
+
+@metric
+def nan_mean() -> Metric:
+    """Mean of the values that are numbers: a sample with nothing to measure (NaN) is left out, not zeroed."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        values = [score.score.as_float() for score in scores]
+        kept = [value for value in values if not math.isnan(value)]
+        return sum(kept) / len(kept) if kept else math.nan
+
+    return compute

@@ -13,16 +13,21 @@ from inspect_ai import Task, task
 from realtalk_evals.cache_checks import check_caches
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import ALL, select_conversations, selection
-from realtalk_evals.errors import check_choice
+from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.judge_panel import check_graders, grader_roles
 from realtalk_evals.locomo import load_locomo_conversations
+from realtalk_evals.memory.embeddings import DEFAULT_EMBEDDING_MODEL
+from realtalk_evals.memory.evidence import annotate_evidence
+from realtalk_evals.memory.select import Memory
+from realtalk_evals.memory.units import Granularity
 from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
-from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.rendering import DATASET_INPUTS, MemoryInput, check_input_given, render_context
+from realtalk_evals.scorers.evidence_recall import evidence_recall
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
+from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 
 SolverName = Literal["model", "gold"]
 
@@ -41,6 +46,12 @@ def memory_probing(
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
     graders: str | list[str] | None = None,
+    memory: str = "full",
+    top_k: int = 10,
+    unit: Granularity = "turn",
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL,
+    agent_message_limit: int = 30,
+    agent_token_limit: int = 200_000,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -54,11 +65,26 @@ def memory_probing(
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
         judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
         graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
+        memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `recent`, `bm25`,
+            `dense`, `hybrid`, `oracle`, `agent`, or `module.path:ClassName` (your own memory system).
+        top_k: Units retrieved per question (sessions for `recent`).
+        unit: Retrieval granularity, `turn` or `session` (with input=events every event is a unit).
+        embedding_model: sentence-transformers model id or local directory for `dense` and `hybrid`.
+        agent_message_limit: Most messages of one `agent` sample's conversation.
+        agent_token_limit: Most tokens one `agent` sample may use.
     """
     check_choice("dataset", dataset, get_args(DatasetName))
     check_choice("input", input, DATASET_INPUTS[dataset])
     check_choice("solver", solver, get_args(SolverName))
-    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
+    for name, limit in (
+        ("agent_message_limit", agent_message_limit),
+        ("agent_token_limit", agent_token_limit),
+    ):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
+    memory_system = Memory(
+        memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
+    )
     chosen = select_conversations(
         selection("conversations", conversations),
         load_locomo_conversations() if dataset == "locomo" else None,
@@ -68,16 +94,28 @@ def memory_probing(
         chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
     check_caches()
-    contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
     )
+    metadata = {"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT}
+    if memory == "full":
+        contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
+        answer = memory_answer(contexts)
+    else:
+        annotate_evidence(samples, {conversation.id: conversation for conversation in chosen})
+        memory_system.prepare(chosen)
+        if memory == "agent":
+            answer = memory_agent(memory_system, agent_message_limit, agent_token_limit)
+        else:
+            answer = retrieved_memory_answer(memory_system)
+        scorers.append(evidence_recall(turn_level=input == "conversation"))
+        metadata |= {"memory": memory, "unit": unit, "top_k": top_k}
     return Task(
         version=TASK_VERSION,
         dataset=samples,
-        solver=memory_answer(contexts) if solver == "model" else gold_answer(),
+        solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
         model_roles=grader_roles(graders),
-        metadata={"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT},
+        metadata=metadata,
     )

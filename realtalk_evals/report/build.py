@@ -21,6 +21,7 @@ from realtalk_evals.report.finetune_compare import (
 from realtalk_evals.report.judge_agreement import judge_agreement_section
 from realtalk_evals.report.length_bias import length_bias_section
 from realtalk_evals.report.memory import CATEGORIES, MemoryRow, memory_rows, relative_drops
+from realtalk_evals.report.memory_systems import memory_systems_section
 from realtalk_evals.report.paper import PAPER_TABLE_2, PAPER_TABLE_3
 from realtalk_evals.report.persona import PERSONA_COLUMNS, PersonaRow, column_title, persona_rows
 from realtalk_evals.report.plots import plot_memory, plot_persona
@@ -264,6 +265,10 @@ def build_report(runs: list[Run], out: Path, with_paper: bool = False) -> Report
         if (section := judge_section(runs, out)) is not None:
             sections.append(section[0])
             files.append(section[1])
+    text, written = memory_systems_section(runs, out)
+    if text:
+        sections.append(text)
+        files += written
     persona = persona_rows(runs)
     if persona:
         text, written = _persona_section(persona, with_paper, out)

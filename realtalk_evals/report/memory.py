@@ -56,7 +56,11 @@ def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """
     graders = {run.grader_key: run.grader for run in runs}
     pooled = pooled_samples(
-        [run for run in runs if run_dataset(run) == "realtalk"],
+        [  # other memory systems have their own table (report/memory_systems.py)
+            run
+            for run in runs
+            if run_dataset(run) == "realtalk" and str(run.task_args.get("memory") or "full") == "full"
+        ],
         "memory_probing",
         lambda run: (*memory_row_key(run), run.grader_key),
     )
