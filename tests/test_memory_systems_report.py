@@ -10,7 +10,7 @@ from inspect_ai import eval
 from inspect_ai.model import get_model
 
 from realtalk_evals.report.build import build_report
-from realtalk_evals.report.pricing import load_prices
+from realtalk_evals.report.pricing import load_cost_config
 from realtalk_evals.report.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -26,8 +26,20 @@ def test_report_has_one_row_per_memory_system_with_recall_tokens_and_cost(tmp_pa
             display="none",
         )
     prices = tmp_path / "prices.json"
-    prices.write_text(json.dumps({"realtalk/mock": {"input": 1.0, "output": 2.0}}), encoding="utf-8")
-    report = build_report(load_runs([logs], load_prices(prices)), tmp_path / "out")
+    prices.write_text(
+        json.dumps(
+            {
+                "realtalk/mock": {
+                    "input": 1.0,
+                    "output": 2.0,
+                    "input_cache_write": 1.0,
+                    "input_cache_read": 1.0,
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = build_report(load_runs([logs], load_cost_config(prices)), tmp_path / "out")
 
     assert "## Memory systems" in report.markdown
     with (tmp_path / "out" / "memory_systems.csv").open(encoding="utf-8") as handle:

@@ -15,7 +15,7 @@ from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from scipy.stats import spearmanr
 
 from realtalk_evals.report.build import build_report
-from realtalk_evals.report.pricing import load_prices
+from realtalk_evals.report.pricing import load_cost_config
 from realtalk_evals.report.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -85,7 +85,7 @@ def panel_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_length_bias_table_shows_a_length_loving_judge(panel_logs: Path, tmp_path: Path) -> None:
-    runs = load_runs([panel_logs], load_prices())
+    runs = load_runs([panel_logs], load_cost_config())
     report = build_report(runs, tmp_path)
     assert "## Length bias (memory probing)" in report.markdown
     rows = _csv(tmp_path / "length_bias.csv")
@@ -105,11 +105,11 @@ def test_length_bias_table_shows_a_length_loving_judge(panel_logs: Path, tmp_pat
 
 
 def test_judge_agreement_table_is_krippendorffs_alpha_of_the_panel(panel_logs: Path, tmp_path: Path) -> None:
-    runs = load_runs([panel_logs], load_prices())
+    runs = load_runs([panel_logs], load_cost_config())
     report = build_report(runs, tmp_path)
     assert "## Judge agreement (memory probing, judge panels)" in report.markdown
     [row] = _csv(tmp_path / "judge_agreement.csv")
-    assert row["graders"] == "realtalk/length,realtalk/odd"
+    assert row["graders"] == "realtalk/length, realtalk/odd"
     [log] = [run.log for run in runs]
     assert log.samples is not None
     lengths = [len(s.output.completion.split()) for s in log.samples]
