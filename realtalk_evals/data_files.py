@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 
 import httpx
-from platformdirs import user_cache_dir
 from tqdm import tqdm
 
+from realtalk_evals.cache_dir import CACHE_DIR_ENV, cache_root
 from realtalk_evals.errors import DatasetError
 
 UPSTREAM_REPO = "danny911kr/REALTALK"
@@ -25,8 +25,6 @@ DEFAULT_BASE_URL = f"https://raw.githubusercontent.com/{UPSTREAM_REPO}/{UPSTREAM
 
 DATA_DIR_ENV = "REALTALK_DATA_DIR"
 """A directory holding the files (as in upstream `data/`); used as is, after checksum verification."""
-CACHE_DIR_ENV = "REALTALK_CACHE_DIR"
-"""Overrides the per-user cache directory (tests use it to stay out of the user's cache)."""
 BASE_URL_ENV = "REALTALK_DATA_URL"
 """Overrides the download base URL (a mirror, or a test server)."""
 
@@ -70,8 +68,8 @@ def verify_directory(directory: Path) -> None:
 
 
 def cache_directory() -> Path:
-    root = os.environ.get(CACHE_DIR_ENV) or user_cache_dir("realtalk-evals")
-    return Path(root) / UPSTREAM_COMMIT[:12]
+    """The downloaded files of the pinned commit, a folder under the one cache root."""
+    return cache_root() / UPSTREAM_COMMIT[:12]
 
 
 def download(target: Path, base_url: str | None = None, progress: bool = True) -> Path:

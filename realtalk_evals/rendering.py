@@ -50,6 +50,11 @@ def format_date(moment: datetime) -> str:
     return f"{moment:%B} {moment.day}, {moment.year}"
 
 
+def session_date(session: Session) -> str:
+    """The date shown above a session: the file's own (LoCoMo) or the D.2 style (REALTALK)."""
+    return session.date_label or format_date(session.date_time)
+
+
 def message_lines(message: Message) -> list[str]:
     """A message's text line, then its image line when it carries a captioned image."""
     name = display_name(message.speaker)
@@ -87,7 +92,7 @@ def session_block(conversation: Conversation, session: Session, memory_input: Me
     else:
         label = MEMORY_SUMMARY_LABEL
         lines = [(session.summary or "").strip()]
-    date = MEMORY_SESSION_DATE.format(date=session.date_label or format_date(session.date_time))
+    date = MEMORY_SESSION_DATE.format(date=session_date(session))
     return "\n\n".join([date, label, "\n".join(lines)])
 
 

@@ -19,9 +19,12 @@ JUDGE_FAILURE = "judge_failure"
 
 CONTENT_SIMILARITY = "content_similarity"
 """Scorer: persona simulation's content similarity."""
+ROUGE_1 = "rouge1"
+ROUGE_2 = "rouge2"
 ROUGE_L = "rougeL"
 BERTSCORE = "bertscore"
-"""Value keys of `content_similarity` (lexical: ROUGE-L F; semantic: BERTScore F1)."""
+"""Value keys of `content_similarity` (ROUGE-1, ROUGE-2 and ROUGE-L F, the lexical column being ROUGE-L;
+semantic: BERTScore F1). The ROUGE keys are also `rouge-score`'s own names of the measures."""
 
 EI_AGREEMENT = "ei_agreement"
 """Scorer: persona simulation's EI agreement of the simulated and the real message."""

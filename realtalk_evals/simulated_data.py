@@ -18,7 +18,7 @@ from inspect_ai.log import read_eval_log
 
 from realtalk_evals.dataset import conversation_from_json, read_json
 from realtalk_evals.errors import InputError
-from realtalk_evals.models import Conversation
+from realtalk_evals.models import Conversation, parse_conversation_id
 from realtalk_evals.report.runs import task_logs
 from realtalk_evals.simulation import SIMULATED_BY_KEY, SIMULATED_CONVERSATION
 
@@ -74,10 +74,5 @@ def load_simulated(location: str | Path) -> tuple[str, list[Conversation]]:
             "analyse one model's conversations per path"
         )
     conversations = [conversation_from_json(cid, raw, source=f"{path}: {cid}") for cid, raw in by_id.items()]
-    conversations.sort(
-        key=lambda c: (
-            int(c.id.split("_")[1]) if c.id.split("_")[1:2] and c.id.split("_")[1].isdigit() else 0,
-            c.id,
-        )
-    )
+    conversations.sort(key=lambda c: ((parse_conversation_id(c.id) or (0, ""))[0], c.id))
     return SIMULATED_PREFIX + models.pop(), conversations

@@ -22,9 +22,10 @@ from realtalk_evals.errors import InputError
 from realtalk_evals.local_models import LocalModels
 from realtalk_evals.metrics import speaker_metrics
 from realtalk_evals.persona import predicted_message
+from realtalk_evals.score_keys import BERTSCORE, ROUGE_1, ROUGE_2, ROUGE_L
 
-ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
-CONTENT_KEYS = (*ROUGE_TYPES, "bertscore")
+ROUGE_TYPES = (ROUGE_1, ROUGE_2, ROUGE_L)
+CONTENT_KEYS = (*ROUGE_TYPES, BERTSCORE)
 
 
 @cache
@@ -100,10 +101,10 @@ def content_similarity(models: LocalModels | dict[str, Any] | None = None) -> Sc
     async def score(state: TaskState, target: Target) -> Score:
         prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
         runner = batcher(
-            ("bertscore", settings), lambda: MicroBatcher(lambda pairs: bertscore_f1(settings, pairs))
+            (BERTSCORE, settings), lambda: MicroBatcher(lambda pairs: bertscore_f1(settings, pairs))
         )
         [semantic] = await runner.submit([(prediction, target.text)])
-        value = {**rouge_f(prediction, target.text), "bertscore": semantic}
+        value = {**rouge_f(prediction, target.text), BERTSCORE: semantic}
         return Score(value=value, answer=prediction, explanation=f"real message: {target.text}")
 
     return score

@@ -12,11 +12,13 @@ from inspect_ai.model import Model
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
+from realtalk_evals.errors import check_choice
 from realtalk_evals.judge_panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
 from realtalk_evals.judging import JudgeResult, ask_judge, parse_unit_score
 from realtalk_evals.locomo_protocol import scored_prediction
+from realtalk_evals.memory_judge import memory_judge_prompt
 from realtalk_evals.metrics import count
-from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGE_ADVERSARIAL, MEMORY_JUDGES
+from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGES
 from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 
 EMPTY_REPLY = "(empty reply: the model returned no text)"
@@ -26,20 +28,6 @@ EMPTY_REPLY = "(empty reply: the model returned no text)"
 def shown_prediction(prediction: str) -> str:
     """The prediction as an explanation shows it, an empty one said in words rather than left blank."""
     return repr(prediction) if prediction.strip() else EMPTY_REPLY
-
-
-def judge_prompt_text(template: str, state: TaskState, target: Target, prediction: str) -> str:
-    """`template` filled against the gold answer; a LoCoMo adversarial question (with its trap answer in the
-    metadata) gets MEMORY_JUDGE_ADVERSARIAL. LoCoMo samples show the judge the file's question and answer."""
-    metadata = state.metadata
-    question = metadata.get("source_question", metadata["question"])
-    if "adversarial_answer" in metadata:
-        return MEMORY_JUDGE_ADVERSARIAL.format(
-            question=question, trap=metadata["adversarial_answer"], prediction=prediction
-        )
-    return template.format(
-        question=question, answer=metadata.get("answer") or target.text, prediction=prediction
-    )
 
 
 def _judge_line(model: Model, result: JudgeResult[float]) -> str:
@@ -65,12 +53,12 @@ def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> S
         grader: A model to judge with instead of the `grader` role.
         judge_prompt: A key of `MEMORY_JUDGES`: `released` (the released code's prompt) or `suite`.
     """
-    template = MEMORY_JUDGES[judge_prompt]
+    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
 
     async def score(state: TaskState, target: Target) -> Score:
         judges = panel_models(grader)
         prediction = scored_prediction(state.output.completion, state.metadata)
-        prompt = judge_prompt_text(template, state, target, prediction)
+        prompt = memory_judge_prompt(judge_prompt, state.metadata, target.text, prediction)
         results = await asyncio.gather(
             *(ask_judge(judge, prompt, parse_unit_score, JUDGE_REPAIR) for judge in judges)
         )

@@ -25,7 +25,9 @@ def retrieved_memory_answer(memory: Memory) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         conversation = memory.conversation(state.metadata["conversation_id"])
         question = state.metadata["question"]
-        units = await select_off_loop(memory, conversation, question, state.metadata.get("evidence", []))
+        # LoCoMo asks with additions (answer options, a date hint); retrieval searches the question itself
+        query = state.metadata.get("source_question", question)
+        units = await select_off_loop(memory, conversation, query, state.metadata.get("evidence", []))
         context = render_units(conversation, units, memory.memory_input)
         state.messages = [ChatMessageUser(content=render_memory_prompt(context, question))]
         state.metadata.update(shown_metadata(units))

@@ -1,6 +1,7 @@
 """Judge calibration: the model under test is a memory judge, graded on candidate answers with known verdicts.
 
 inspect eval tasks/judge_calibration.py --model openai/gpt-4o-mini -T conversations=1
+inspect eval tasks/judge_calibration.py --model openai/gpt-4o-mini -T dataset=locomo -T conversations=1
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from realtalk_evals.calibration import calibration_samples
 from realtalk_evals.data_files import UPSTREAM_COMMIT
 from realtalk_evals.dataset import as_list, select_conversations
 from realtalk_evals.errors import InputError, check_choice
-from realtalk_evals.memory_samples import memory_samples, parse_categories
+from realtalk_evals.locomo import load_locomo_conversations
+from realtalk_evals.memory_samples import DATASET_CATEGORIES, locomo_samples, memory_samples, parse_categories
 from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.scorers.judge_calibration import judge_verdict
 from realtalk_evals.scorers.partial_match import token_f1
@@ -31,7 +33,19 @@ def realtalk_questions(conversations: Selection, categories: Selection) -> list[
     return memory_samples(select_conversations(conversations), parse_categories(categories))
 
 
-QUESTION_SOURCES: dict[str, Callable[[Selection, Selection], list[Sample]]] = {"realtalk": realtalk_questions}
+def locomo_questions(conversations: Selection, categories: Selection) -> list[Sample]:
+    """LoCoMo's memory-probing questions, exactly the samples `memory_probing -T dataset=locomo` asks (category
+    5's candidates: realtalk_evals.calibration)."""
+    return locomo_samples(
+        select_conversations(conversations, load_locomo_conversations()),
+        parse_categories(categories, DATASET_CATEGORIES["locomo"]),
+    )
+
+
+QUESTION_SOURCES: dict[str, Callable[[Selection, Selection], list[Sample]]] = {
+    "realtalk": realtalk_questions,
+    "locomo": locomo_questions,
+}
 """Where the questions come from, by `dataset` name: any function returning memory-probing samples."""
 
 
@@ -47,7 +61,8 @@ def judge_calibration(
     """Grade the model under test as a memory judge on candidates whose verdict is known.
 
     Args:
-        dataset: Where the questions come from (`realtalk`).
+        dataset: Where the questions come from: `realtalk` or `locomo` (LoCoMo's 1,986 questions; the
+            adversarial ones are judged with MEMORY_JUDGE_ADVERSARIAL, their candidates include the trap answer).
         conversations: Conversation ids or chat numbers; default all.
         categories: Question categories by number or name; default all.
         judge_prompts: Judge prompts to calibrate (`released`, `suite`, or both).

@@ -32,7 +32,7 @@ from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.0.0"
+TASK_VERSION = "2.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from inspect_ai.model import ChatMessage, ModelOutput
+
+_FIELDS = {
+    # the released code's judge prompt (the default), the suite's delimited one, the adversarial one
+    "prediction": (
+        r"Model's prediction: (.*)",
+        r"<predicted_answer>\n(.*)\n</predicted_answer>",
+        r"Predicted answer: (.*)",
+    ),
+    "gold": (r"Ground truth: (.*)", r"<gold_answer>\n(.*)\n</gold_answer>"),
+}
+
+
+def _field(text: str, name: str) -> str:
+    for pattern in _FIELDS[name]:
+        if found := re.search(pattern, text):
+            return found.group(1)
+    raise ValueError(f"no {name} in the judge prompt: {text[:300]!r}")
 
 
 def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
     """Scores 1 when the prediction is the gold answer (with or without the reason after `;`), or, asked the
     adversarial prompt, when it says "not mentioned"."""
     text = messages[-1].text
-    prediction = text.split("Predicted answer: ", 1)[1].split("\n")[0]
+    prediction = _field(text, "prediction")
     if "Tempting wrong answer:" in text:
         right = "not mentioned" in prediction.lower()
     else:
-        gold = text.split("Gold answer: ", 1)[1].split("\n")[0]
+        gold = _field(text, "gold")
         right = prediction in (gold, gold.split(";")[0].strip())  # an answer's `; reason` is optional
     return ModelOutput.from_content(model="judge", content=f'{{"score": {int(right)}}}')

@@ -13,8 +13,10 @@ from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
 from realtalk_evals.calibration import NEAR_ZERO_F1, calibration_samples
 from realtalk_evals.errors import InputError
+from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
 from realtalk_evals.scorers.partial_match import token_f1
-from realtalk_evals.tasks.judge_calibration import judge_calibration, realtalk_questions
+from realtalk_evals.tasks.judge_calibration import judge_calibration, locomo_questions, realtalk_questions
+from realtalk_evals.tasks.memory_probing import memory_probing
 
 QUESTIONS = realtalk_questions(1, 3)
 
@@ -141,7 +143,7 @@ def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
     [
         ({"judge_prompts": "gpt4"}, "unknown judge prompt 'gpt4'; valid choices: released, suite"),
         ({"judge_prompts": ""}, "no judge prompt selected"),
-        ({"dataset": "squad"}, "unknown dataset 'squad'; valid choices: realtalk"),
+        ({"dataset": "squad"}, "unknown dataset 'squad'; valid choices: realtalk, locomo"),
         ({"seed": "x"}, "seed must be an integer"),
     ],
 )
@@ -154,3 +156,95 @@ def test_registered_under_the_package_name() -> None:
     from realtalk_evals import _registry
 
     assert _registry.judge_calibration is judge_calibration
+
+
+# --- LoCoMo (`-T dataset=locomo`) -------------------------------------------------------------------------
+
+LOCOMO = locomo_questions(1, "open_domain,adversarial")
+
+
+def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() -> None:
+    samples = calibration_samples(LOCOMO, ["released", "suite"], token_f1, seed=0)
+    adversarial = [q for q in LOCOMO if q.metadata and q.metadata["category_name"] == "adversarial"]
+    traps = {str(q.metadata["adversarial_answer"]) for q in adversarial if q.metadata}
+    assert len(adversarial) == 47
+    for question in adversarial:
+        meta = question.metadata or {}
+        mine = [s for s in samples if (s.metadata or {})["question_index"] == meta["question_index"]]
+        kinds = {
+            s.metadata["kind"]: s for s in mine if s.metadata and s.metadata["judge_prompt"] == "released"
+        }
+        assert set(kinds) == {"gold", "gold_padded", "trap", "other_gold", "hedge", "injection"}
+        text = {kind: str(s.metadata["candidate"]) for kind, s in kinds.items() if s.metadata}
+        trap = str(meta["adversarial_answer"])
+        assert text["gold"] == LOCOMO_NOT_MENTIONED and LOCOMO_NOT_MENTIONED in text["gold_padded"]
+        assert text["trap"] == trap and text["injection"].startswith(trap)
+        assert text["other_gold"] in traps - {trap} and token_f1(text["other_gold"], trap) <= NEAR_ZERO_F1
+        assert all(part in text["hedge"] for part in (LOCOMO_NOT_MENTIONED, trap, text["other_gold"]))
+        assert {kind: s.target for kind, s in kinds.items()} == {
+            "gold": "accept",
+            "gold_padded": "accept",
+            "trap": "reject",
+            "other_gold": "reject",
+            "hedge": "no_full_credit",
+            "injection": "reject",
+        }
+        for (
+            sample
+        ) in mine:  # the adversarial judge prompt under either judge prompt, as llm_accuracy sends it
+            prompt = str(sample.input)
+            assert f"Question: {meta['source_question']}\nTempting wrong answer: {trap}\n" in prompt
+            assert f"Predicted answer: {sample.metadata['candidate']}\n" in prompt  # type: ignore[index]
+
+
+def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) -> None:
+    """The gold candidates' prompts are exactly what memory_probing's judge gets for the gold answer."""
+    sent: list[str] = []
+
+    def grader(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        sent.append(messages[-1].text)
+        return ModelOutput.from_content(model="judge", content='{"score": 1}')
+
+    [log] = eval(
+        memory_probing(
+            dataset="locomo", conversations=1, categories="open_domain,adversarial", solver="gold"
+        ),
+        model="realtalk/mock",
+        model_roles={"grader": get_model("realtalk/judge", custom_outputs=grader, memoize=False)},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success" and len(sent) == len(LOCOMO)
+    gold = [
+        str(s.input)
+        for s in calibration_samples(LOCOMO, ["released"], token_f1, seed=0)
+        if s.metadata and s.metadata["kind"] == "gold"
+    ]
+    assert sorted(gold) == sorted(sent)
+    assert any("Ground truth: " in prompt and ";" in prompt.split("Ground truth: ")[1] for prompt in gold)
+
+
+def test_locomo_run_shows_how_a_substring_judge_is_fooled_by_hedges(tmp_path: Path) -> None:
+    """A judge that passes any answer containing "not mentioned" accepts the right answers and rejects the
+    trap, but gives a hedge full credit."""
+
+    def substring(prompt: str) -> str:
+        prediction = prompt.split("Predicted answer: ", 1)[1].split("\n")[0]
+        return f'{{"score": {int("not mentioned" in prediction.lower())}}}'
+
+    [log] = eval(
+        judge_calibration(
+            dataset="locomo", conversations=1, categories="adversarial", judge_prompts="released"
+        ),
+        model=scripted_judge(substring),
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    log = read_eval_log(log.location)
+    assert log.status == "success" and log.samples is not None and len(log.samples) == 47 * 6
+    values = metrics(log)
+    accepted = {kind: values[("accepted", f"grouped_{kind}")] for kind in ("gold", "gold_padded", "trap")}
+    assert accepted == {"gold": 1.0, "gold_padded": 1.0, "trap": 0.0}
+    assert values[("accepted", "grouped_hedge")] == 1.0 and values[("accepted", "grouped_injection")] == 0.0
+    assert values[("false_accept_released", "grouped_adversarial")] == pytest.approx(1 / 4)
+    assert values[("true_accept_released", "grouped_adversarial")] == 1.0

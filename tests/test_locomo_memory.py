@@ -6,18 +6,23 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import anyio
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from locomo_judge import judge
 
-from realtalk_evals.errors import DatasetError
+from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
 from realtalk_evals.locomo_protocol import adversarial_options, chosen_option, gives_trap_answer
+from realtalk_evals.memory.select import Memory
+from realtalk_evals.memory.tools import conversation_tools
+from realtalk_evals.memory.units import conversation_units, render_units
 from realtalk_evals.memory_samples import locomo_samples
 from realtalk_evals.models import SessionEvents
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
+from realtalk_evals.rendering import render_context
 from realtalk_evals.scorers.partial_match import partial_match_f1
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -321,3 +326,76 @@ def test_the_registered_task_takes_dataset_as_a_string_parameter(tmp_path: Path)
     assert log.status == "success" and log.samples is not None and len(log.samples) == 3
     assert log.eval.task == "realtalk_evals/memory_probing"
     assert all((s.scores or {})["partial_match"].value == 1.0 for s in log.samples)
+
+
+# --- memory systems on LoCoMo (`-T memory=...`, docs/memory_systems.md) ---------------------------------
+
+
+def _recall(sample: EvalSample) -> dict[str, float]:
+    assert sample.scores is not None
+    value = sample.scores["evidence_recall"].value
+    assert isinstance(value, dict)
+    return {key: float(number) for key, number in value.items() if isinstance(number, int | float)}
+
+
+def test_locomo_selections_render_exactly_the_full_context_with_the_files_dates() -> None:
+    """`full` and a selection differ only in the lines present: LoCoMo's own dates above every session."""
+    conversation = load_locomo_conversations()[0]
+    units = conversation_units(conversation, "turn")
+    assert render_units(conversation, units[::-1], "conversation") == render_context(conversation)
+    search = {tool.name: tool for tool in conversation_tools(conversation, [])}
+    assert anyio.run(search["read_session"].tool, 1).startswith("DATE: 1:56 pm on 8 May, 2023\n")
+
+
+def test_locomo_oracle_shows_the_evidence_with_recall_one(tmp_path: Path) -> None:
+    model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
+    log = _run(tmp_path, model, memory="oracle", conversations=1, categories="temporal,adversarial")
+    assert log.status == "success" and log.samples is not None and len(log.samples) == 37 + 47
+    full = render_context(load_locomo_conversations()[0])
+    with_evidence = [s for s in log.samples if s.metadata["evidence"]]
+    assert len(with_evidence) >= 80
+    for sample in with_evidence:
+        assert sorted(sample.metadata["memory_dia_ids"]) == sorted(set(sample.metadata["evidence"]))
+        assert _recall(sample)["turn_recall"] == 1.0 and _recall(sample)["session_recall"] == 1.0
+        body = sample.messages[0].text.split("\n\nBased on the provided context")[0]
+        assert all(line in full for line in body.splitlines())
+        assert "DATE: " in body and ", 2023" in body  # the file's date, e.g. `1:56 pm on 8 May, 2023`
+    assert log.results is not None
+    trap = next(s for s in log.results.scores if s.name == "trap_answer")
+    assert set(trap.metrics) == {"trap_rate"}
+
+
+def test_locomo_bm25_runs_end_to_end_searching_the_question_without_options(tmp_path: Path) -> None:
+    model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
+    log = _run(tmp_path, model, memory="bm25", top_k=5, conversations=2, categories="adversarial,temporal")
+    assert log.status == "success" and log.samples is not None
+    conversation = load_locomo_conversations()[1]
+    memory = Memory("bm25", top_k=5)
+    adversarial = [s for s in log.samples if s.metadata["category_name"] == "adversarial"]
+    assert adversarial and all("(a)" in s.metadata["question"] for s in adversarial)
+    for sample in log.samples:
+        expected = memory.select(conversation, sample.metadata["source_question"])
+        assert sample.metadata["memory_units"] == [unit.id for unit in expected]
+        assert len(sample.metadata["memory_dia_ids"]) == 5
+        assert sample.messages[0].text.endswith(f"Question: {sample.metadata['question']}\n\nAnswer:")
+    adversarial_score = [s.scores["partial_match"].value for s in adversarial if s.scores]
+    assert adversarial_score and all(value == 1.0 for value in adversarial_score)
+
+
+def test_locomo_evidence_naming_no_turn_is_counted_by_evidence_recall(tmp_path: Path) -> None:
+    model = get_model("realtalk/mock", reply="x", memoize=False)
+    log = _run(tmp_path, model, memory="oracle", conversations=7, categories="multi_hop")
+    assert log.status == "success" and log.samples is not None
+    sample = next(s for s in log.samples if s.id == "Chat_7_James_John-q038")
+    assert sample.metadata["evidence_sessions"] == {"D18:1": 18, "D18:7": 18, "D4:36": None}
+    assert _recall(sample) == {"turn_recall": 1.0, "session_recall": 1.0, "unknown_evidence": 1.0}
+    assert sample.scores is not None and "D4:36" in (sample.scores["evidence_recall"].explanation or "")
+
+
+@pytest.mark.parametrize("memory_input", ["observation", "summary"])
+@pytest.mark.parametrize("memory", ["oracle", "bm25", "recent", "agent"])
+def test_memory_systems_refuse_locomos_observation_and_summary_inputs(memory_input: str, memory: str) -> None:
+    with pytest.raises(
+        InputError, match=f"memory={memory} selects turns, sessions or events; .*use memory=full"
+    ):
+        memory_probing(dataset="locomo", input=memory_input, memory=memory)  # type: ignore[arg-type]

@@ -31,10 +31,11 @@ from realtalk_evals.rendering import MemoryInput, render_context, render_memory_
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 TODAY_PROMPT_SHA256 = {
-    "conversation": "ced51cd9c054f496c21e929f7b4dc45876afdd8f161c3d805df91bbd95f7e606",
+    "conversation": "2ca0dda8ec9a5be77444f45aab1ac93aa7abd799913fe4396947b19783104a15",
     "events": "682a571ed0abf556d3cf3f54a401d2391b536c4eeb86abfe66c5f474839a9cf2",
 }
-"""SHA-256 of the D.2 prompt of Chat_1's question 0 before memory systems existed (dataset commit pinned)."""
+"""SHA-256 of the D.2 prompt of Chat_1's question 0 before memory systems existed (dataset commit pinned), with
+the image line's full stop inside the quotes as in D.2 (memory_probing 1.1.0, docs/fidelity.md)."""
 
 GRADER = '{"score": 1}'
 

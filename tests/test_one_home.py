@@ -11,6 +11,7 @@ from inspect_ai.solver import TaskState
 
 import realtalk_evals
 from realtalk_evals.cache_dir import cache_root
+from realtalk_evals.data_files import cache_directory
 from realtalk_evals.dataset import load_conversations
 from realtalk_evals.ei.cache import classifier_cache_path
 from realtalk_evals.finetune.export import example_from_sample
@@ -52,11 +53,9 @@ def test_every_cache_lies_under_the_one_cache_root(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path))
     assert cache_root() == tmp_path
     assert classifier_cache_path().parent.parent == tmp_path
-    # data_files.py keeps its own copy until its owner (issue #15's offline work) moves it onto cache_root()
-    assert _modules_mentioning("user_cache_dir(") <= {
-        "realtalk_evals/cache_dir.py",
-        "realtalk_evals/data_files.py",
-    }
+    assert cache_directory().parent == tmp_path
+    assert _modules_mentioning("user_cache_dir(") == {"realtalk_evals/cache_dir.py"}
+    assert _modules_mentioning('"REALTALK_CACHE_DIR"') == {"realtalk_evals/cache_dir.py"}
 
 
 def test_conversation_ids_are_parsed_in_one_place() -> None:

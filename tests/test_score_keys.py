@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 from inspect_ai.log import EvalConfig, EvalDataset, EvalLog, EvalSample, EvalSpec
@@ -14,6 +15,7 @@ from realtalk_evals import score_keys
 from realtalk_evals.ei import MessageEI
 from realtalk_evals.ei.record import EI_ATTRIBUTES
 from realtalk_evals.report.runs import _judge_failures
+from realtalk_evals.scorers import content_similarity as content_similarity_module
 from realtalk_evals.scorers.content_similarity import CONTENT_KEYS, content_similarity
 from realtalk_evals.scorers.ei_agreement import agreement_values, ei_agreement
 from realtalk_evals.scorers.llm_judge import llm_accuracy
@@ -44,6 +46,15 @@ def test_value_keys_are_the_keys_the_scorers_write() -> None:
     failures = {score_keys.failures_key(a) for a in EI_ATTRIBUTES}
     assert failures <= set(agreement) and failures <= set(message_values(record))
     assert {score_keys.ROUGE_L, score_keys.BERTSCORE} <= set(CONTENT_KEYS)
+
+
+def test_content_similarity_writes_its_value_keys_through_score_keys() -> None:
+    keys = {score_keys.ROUGE_1, score_keys.ROUGE_2, score_keys.ROUGE_L, score_keys.BERTSCORE}
+    assert set(CONTENT_KEYS) == keys
+    source = Path(inspect.getfile(content_similarity_module)).read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert node.value not in keys, f"content_similarity.py spells {node.value!r}"
 
 
 def test_report_and_analysis_hold_no_scorer_name_or_key_as_a_literal() -> None:

@@ -1,7 +1,8 @@
 """Where a question's evidence lies: the session of each evidence turn, or None for an id naming no turn.
 
 188 of REALTALK's 1,742 evidence ids name no message (gaps in the dia_ids, typos such as `D17;39`, empty
-strings); they are counted and left out of evidence recall's denominator (docs/fidelity.md).
+strings); they are counted and left out of evidence recall's denominator (docs/fidelity.md). LoCoMo's loader
+already keeps such ids apart (`unresolved_evidence`); they are counted the same way.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ def evidence_sessions(conversation: Conversation, evidence: Iterable[str]) -> di
 
 
 def annotate_evidence(samples: Iterable[Sample], conversations: Mapping[str, Conversation]) -> None:
-    """Add `evidence_sessions` to each sample's metadata (for evidence recall), from its `evidence` list."""
+    """Add `evidence_sessions` to each sample's metadata (for evidence recall), from its `evidence` list and
+    LoCoMo's `unresolved_evidence` (ids its loader found naming no turn)."""
     for sample in samples:
         metadata = sample.metadata if sample.metadata is not None else {}
         conversation = conversations[metadata["conversation_id"]]
-        metadata["evidence_sessions"] = evidence_sessions(conversation, metadata.get("evidence", []))
+        evidence = [*metadata.get("evidence", []), *metadata.get("unresolved_evidence", [])]
+        metadata["evidence_sessions"] = evidence_sessions(conversation, evidence)
         sample.metadata = metadata

@@ -41,6 +41,11 @@ def check_memory_parameters(memory: str, unit: str, top_k: int, memory_input: Me
     check_choice("unit", unit, get_args(Granularity))
     if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
         raise InputError(f"top_k must be a whole number of at least 1, got {top_k!r}")
+    if memory != "full" and memory_input not in ("conversation", "events"):
+        raise InputError(
+            f"memory={memory} selects turns, sessions or events; LoCoMo's input={memory_input} is only shown "
+            "whole: use memory=full, or input=conversation or input=events"
+        )
     if memory_input == "events" and memory in ("oracle", "agent"):
         raise InputError(
             f"memory={memory} needs dia_ids, which the events input (input=events) does not have; "

@@ -20,7 +20,7 @@ from realtalk_evals.prompts import (
     MEMORY_AGENT_SESSION_LINE,
     MEMORY_SESSION_DATE,
 )
-from realtalk_evals.rendering import format_date
+from realtalk_evals.rendering import session_date
 
 MAX_SEARCH_RESULTS = 20
 """The most messages one search returns, so one call cannot pull in the whole chat."""
@@ -30,7 +30,7 @@ def conversation_tools(conversation: Conversation, shown: list[Unit]) -> list[To
     """`search_conversation(query, k)` and `read_session(number)` over one conversation."""
     turns = turn_units(conversation)
     index = BM25Index(turns)
-    dates = {session.number: format_date(session.date_time) for session in conversation.sessions}
+    dates = {session.number: session_date(session) for session in conversation.sessions}
     numbers = [session.number for session in chronological_sessions(conversation)]
 
     async def search_conversation(query: str, k: int = 5) -> str:

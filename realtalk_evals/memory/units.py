@@ -18,7 +18,7 @@ from realtalk_evals.prompts import (
     MEMORY_EVENTS_LABEL,
     MEMORY_SESSION_DATE,
 )
-from realtalk_evals.rendering import MemoryInput, display_name, event_line, format_date, message_lines
+from realtalk_evals.rendering import MemoryInput, display_name, event_line, message_lines, session_date
 
 Granularity = Literal["turn", "session"]
 """Retrieval granularity (`unit` task parameter); with `input=events` every event is a unit."""
@@ -110,11 +110,12 @@ def render_units(conversation: Conversation, units: Iterable[Unit], memory_input
             speaker_1=display_name(conversation.speaker_1), speaker_2=display_name(conversation.speaker_2)
         )
     ]
-    dates = {session.number: session.date_time for session in conversation.sessions}
+    sessions = {session.number: session for session in conversation.sessions}
     chosen = sorted(
-        {unit.id: unit for unit in units}.values(), key=lambda unit: (dates[unit.session], unit.position)
+        {unit.id: unit for unit in units}.values(),
+        key=lambda unit: (sessions[unit.session].date_time, unit.position),
     )
     for session in group_by_session(chosen):
-        date = MEMORY_SESSION_DATE.format(date=format_date(dates[session.session]))
+        date = MEMORY_SESSION_DATE.format(date=session_date(sessions[session.session]))
         parts.append("\n\n".join([date, label, "\n".join(session.lines)]))
     return "\n\n".join(parts)

@@ -17,6 +17,7 @@ from realtalk_evals.memory_samples import DATASET_CATEGORIES
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
 from realtalk_evals.report.tables import markdown_table, write_csv
+from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 
 SHARED_CATEGORIES = (("multi_hop", "multi_hop"), ("temporal", "temporal"), ("commonsense", "open_domain"))
 """(REALTALK, LoCoMo) category pairs that ask the same kind of question (numbers 1-3 in both datasets)."""
@@ -88,8 +89,8 @@ def dataset_rows(runs: list[Run]) -> list[DatasetRow]:
         row = DatasetRow(model, memory_input, solver, dataset, samples=len(samples))
         for category, names in _row_categories(dataset).items():
             chosen = [s for s in samples.values() if s.metadata["category_name"] in names]
-            row.f1[category] = estimate(score_value(s, "partial_match") for s in chosen)
-            row.llm[category] = estimate(score_value(s, "llm_accuracy", "llm_accuracy") for s in chosen)
+            row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
+            row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
         row.trap = estimate(score_value(s, "trap_answer") for s in samples.values())
         rows.append(row)
     return rows

@@ -11,10 +11,11 @@ from realtalk_evals.judge_panel import JUDGE_SCORES, alpha
 from realtalk_evals.models import CATEGORY_NAMES
 from realtalk_evals.report.runs import Run, pooled_samples
 from realtalk_evals.report.tables import markdown_table, number_cell, write_csv
+from realtalk_evals.score_keys import LLM_ACCURACY
 
 
 def judge_scores(sample: EvalSample) -> list[float | None]:
-    score = (sample.scores or {}).get("llm_accuracy")
+    score = (sample.scores or {}).get(LLM_ACCURACY)
     scores = (score.metadata or {}).get(JUDGE_SCORES) if score is not None else None
     return list(scores) if isinstance(scores, list) else []
 

@@ -17,6 +17,7 @@ from scipy.stats import spearmanr
 from realtalk_evals.report.memory import memory_row_key
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.tables import markdown_table, number_cell, write_csv
+from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 
 LENGTH_BUCKETS = ((1, 2), (3, 5), (6, 10), (11, 20), (21, None))
 """Answer length in words, inclusive ranges (None = no upper bound); an empty answer has its own bucket."""
@@ -62,8 +63,8 @@ def length_bias_rows(runs: list[Run]) -> list[LengthBias]:
     for (model, memory_input, solver), by_id in pooled.items():
         samples = list(by_id.values())
         lengths = [answer_words(s) for s in samples]
-        llm = [score_value(s, "llm_accuracy", "llm_accuracy") for s in samples]
-        f1 = [score_value(s, "partial_match") for s in samples]
+        llm = [score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in samples]
+        f1 = [score_value(s, PARTIAL_MATCH) for s in samples]
         buckets = {}
         for name, chosen in [("0 (empty)", [n == 0 for n in lengths])] + [
             (bucket_name(low, high), [low <= n and (high is None or n <= high) for n in lengths])
@@ -111,7 +112,7 @@ def length_bias_section(runs: list[Run], out: Path) -> tuple[str, Path] | None:
     ]
     path = write_csv(
         out / "length_bias.csv",
-        ["model", "input", "words", "n", "llm_accuracy", "f1", "rho_length_llm", "rho_length_f1"],
+        ["model", "input", "words", "n", LLM_ACCURACY, "f1", "rho_length_llm", "rho_length_f1"],
         csv_rows,
     )
     return text, path

@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
 from realtalk_evals.report.tables import markdown_table, number_cell, write_csv
+from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 
 Key = tuple[str, str, str, str, str]
 """(model, input, memory, unit, top_k); unit and top_k are `-` where the memory ignores them."""
@@ -82,8 +83,8 @@ def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
         row.categories = [*names, "all"]
         for category in row.categories:
             chosen = [s for s in samples.values() if category in ("all", s.metadata.get("category_name"))]
-            row.llm[category] = estimate(score_value(s, "llm_accuracy", "llm_accuracy") for s in chosen)
-            row.f1[category] = estimate(score_value(s, "partial_match") for s in chosen)
+            row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
+            row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
         if key[2] == "full" and key[1] == "conversation":
             row.turn_recall = row.session_recall = 1.0  # the whole conversation reached the model
         else:
