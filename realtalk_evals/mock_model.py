@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import marshal
+import types
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -96,7 +96,18 @@ def _callable_identity(function: Callable[..., Any]) -> list[str]:
         return [repr(target), uuid.uuid4().hex]
     cells = [repr(cell.cell_contents) for cell in getattr(target, "__closure__", None) or ()]
     name = f"{getattr(target, '__module__', '')}.{getattr(target, '__qualname__', type(target).__qualname__)}"
-    return [name, hashlib.sha256(marshal.dumps(code)).hexdigest(), *cells]
+    return [name, _code_digest(code), *cells]
+
+
+def _code_digest(code: types.CodeType) -> str:
+    """The same code gives the same digest in every process (`marshal` output varies with reference counts)."""
+    digest = hashlib.sha256(code.co_code)
+    for const in code.co_consts:
+        digest.update(
+            _code_digest(const).encode() if isinstance(const, types.CodeType) else repr(const).encode()
+        )
+    digest.update(repr(code.co_names).encode())
+    return digest.hexdigest()
 
 
 def _output_text(item: ModelOutput | str) -> str:

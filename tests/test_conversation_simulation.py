@@ -117,7 +117,7 @@ def test_ei_analysis_labels_the_simulated_conversation(simulated: tuple[EvalLog,
 
 
 def test_dataset_shaped_json_files_are_accepted_too(
-    simulated: tuple[EvalLog, Writer, Path], tmp_path: Path
+    simulated: tuple[EvalLog, Writer, Path], tmp_path: Path, tiny_model_env: object
 ) -> None:
     log, _, _ = simulated
     assert log.samples is not None

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from inspect_ai import eval
 from inspect_ai.log import read_eval_log
+from inspect_ai.model import get_model
 from openai_server import last_user_text, start_openai_server
 
 from realtalk_evals.scorers.llm_judge import EMPTY_REPLY
@@ -25,8 +26,9 @@ def test_content_null_is_recorded_as_an_empty_reply(tmp_path: Path, monkeypatch:
             monkeypatch.setenv(key, value)
         [log] = eval(
             memory_probing(conversations=1, categories=3),
-            model="openai/gpt-4o-mini",
-            model_roles={"grader": "openai/gpt-4o"},
+            # not memoized: a later test's server must not get this test's (stopped) one
+            model=get_model("openai/gpt-4o-mini", memoize=False),
+            model_roles={"grader": get_model("openai/gpt-4o", memoize=False)},
             log_dir=str(tmp_path),
             display="none",
             limit=2,

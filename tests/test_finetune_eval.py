@@ -31,11 +31,15 @@ FINE_TUNED = {
 }
 
 
+GRADER = Grader()
+"""One judge for both arms: the report pairs runs only when the same grader judged them."""
+
+
 def persona_run(log_dir: Path, **task_args: object) -> EvalLog:
     [log] = eval(
         persona_simulation(speaker=",".join(SPEAKERS), max_per_speaker=3, **tiny_model_args(), **task_args),  # type: ignore[arg-type]
         model=get_model("realtalk/mock/base", reply="I think so, what about you?", memoize=False),
-        model_roles={"grader": Grader().model()},
+        model_roles={"grader": GRADER.model()},
         log_dir=str(log_dir),
         display="none",
     )

@@ -22,6 +22,9 @@ from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 SIMULATED = "Hello! That is a wonderful question. I would be delighted to help you today."
 
+SPEAKER_MEAN = "realtalk_evals/speaker_mean"
+"""The overall (mean over speakers) metric, first in the log."""
+
 
 class Judge:
     """A scripted discrimination judge: `first` always answers A; `finder` names the real message (it knows
@@ -87,8 +90,8 @@ def test_a_judge_that_always_answers_first_scores_one_half_on_a_balanced_order(t
     log = judged(tmp_path, judge)
     assert log.status == "success" and log.samples is not None
     values = metrics(log)
-    for group in ("Ann", "Bo", "all"):
-        assert values[("discrimination", f"grouped_{group}")] == 0.5
+    for name in ("grouped_Ann", "grouped_Bo", SPEAKER_MEAN):
+        assert values[("discrimination", name)] == 0.5
     assert values[("discrimination_failure", "realtalk_evals/count")] == 0.0
     assert len(judge.prompts) == 8
     for sample in log.samples:
@@ -105,7 +108,7 @@ def test_a_judge_that_finds_the_real_message_scores_one(tmp_path: Path) -> None:
     real = {str(sample.target) for sample in balanced_samples()}
     log = judged(tmp_path, Judge("finder", real))
     values = metrics(log)
-    assert {values[("discrimination", f"grouped_{g}")] for g in ("Ann", "Bo", "all")} == {1.0}
+    assert {values[("discrimination", name)] for name in ("grouped_Ann", "grouped_Bo", SPEAKER_MEAN)} == {1.0}
 
 
 def test_unreadable_verdicts_get_one_repair_then_count_as_failures(tmp_path: Path) -> None:
@@ -113,7 +116,7 @@ def test_unreadable_verdicts_get_one_repair_then_count_as_failures(tmp_path: Pat
     log = judged(tmp_path, judge)
     values = metrics(log)
     assert values[("discrimination_failure", "realtalk_evals/count")] == 8.0
-    assert math.isnan(values[("discrimination", "grouped_all")])
+    assert math.isnan(values[("discrimination", SPEAKER_MEAN)])
     assert len(judge.prompts) == 16  # the prompt and one repair turn per sample
     sample = log.samples[0]  # type: ignore[index]
     meta = sample.scores["real_or_simulated"].metadata  # type: ignore[index]

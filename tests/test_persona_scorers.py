@@ -40,7 +40,9 @@ def test_bertscore_on_a_tiny_local_model_keeps_pair_order() -> None:
     assert load_bertscorer(settings) is load_bertscorer(settings)  # loaded once per process
 
 
-def test_a_local_model_path_that_bert_score_would_take_for_t5_is_refused(tmp_path: Path) -> None:
+def test_a_local_model_path_that_bert_score_would_take_for_t5_is_refused(
+    tmp_path: Path, tiny_model_env: object
+) -> None:
     directory = tmp_path / "best5models"
     directory.mkdir()
     (directory / "config.json").write_text(json.dumps({"model_type": "roberta"}), encoding="utf-8")

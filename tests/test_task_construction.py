@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,10 +80,20 @@ def test_all_is_the_default_and_can_be_given(tiny_model_env: TinyModels) -> None
     assert len(persona_simulation(speaker="all", max_per_speaker=1).dataset) == 10
 
 
-def test_the_cli_empty_value_reaches_the_task_as_none() -> None:
-    from inspect_ai._util.config import parse_cli_args  # the parsing `inspect eval -T` uses
-
-    assert parse_cli_args(["speaker="]) == {"speaker": None}
+def test_an_empty_value_on_the_command_line_selects_nothing_and_says_so(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "-T", "conversations="]
+        + ["--model", "realtalk/mock", "--log-dir", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in output
+    assert "conversations is empty: `-T conversations=` selects nothing" in output
+    assert not list(tmp_path.glob("*.eval"))  # stopped before any sample ran
 
 
 def test_a_missing_local_classifier_directory_stops_the_task(
