@@ -267,10 +267,13 @@ def _fresh_caches(scratch: Path, name: str) -> Iterator[None]:
     yield
 
 
-def _run_eval(task: Any, model: Any, roles: dict[str, Any], limit: int, log_dir: Path) -> tuple[Any, float]:
+def _run_eval(
+    task: Any, model: Any, roles: dict[str, Any], limit: int, log_dir: Path
+) -> tuple[Any, float, float]:
     from inspect_ai import eval as inspect_eval
 
     started = time.perf_counter()
+    cpu_started = _cpu_s()
     [log] = inspect_eval(
         task,
         model=model,
@@ -283,7 +286,13 @@ def _run_eval(task: Any, model: Any, roles: dict[str, Any], limit: int, log_dir:
     wall = time.perf_counter() - started
     if log.status != "success":
         raise RuntimeError(f"eval failed: {log.error}")
-    return log, wall
+    return log, wall, _cpu_s() - cpu_started
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads): less sensitive than wall time to other work on the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _batch_stats() -> dict[str, int]:
@@ -320,7 +329,7 @@ def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> li
             grader = MockGrader()
             reset_batcher_stats()
             started = time.perf_counter()
-            log, wall = _run_eval(
+            log, wall, cpu = _run_eval(
                 persona_simulation(**task_args),  # type: ignore[arg-type]
                 "realtalk/mock",
                 {"grader": get_model("realtalk/grader", custom_outputs=grader, memoize=False)},
@@ -334,6 +343,7 @@ def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> li
                     "items": samples,
                     "wall_s": round(wall, 2),
                     "per_s": round(samples / wall, 3),
+                    "cpu_s": round(cpu, 2),
                     **phases.split(started, started + wall),
                     "judge_calls": grader.calls,
                     **_batch_stats(),
@@ -360,7 +370,7 @@ def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -
             grader = MockGrader()
             reset_batcher_stats()
             started = time.perf_counter()
-            log, wall = _run_eval(
+            log, wall, cpu = _run_eval(
                 ei_analysis(**task_args),  # type: ignore[arg-type]
                 get_model("realtalk/judge", custom_outputs=grader, memoize=False),
                 {},
@@ -374,6 +384,7 @@ def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -
                     "items": messages,
                     "wall_s": round(wall, 2),
                     "per_s": round(messages / wall, 3),
+                    "cpu_s": round(cpu, 2),
                     **phases.split(started, started + wall),
                     "judge_calls": grader.calls,
                     **_batch_stats(),
@@ -448,7 +459,17 @@ def main() -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    columns = ["measure", "items", "wall_s", "per_s", "classifiers_s", "bertscore_s", "judges_s", "rest_s"]
+    columns = [
+        "measure",
+        "items",
+        "wall_s",
+        "per_s",
+        "cpu_s",
+        "classifiers_s",
+        "bertscore_s",
+        "judges_s",
+        "rest_s",
+    ]
     print(" | ".join(columns))
     for row in rows:
         print(" | ".join(str(row.get(column, "")) for column in columns))
