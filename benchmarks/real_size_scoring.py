@@ -49,24 +49,10 @@ REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 MODELS = HERE / ".real_size_models"
 RESULTS = HERE / "results"
-sys.path[:0] = [str(REPO)]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 BERTSCORE_LAYERS = 17
 """bert-score's layer for roberta-large."""
-SENTIMENT_LABELS = ("negative", "neutral", "positive")
-EMOTION_LABELS = (
-    "anger",
-    "anticipation",
-    "disgust",
-    "fear",
-    "joy",
-    "love",
-    "optimism",
-    "pessimism",
-    "sadness",
-    "surprise",
-    "trust",
-)
 BASE = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
 LARGE = {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096}
 VOCAB = 50265
@@ -84,6 +70,7 @@ def _messages() -> list[str]:
 
 def _build(root: Path, large_classifiers: bool) -> None:
     import torch
+    from tiny_models import EMOTION_LABELS, SENTIMENT_LABELS  # type: ignore[import-not-found]
     from tokenizers import ByteLevelBPETokenizer
     from transformers import (
         RobertaConfig,
@@ -309,40 +296,31 @@ def _batch_stats() -> dict[str, int]:
     return totals
 
 
-def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> list[dict[str, Any]]:
-    from inspect_ai.model import get_model
-
+def _measure_task(
+    name: str,
+    make: Callable[[MockGrader], tuple[Any, Any, dict[str, Any]]],
+    limit: int,
+    phases: Phases,
+    scratch: Path,
+) -> list[dict[str, Any]]:
+    """One task, cold then warm caches; `make(grader)` gives (task, model, model roles)."""
     from realtalk_evals.ei.batching import reset_batcher_stats
-    from realtalk_evals.tasks.persona_simulation import persona_simulation
 
-    task_args = {
-        "solver": "gold",
-        "sentiment_model": str(root / "sentiment"),
-        "emotion_model": str(root / "emotion"),
-        "intimacy_model": str(root / "intimacy"),
-        "bertscore_model": str(root / "bertscore"),
-        "bertscore_layers": BERTSCORE_LAYERS,
-    }
     rows = []
-    with _fresh_caches(scratch, "persona"):
+    with _fresh_caches(scratch, name.split()[0]):
         for caches in ("cold", "warm"):
             grader = MockGrader()
             reset_batcher_stats()
+            task, model, roles = make(grader)
             started = time.perf_counter()
-            log, wall, cpu = _run_eval(
-                persona_simulation(**task_args),  # type: ignore[arg-type]
-                "realtalk/mock",
-                {"grader": get_model("realtalk/grader", custom_outputs=grader, memoize=False)},
-                limit,
-                scratch / "logs",
-            )
-            samples = len(log.samples or [])
+            log, wall, cpu = _run_eval(task, model, roles, limit, scratch / "logs")
+            items = len(log.samples or [])
             rows.append(
                 {
-                    "measure": f"persona_simulation gold, {caches} caches",
-                    "items": samples,
+                    "measure": f"{name}, {caches} caches",
+                    "items": items,
                     "wall_s": round(wall, 2),
-                    "per_s": round(samples / wall, 3),
+                    "per_s": round(items / wall, 3),
                     "cpu_s": round(cpu, 2),
                     **phases.split(started, started + wall),
                     "judge_calls": grader.calls,
@@ -352,47 +330,43 @@ def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> li
             )
             print(rows[-1], flush=True)
     return rows
+
+
+def _classifier_args(root: Path) -> dict[str, str]:
+    return {f"{kind}_model": str(root / kind) for kind in ("sentiment", "emotion", "intimacy")}
+
+
+def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> list[dict[str, Any]]:
+    from inspect_ai.model import get_model
+
+    from realtalk_evals.tasks.persona_simulation import persona_simulation
+
+    def make(grader: MockGrader) -> tuple[Any, Any, dict[str, Any]]:
+        task = persona_simulation(
+            solver="gold",
+            bertscore_model=str(root / "bertscore"),
+            bertscore_layers=BERTSCORE_LAYERS,
+            **_classifier_args(root),
+        )
+        return (
+            task,
+            "realtalk/mock",
+            {"grader": get_model("realtalk/grader", custom_outputs=grader, memoize=False)},
+        )
+
+    return _measure_task("persona_simulation gold", make, limit, phases, scratch)
 
 
 def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -> list[dict[str, Any]]:
     from inspect_ai.model import get_model
 
-    from realtalk_evals.ei.batching import reset_batcher_stats
     from realtalk_evals.tasks.ei_analysis import ei_analysis
 
-    task_args = {
-        kind: str(root / kind.split("_")[0])
-        for kind in ("sentiment_model", "emotion_model", "intimacy_model")
-    }
-    rows = []
-    with _fresh_caches(scratch, "ei"):
-        for caches in ("cold", "warm"):
-            grader = MockGrader()
-            reset_batcher_stats()
-            started = time.perf_counter()
-            log, wall, cpu = _run_eval(
-                ei_analysis(**task_args),  # type: ignore[arg-type]
-                get_model("realtalk/judge", custom_outputs=grader, memoize=False),
-                {},
-                limit,
-                scratch / "logs",
-            )
-            messages = len(log.samples or [])
-            rows.append(
-                {
-                    "measure": f"ei_analysis labelling, {caches} caches",
-                    "items": messages,
-                    "wall_s": round(wall, 2),
-                    "per_s": round(messages / wall, 3),
-                    "cpu_s": round(cpu, 2),
-                    **phases.split(started, started + wall),
-                    "judge_calls": grader.calls,
-                    **_batch_stats(),
-                    **_peak_memory(),
-                }
-            )
-            print(rows[-1], flush=True)
-    return rows
+    def make(grader: MockGrader) -> tuple[Any, Any, dict[str, Any]]:
+        judge = get_model("realtalk/judge", custom_outputs=grader, memoize=False)
+        return ei_analysis(**_classifier_args(root)), judge, {}
+
+    return _measure_task("ei_analysis labelling", make, limit, phases, scratch)
 
 
 def measure_retriever() -> list[dict[str, Any]]:
