@@ -53,8 +53,18 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 BERTSCORE_LAYERS = 17
 """bert-score's layer for roberta-large."""
-BASE = {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072}
-LARGE = {"hidden_size": 1024, "num_hidden_layers": 24, "num_attention_heads": 16, "intermediate_size": 4096}
+BASE: dict[str, Any] = {
+    "hidden_size": 768,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "intermediate_size": 3072,
+}
+LARGE: dict[str, Any] = {
+    "hidden_size": 1024,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "intermediate_size": 4096,
+}
 VOCAB = 50265
 """roberta's vocabulary size (the embedding matrix's size; the trained tokenizer uses fewer ids)."""
 
@@ -92,7 +102,7 @@ def _build(root: Path, large_classifiers: bool) -> None:
     bpe.save_model(str(staging / "tokenizer"))
     tokenizer = RobertaTokenizerFast.from_pretrained(str(staging / "tokenizer"), model_max_length=512)
 
-    def config(size: dict[str, int], **extra: Any) -> Any:
+    def config(size: dict[str, Any], **extra: Any) -> Any:
         return RobertaConfig(
             vocab_size=VOCAB,
             max_position_embeddings=514,
