@@ -18,6 +18,7 @@ from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei.batching import MicroBatcher, batcher
+from realtalk_evals.ei.inference import forward_batch_size, inference_mode
 from realtalk_evals.errors import InputError
 from realtalk_evals.local_models import LocalModels
 from realtalk_evals.metrics import speaker_metrics
@@ -82,10 +83,16 @@ def load_bertscorer(settings: BertScoreSettings) -> Any:
     )
 
 
+BERTSCORE_BATCH = 64
+"""Sentences per forward pass on an accelerator; on CPU, CPU_BATCH (bert-score sorts them by length first)."""
+
+
 def bertscore_f1(settings: BertScoreSettings, pairs: list[tuple[str, str]]) -> list[float]:
     """BERTScore F1 of (prediction, reference) pairs; blocking, for a worker thread."""
     scorer = load_bertscorer(settings)
-    _, _, f1 = scorer.score([p for p, _ in pairs], [r for _, r in pairs], batch_size=len(pairs))
+    batch = forward_batch_size(scorer.device, BERTSCORE_BATCH)
+    with inference_mode():
+        _, _, f1 = scorer.score([p for p, _ in pairs], [r for _, r in pairs], batch_size=batch)
     return [float(value) for value in f1.tolist()]
 
 

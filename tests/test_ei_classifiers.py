@@ -104,7 +104,7 @@ async def test_concurrent_requests_share_one_batch_and_repeats_come_from_the_cac
 
 
 class _FailingPipeline:
-    """Stands in for a transformers pipeline; fails on any input containing `boom`."""
+    """Stands in for a transformers pipeline: its model's labels and length limits."""
 
     model = SimpleNamespace(
         config=SimpleNamespace(
@@ -115,23 +115,26 @@ class _FailingPipeline:
     )
     tokenizer = SimpleNamespace(model_max_length=512)
 
-    def __call__(self, texts: list[str], **_: Any) -> list[list[dict[str, Any]]]:
-        if any("boom" in text for text in texts):
-            raise RuntimeError("cannot classify")
-        return [
-            [
-                {"label": "positive", "score": 0.9},
-                {"label": "neutral", "score": 0.05},
-                {"label": "negative", "score": 0.05},
-            ]
-            for _ in texts
+
+def _failing_forward(pipe: Any, texts: list[str], *_: Any) -> list[list[dict[str, Any]]]:
+    """Stands in for the model's forward pass (`classify_texts`); fails on any input containing `boom`."""
+    if any("boom" in text for text in texts):
+        raise RuntimeError("cannot classify")
+    return [
+        [
+            {"label": "positive", "score": 0.9},
+            {"label": "neutral", "score": 0.05},
+            {"label": "negative", "score": 0.05},
         ]
+        for _ in texts
+    ]
 
 
 async def test_an_inference_error_fails_only_its_text_and_is_not_cached(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(classifiers_module, "load_pipeline", lambda model_id: _FailingPipeline())
+    monkeypatch.setattr(classifiers_module, "classify_texts", _failing_forward)
     settings = ClassifierSettings(
         sentiment="fake/failing", emotion="fake/failing-e", intimacy="fake/failing-i"
     )

@@ -30,6 +30,7 @@ from inspect_ai.util import collect
 
 from realtalk_evals.ei.batching import MicroBatcher, batcher
 from realtalk_evals.ei.cache import classifier_cache
+from realtalk_evals.ei.inference import classify_texts
 from realtalk_evals.ei.record import EIFailure, MessageEI
 
 ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
@@ -128,32 +129,27 @@ def read_output(kind: ClassifierKind, output: list[dict[str, Any]], labels: Sequ
 def infer(kind: ClassifierKind, model_id: str, batch_size: int, texts: list[str]) -> list[dict[str, Any]]:
     """Classify `texts` (blocking; runs in a worker thread) and cache the successes.
 
-    A failing batch is retried text by text so that one bad text fails alone, as `{"error": ...}`.
+    The model's forward pass is the pipeline's, in length-sorted batches (`classify_texts`). A failing
+    call is retried text by text so that one bad text fails alone, as `{"error": ...}`.
     """
     pipe = load_pipeline(model_id)
     labels = [pipe.model.config.id2label[index] for index in sorted(pipe.model.config.id2label)]
-    options = {
-        "top_k": None,
-        "function_to_apply": _FUNCTION[kind],
-        "truncation": True,
-        "max_length": max_input_tokens(pipe.tokenizer, pipe.model.config),
-    }
+    max_length = max_input_tokens(pipe.tokenizer, pipe.model.config)
 
     def run(chunk: list[str]) -> list[dict[str, Any]]:
-        return [read_output(kind, output, labels) for output in pipe(chunk, batch_size=len(chunk), **options)]
+        outputs = classify_texts(pipe, chunk, _FUNCTION[kind], max_length, batch_size)
+        return [read_output(kind, output, labels) for output in outputs]
 
-    records: list[dict[str, Any]] = []
-    for start in range(0, len(texts), batch_size):
-        chunk = texts[start : start + batch_size]
-        try:
-            records += run(chunk)
-        except Exception:  # noqa: BLE001 - retried text by text below, where each error is recorded
-            for text in chunk:
-                try:
-                    records += run([text])
-                # A model failure on one text is recorded, not raised.
-                except Exception as error:  # noqa: BLE001
-                    records.append({"error": f"{type(error).__name__}: {error}"})
+    try:
+        records = run(texts)
+    except Exception:  # noqa: BLE001 - retried text by text below, where each error is recorded
+        records = []
+        for text in texts:
+            try:
+                records += run([text])
+            # A model failure on one text is recorded, not raised.
+            except Exception as error:  # noqa: BLE001
+                records.append({"error": f"{type(error).__name__}: {error}"})
     successes = {text: record for text, record in zip(texts, records, strict=True) if "error" not in record}
     classifier_cache().put_many(kind, model_key(model_id), successes)
     return records

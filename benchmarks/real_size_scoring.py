@@ -1,0 +1,489 @@
+"""Scoring cost at the real models' sizes, without their weights: random models of the same architectures.
+
+Run by hand (not in CI), from the repository root:
+
+    REALTALK_DATA_DIR=/path/to/data python benchmarks/real_size_scoring.py [--limit 100] [--device cpu]
+
+Compute does not depend on the weights, so random-weight models built from a config cost what the real ones
+cost. Built once and kept in benchmarks/.real_size_models/ (git-ignored, about 3 GB), in a child process:
+a byte-level BPE tokenizer trained with `tokenizers` on the REALTALK messages, three roberta-base classifiers
+(3-label softmax sentiment, 11-label multi-label emotion, 1-value regression intimacy) and a roberta-large
+encoder for BERTScore at layer 17. (The paper's emotion and intimacy models are roberta-large:
+`--large-classifiers` builds those two at that size.) Models are loaded before timing (load time reported).
+
+Measured, each with cold caches (fresh classifier and generate caches) and then warm (same caches, same
+process):
+1. `persona_simulation -T solver=gold --limit N` with a `realtalk/mock` grader answering every judge prompt
+   at once: samples/s, and the wall time split into classifiers and BERTScore (the local models run one batch
+   at a time in a worker thread, so their busy times add up), judges (a judge call in flight while no local
+   model runs) and the rest (Inspect, the project's own work, idle waits).
+2. `ei_analysis --limit M` (the mock grader is the judge): messages labelled per second.
+3. The dense retriever's embedding of a whole conversation, when `realtalk_evals.memory` exists.
+Peak memory (the process's maximum RSS; with `--device cuda` also torch's peak GPU allocation).
+
+`--device cpu` hides any GPU (CUDA_VISIBLE_DEVICES=""); `--device cuda` needs one (the pipelines and
+bert-score then use it). Results are reported per device. Prints a table and writes JSON to
+benchmarks/results/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+MODELS = HERE / ".real_size_models"
+RESULTS = HERE / "results"
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+BERTSCORE_LAYERS = 17
+"""bert-score's layer for roberta-large."""
+BASE: dict[str, Any] = {
+    "hidden_size": 768,
+    "num_hidden_layers": 12,
+    "num_attention_heads": 12,
+    "intermediate_size": 3072,
+}
+LARGE: dict[str, Any] = {
+    "hidden_size": 1024,
+    "num_hidden_layers": 24,
+    "num_attention_heads": 16,
+    "intermediate_size": 4096,
+}
+VOCAB = 50265
+"""roberta's vocabulary size (the embedding matrix's size; the trained tokenizer uses fewer ids)."""
+
+
+# ---------------------------------------------------------------- building the models (child process)
+
+
+def _messages() -> list[str]:
+    from realtalk_evals.dataset import load_conversations
+
+    return [m.text for c in load_conversations() for s in c.sessions for m in s.messages if m.text]
+
+
+def _build(root: Path, large_classifiers: bool) -> None:
+    import torch
+    from tiny_models import EMOTION_LABELS, SENTIMENT_LABELS  # type: ignore[import-not-found]
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import (
+        RobertaConfig,
+        RobertaForSequenceClassification,
+        RobertaModel,
+        RobertaTokenizerFast,
+    )
+
+    staging = root.with_name(root.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(
+        _messages(),
+        vocab_size=VOCAB,
+        min_frequency=2,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"],
+    )
+    (staging / "tokenizer").mkdir(parents=True)
+    bpe.save_model(str(staging / "tokenizer"))
+    tokenizer = RobertaTokenizerFast.from_pretrained(str(staging / "tokenizer"), model_max_length=512)
+
+    def config(size: dict[str, Any], **extra: Any) -> Any:
+        return RobertaConfig(
+            vocab_size=VOCAB,
+            max_position_embeddings=514,
+            type_vocab_size=1,
+            layer_norm_eps=1e-5,
+            pad_token_id=tokenizer.pad_token_id,
+            bos_token_id=tokenizer.bos_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+            **size,
+            **extra,
+        )
+
+    classifiers = (
+        ("sentiment", SENTIMENT_LABELS, "single_label_classification", BASE),
+        ("emotion", EMOTION_LABELS, "multi_label_classification", LARGE if large_classifiers else BASE),
+        ("intimacy", ("intimacy",), "regression", LARGE if large_classifiers else BASE),
+    )
+    for seed, (name, labels, problem, size) in enumerate(classifiers, 1):
+        torch.manual_seed(seed)
+        labelled = config(
+            size,
+            id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+            problem_type=problem,
+        )
+        RobertaForSequenceClassification(labelled).save_pretrained(staging / name)
+        tokenizer.save_pretrained(staging / name)
+        print(f"built {name}", flush=True)
+    torch.manual_seed(4)
+    RobertaModel(config(LARGE), add_pooling_layer=False).save_pretrained(staging / "bertscore")
+    tokenizer.save_pretrained(staging / "bertscore")
+    print("built bertscore (roberta-large)", flush=True)
+    shutil.rmtree(root, ignore_errors=True)
+    staging.rename(root)
+
+
+def models_dir(large_classifiers: bool) -> Path:
+    """Build the models in a child process (so its memory is not this process's peak) unless already built."""
+    root = MODELS / ("large-classifiers" if large_classifiers else "base-classifiers")
+    if not (root / "bertscore" / "config.json").is_file():
+        print(f"building real-size random models in {root} (once) ...", flush=True)
+        flag = ["--large-classifiers"] if large_classifiers else []
+        subprocess.run([sys.executable, __file__, "--build-only", *flag], check=True)
+    return root
+
+
+# ---------------------------------------------------------------- timing the phases
+
+
+class Intervals:
+    """Start/end times of calls, possibly overlapping and from several threads."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
+
+    def add(self, start: float, end: float) -> None:
+        with self._lock:
+            self.spans.append((start, end))
+
+
+def _union(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _length(spans: list[tuple[float, float]]) -> float:
+    return sum(end - start for start, end in _union(spans))
+
+
+class Phases:
+    """Wraps the functions that run the classifiers, BERTScore and the judges, recording when each ran."""
+
+    def __init__(self) -> None:
+        self.classifiers = Intervals()
+        self.bertscore = Intervals()
+        self.judges = Intervals()
+
+    def install(self) -> None:
+        import realtalk_evals.scorers.content_similarity as content
+        from realtalk_evals.ei import classifiers, judges
+
+        def timed_sync(function: Callable[..., Any], record: Intervals) -> Callable[..., Any]:
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    record.add(started, time.perf_counter())
+
+            return wrapper
+
+        def timed_async(function: Callable[..., Any], record: Intervals) -> Callable[..., Any]:
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return await function(*args, **kwargs)
+                finally:
+                    record.add(started, time.perf_counter())
+
+            return wrapper
+
+        classifiers.infer = timed_sync(classifiers.infer, self.classifiers)  # type: ignore[assignment]
+        content.bertscore_f1 = timed_sync(content.bertscore_f1, self.bertscore)  # type: ignore[assignment]
+        judges.ask_judge = timed_async(judges.ask_judge, self.judges)  # type: ignore[assignment]
+
+    def split(self, started: float, ended: float) -> dict[str, float]:
+        """Wall time as classifiers + BERTScore + judges (alone) + rest, in seconds."""
+
+        def within(record: Intervals) -> list[tuple[float, float]]:
+            return [(max(a, started), min(b, ended)) for a, b in record.spans if b > started and a < ended]
+
+        local = within(self.classifiers) + within(self.bertscore)
+        everything = local + within(self.judges)
+        return {
+            "classifiers_s": round(_length(within(self.classifiers)), 2),
+            "bertscore_s": round(_length(within(self.bertscore)), 2),
+            "judges_s": round(_length(everything) - _length(local), 2),
+            "rest_s": round((ended - started) - _length(everything), 2),
+        }
+
+
+class MockGrader:
+    """Valid replies to the appendix-C prompts (True/False, or the empathy JSON), at once; counts calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, messages: list[Any], *_: Any) -> Any:
+        from inspect_ai.model import ModelOutput
+
+        self.calls += 1
+        prompt = messages[0].text
+        if prompt.startswith("Empathy Assessment"):
+            reply = '{"emotional_reaction": 1, "interpretation": 0, "exploration": 1}'
+        else:
+            reply = "True" if len(prompt) % 2 else "False"
+        return ModelOutput.from_content("grader", reply)
+
+
+def _peak_memory() -> dict[str, float]:
+    peak = {"max_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)}
+    import torch
+
+    if torch.cuda.is_available():
+        peak["cuda_max_allocated_gb"] = round(torch.cuda.max_memory_allocated() / 1024**3, 2)
+    return peak
+
+
+@contextmanager
+def _fresh_caches(scratch: Path, name: str) -> Iterator[None]:
+    os.environ["INSPECT_CACHE_DIR"] = str(scratch / name / "inspect")
+    os.environ["REALTALK_CACHE_DIR"] = str(scratch / name / "realtalk")
+    yield
+
+
+def _run_eval(
+    task: Any, model: Any, roles: dict[str, Any], limit: int, log_dir: Path
+) -> tuple[Any, float, float]:
+    from inspect_ai import eval as inspect_eval
+
+    started = time.perf_counter()
+    cpu_started = _cpu_s()
+    [log] = inspect_eval(
+        task,
+        model=model,
+        model_roles=roles,
+        limit=limit,
+        log_dir=str(log_dir),
+        display="none",
+        log_samples=True,
+    )
+    wall = time.perf_counter() - started
+    if log.status != "success":
+        raise RuntimeError(f"eval failed: {log.error}")
+    return log, wall, _cpu_s() - cpu_started
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads): less sensitive than wall time to other work on the machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _batch_stats() -> dict[str, int]:
+    from realtalk_evals.ei.batching import batcher_stats
+
+    totals = {"classified_texts": 0, "classifier_batches": 0, "bertscore_pairs": 0, "bertscore_batches": 0}
+    for key, stats in batcher_stats().items():
+        if isinstance(key, tuple) and key[0] == "classifier":
+            totals["classified_texts"] += stats.items
+            totals["classifier_batches"] += stats.batches
+        elif isinstance(key, tuple) and key[0] == "bertscore":
+            totals["bertscore_pairs"] += stats.items
+            totals["bertscore_batches"] += stats.batches
+    return totals
+
+
+def _measure_task(
+    name: str,
+    make: Callable[[MockGrader], tuple[Any, Any, dict[str, Any]]],
+    limit: int,
+    phases: Phases,
+    scratch: Path,
+) -> list[dict[str, Any]]:
+    """One task, cold then warm caches; `make(grader)` gives (task, model, model roles)."""
+    from realtalk_evals.ei.batching import reset_batcher_stats
+
+    rows = []
+    with _fresh_caches(scratch, name.split()[0]):
+        for caches in ("cold", "warm"):
+            grader = MockGrader()
+            reset_batcher_stats()
+            task, model, roles = make(grader)
+            started = time.perf_counter()
+            log, wall, cpu = _run_eval(task, model, roles, limit, scratch / "logs")
+            items = len(log.samples or [])
+            rows.append(
+                {
+                    "measure": f"{name}, {caches} caches",
+                    "items": items,
+                    "wall_s": round(wall, 2),
+                    "per_s": round(items / wall, 3),
+                    "cpu_s": round(cpu, 2),
+                    **phases.split(started, started + wall),
+                    "judge_calls": grader.calls,
+                    **_batch_stats(),
+                    **_peak_memory(),
+                }
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
+def _classifier_args(root: Path) -> dict[str, str]:
+    return {f"{kind}_model": str(root / kind) for kind in ("sentiment", "emotion", "intimacy")}
+
+
+def measure_persona(root: Path, limit: int, phases: Phases, scratch: Path) -> list[dict[str, Any]]:
+    from inspect_ai.model import get_model
+
+    from realtalk_evals.tasks.persona_simulation import persona_simulation
+
+    def make(grader: MockGrader) -> tuple[Any, Any, dict[str, Any]]:
+        task = persona_simulation(
+            solver="gold",
+            bertscore_model=str(root / "bertscore"),
+            bertscore_layers=BERTSCORE_LAYERS,
+            **_classifier_args(root),
+        )
+        return (
+            task,
+            "realtalk/mock",
+            {"grader": get_model("realtalk/grader", custom_outputs=grader, memoize=False)},
+        )
+
+    return _measure_task("persona_simulation gold", make, limit, phases, scratch)
+
+
+def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -> list[dict[str, Any]]:
+    from inspect_ai.model import get_model
+
+    from realtalk_evals.tasks.ei_analysis import ei_analysis
+
+    def make(grader: MockGrader) -> tuple[Any, Any, dict[str, Any]]:
+        judge = get_model("realtalk/judge", custom_outputs=grader, memoize=False)
+        return ei_analysis(**_classifier_args(root)), judge, {}
+
+    return _measure_task("ei_analysis labelling", make, limit, phases, scratch)
+
+
+def measure_retriever() -> list[dict[str, Any]]:
+    """The memory systems' dense retriever, once `realtalk_evals.memory` exists (not yet on this branch)."""
+    import importlib.util
+
+    if importlib.util.find_spec("realtalk_evals.memory") is None:
+        print("dense retriever: skipped (realtalk_evals.memory is not installed yet)", flush=True)
+        return []
+    print(
+        "dense retriever: realtalk_evals.memory exists, but this benchmark does not measure it yet",
+        flush=True,
+    )
+    return []
+
+
+def _load_models(root: Path) -> float:
+    from realtalk_evals.ei.classifiers import load_pipeline
+    from realtalk_evals.scorers.content_similarity import BertScoreSettings, load_bertscorer
+
+    started = time.perf_counter()
+    for kind in ("sentiment", "emotion", "intimacy"):
+        load_pipeline(str(root / kind))
+    load_bertscorer(BertScoreSettings(str(root / "bertscore"), BERTSCORE_LAYERS))
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--limit", type=int, default=100, help="persona_simulation samples")
+    parser.add_argument("--ei-limit", type=int, default=200, help="ei_analysis messages (0: skip)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    parser.add_argument("--large-classifiers", action="store_true", help="emotion and intimacy roberta-large")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.build_only:
+        _build(
+            MODELS / ("large-classifiers" if args.large_classifiers else "base-classifiers"),
+            args.large_classifiers,
+        )
+        return 0
+    if args.device == "cpu":
+        os.environ["CUDA_VISIBLE_DEVICES"] = ""
+    root = models_dir(args.large_classifiers)
+
+    import torch
+
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print("--device cuda: no GPU visible to torch", file=sys.stderr)
+        return 2
+    scratch = Path(tempfile.mkdtemp(prefix="realtalk-real-size-"))
+    try:
+        load_s = _load_models(root)
+        print(f"models loaded in {load_s:.1f} s", flush=True)
+        phases = Phases()
+        phases.install()
+        rows = measure_persona(root, args.limit, phases, scratch)
+        if args.ei_limit:
+            rows += measure_ei_analysis(root, args.ei_limit, phases, scratch)
+        rows += measure_retriever()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    columns = [
+        "measure",
+        "items",
+        "wall_s",
+        "per_s",
+        "cpu_s",
+        "classifiers_s",
+        "bertscore_s",
+        "judges_s",
+        "rest_s",
+    ]
+    print(" | ".join(columns))
+    for row in rows:
+        print(" | ".join(str(row.get(column, "")) for column in columns))
+    print(f"peak memory: {_peak_memory()}")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {
+        "benchmark": "real_size_scoring",
+        "date": stamp,
+        "device": args.device,
+        "gpu": torch.cuda.get_device_name(0) if args.device == "cuda" else None,
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+        },
+        "large_classifiers": args.large_classifiers,
+        "model_load_s": round(load_s, 2),
+        "rows": rows,
+        "peak_memory": _peak_memory(),
+    }
+    path = RESULTS / f"real_size_scoring-{args.device}-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The optimised local-model path gives the straightforward path's labels and BERTScores, on REALTALK messages.
+
+Straightforward: the transformers pipeline on the texts in their order, 32 at a time (padded to each batch's
+longest), and bert-score on all pairs in one batch. Optimised: length-sorted batches, one tokenization,
+inference mode (realtalk_evals.ei.inference). Padding is masked out, so only floating-point noise may differ:
+labels must be equal and scores within TOLERANCE.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tiny_models import shared_tiny_models
+
+from realtalk_evals.dataset import load_conversations
+from realtalk_evals.ei.classifiers import (
+    _FUNCTION,
+    CLASSIFIER_KINDS,
+    infer,
+    load_pipeline,
+    max_input_tokens,
+    read_output,
+)
+from realtalk_evals.ei.inference import length_sorted_chunks
+from realtalk_evals.scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer
+
+TOLERANCE = 1e-5
+"""Largest difference allowed in a classifier score or a BERTScore F1 (float32 noise is about 1e-7)."""
+
+
+def _messages() -> list[str]:
+    """Every 20th message of the first two chats: greetings, one-word replies and long merged-size texts."""
+    conversations = load_conversations()[:2]
+    texts = [m.text for c in conversations for s in c.sessions for m in s.messages if m.text.strip()]
+    chosen = texts[::20]
+    longest = max(texts, key=len)
+    return [*chosen, longest * 3, chosen[0]]  # one over the models' length limit, one repeated
+
+
+def test_length_sorted_chunks_cover_every_index_once_longest_first() -> None:
+    chunks = length_sorted_chunks([3, 9, 1, 9, 5], 2)
+    assert chunks == [[1, 3], [4, 0], [2]]
+    assert length_sorted_chunks([], 4) == []
+
+
+@pytest.mark.parametrize("kind", CLASSIFIER_KINDS)
+def test_classifier_outputs_match_the_pipeline_in_text_order(kind: str) -> None:
+    models = shared_tiny_models()
+    model_id = str(getattr(models, kind))
+    texts = _messages()
+    assert len(texts) > 40
+    pipe = load_pipeline(model_id)
+    labels = [pipe.model.config.id2label[i] for i in sorted(pipe.model.config.id2label)]
+    options = {
+        "top_k": None,
+        "function_to_apply": _FUNCTION[kind],  # type: ignore[index]
+        "truncation": True,
+        "max_length": max_input_tokens(pipe.tokenizer, pipe.model.config),
+    }
+    expected = [
+        read_output(kind, output, labels)  # type: ignore[arg-type]
+        for start in range(0, len(texts), 32)
+        for output in pipe(texts[start : start + 32], batch_size=32, **options)
+    ]
+    optimised = infer(kind, model_id, 8, texts)  # type: ignore[arg-type]
+    assert len(optimised) == len(texts)
+    for want, got in zip(expected, optimised, strict=True):
+        if kind == "intimacy":
+            assert got["value"] == pytest.approx(want["value"], abs=TOLERANCE)
+            assert got["raw"] == pytest.approx(want["raw"], abs=TOLERANCE)
+        else:
+            assert got["label"] == want["label"]
+            assert set(got["scores"]) == set(want["scores"])
+            for label, score in want["scores"].items():
+                assert got["scores"][label] == pytest.approx(score, abs=TOLERANCE)
+    if kind != "intimacy":
+        assert len({record["label"] for record in optimised}) > 1  # the models tell texts apart
+
+
+def test_bertscore_matches_one_batch_of_all_pairs() -> None:
+    models = shared_tiny_models()
+    settings = BertScoreSettings.resolve(models.bertscore, models.bertscore_layers)
+    texts = _messages()
+    pairs = [(texts[i], texts[i + 1]) for i in range(len(texts) - 1)] + [(texts[3], texts[3])]
+    scorer = load_bertscorer(settings)
+    _, _, f1 = scorer.score([p for p, _ in pairs], [r for _, r in pairs], batch_size=len(pairs))
+    expected = [float(value) for value in f1.tolist()]
+    got = bertscore_f1(settings, pairs)
+    assert got == pytest.approx(expected, abs=TOLERANCE)
+    assert got[-1] == pytest.approx(1.0, abs=TOLERANCE)
+    assert len({round(value, 3) for value in got}) > 5  # distinct pairs, distinct scores
