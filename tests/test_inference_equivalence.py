@@ -78,7 +78,7 @@ def test_classifier_outputs_match_the_pipeline_in_text_order(kind: str) -> None:
 
 def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     models = shared_tiny_models()
-    settings = BertScoreSettings.resolve(models.bertscore, models.bertscore_layers)
+    settings = BertScoreSettings(model=models.bertscore, num_layers=models.bertscore_layers)
     texts = _messages()
     pairs = [(texts[i], texts[i + 1]) for i in range(len(texts) - 1)] + [(texts[3], texts[3])]
     scorer = load_bertscorer(settings)

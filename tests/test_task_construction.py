@@ -142,7 +142,7 @@ def test_a_speaker_models_file_with_a_model_that_cannot_be_made_stops_the_task(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("AZUREAI_OPENAI_API_KEY", raising=False)
     path = tmp_path / "models.json"
-    path.write_text(json.dumps({"Emi": "realtalk/emi-ft", "Kevin": entry}))
+    path.write_text(json.dumps({"Emi": "realtalk/mock/emi-ft", "Kevin": entry}))
     with pytest.raises(InputError) as error:
         persona_simulation(speaker="Emi,Kevin", speaker_models=str(path))
     text = str(error.value)
