@@ -66,11 +66,14 @@ def check_model_name(model_name: str, scripted: bool) -> None:
 
 
 def _reply_text(reply: object) -> str | None:
-    """`-M reply=...` as one text; Inspect's `-M` splits values at commas, and YAML may parse a number."""
+    """`-M reply=...` as one text; Inspect's `-M` splits values at commas, and YAML may parse a number or a JSON
+    object (given back as JSON text)."""
     if reply is None or isinstance(reply, str):
         return reply
     if isinstance(reply, int | float) and not isinstance(reply, bool):
         return str(reply)
+    if isinstance(reply, dict):  # `-M reply='{"score": 1}'`: YAML read the JSON text as a mapping
+        return json.dumps(reply)
     raise InputError(
         f"realtalk/mock: reply must be one text, got {type(reply).__name__} {reply!r} (`-M` splits a value at "
         'commas). For a reply with commas use --model-config mock.yaml holding `reply: "a, b"`; for '

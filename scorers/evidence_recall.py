@@ -18,8 +18,9 @@ from realtalk_evals.metrics import count, nan_mean
 
 @scorer(
     metrics={
-        "turn_recall": [grouped(nan_mean(), "category_name")],
-        "session_recall": [grouped(nan_mean(), "category_name")],
+        # overall first: Inspect's log list shows the first metric as the headline
+        "turn_recall": [nan_mean(), grouped(nan_mean(), "category_name", all=False)],
+        "session_recall": [nan_mean(), grouped(nan_mean(), "category_name", all=False)],
         "unknown_evidence": [count()],
     }
 )

@@ -29,12 +29,12 @@ def cohen_kappa() -> Metric:
 
 
 @scorer(
-    metrics={
+    metrics={  # overall numbers first: Inspect's log list shows the first metric as the headline
+        "kappa_*": [cohen_kappa(), grouped(cohen_kappa(), "category_name", all=False)],
+        "false_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
+        "true_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
+        "accepted": [grouped(mean(), "kind", all=False)],
         "judge_failure": [count()],
-        "accepted": [grouped(mean(), "kind")],
-        "true_accept_*": [grouped(mean(), "category_name")],
-        "false_accept_*": [grouped(mean(), "category_name")],
-        "kappa_*": [grouped(cohen_kappa(), "category_name")],
     }
 )
 def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:

@@ -106,8 +106,8 @@ def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Pat
     assert log.status == "success" and log.samples is not None
     values = metrics(log)
     for prompt in ("released", "suite"):
-        assert values[(f"false_accept_{prompt}", "grouped_all")] == 1.0
-        assert values[(f"true_accept_{prompt}", "grouped_all")] == 1.0
+        assert values[(f"false_accept_{prompt}", "mean")] == 1.0
+        assert values[(f"true_accept_{prompt}", "mean")] == 1.0
         assert values[(f"false_accept_{prompt}", "grouped_commonsense")] == 1.0
     assert values[("judge_failure", "realtalk_evals/count")] == 0.0
 
@@ -117,12 +117,10 @@ def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_pa
     assert log.status == "success" and log.samples is not None
     values = metrics(log)
     for prompt in ("released", "suite"):
-        assert values[(f"false_accept_{prompt}", "grouped_all")] == 0.0
-        assert (
-            values[(f"true_accept_{prompt}", "grouped_all")] == 0.5
-        )  # the gold passes, the padded gold does not
+        assert values[(f"false_accept_{prompt}", "mean")] == 0.0
+        assert values[(f"true_accept_{prompt}", "mean")] == 0.5  # the gold passes, the padded gold does not
         # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
-        assert values[(f"kappa_{prompt}", "grouped_all")] == pytest.approx(4 / 7)
+        assert values[(f"kappa_{prompt}", "realtalk_evals/cohen_kappa")] == pytest.approx(4 / 7)
     assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
 
 

@@ -96,6 +96,9 @@ async def test_a_reply_split_into_a_list_is_refused_with_what_to_do_instead() ->
         get_model("realtalk/mock", reply=["a", " b"], memoize=False)
     assert "--model-config" in str(error.value) and "replies_file" in str(error.value)
     assert (await get_model("realtalk/mock", reply=42, memoize=False).generate("q")).completion == "42"
+    # `-M reply='{"score": 1}'` reaches the provider as a mapping (YAML): it answers the JSON text
+    parsed = get_model("realtalk/mock", reply={"score": 1}, memoize=False)
+    assert (await parsed.generate("q")).completion == '{"score": 1}'
 
 
 async def test_only_documented_names_run_the_mock() -> None:
