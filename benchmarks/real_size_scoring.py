@@ -342,7 +342,7 @@ def _measure_task(
     return rows
 
 
-def _classifier_args(root: Path) -> dict[str, str]:
+def _classifier_args(root: Path) -> dict[str, Any]:
     return {f"{kind}_model": str(root / kind) for kind in ("sentiment", "emotion", "intimacy")}
 
 

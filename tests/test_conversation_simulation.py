@@ -167,8 +167,8 @@ def test_analysis_reports_the_human_likeness_gap(
                 dataset=dataset,
                 conversations="3,4" if dataset == "realtalk" else 4,
                 sessions=sessions,
-                **classifier_args(),
-            ),  # type: ignore[arg-type]
+                **classifier_args(),  # type: ignore[arg-type]
+            ),
             model=Grader().model(),
             log_dir=str(logs),
             display="none",

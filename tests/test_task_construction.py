@@ -121,7 +121,7 @@ def test_bertscore_layers_out_of_range_stop_the_task(tmp_path: Path, tiny_model_
     with pytest.raises(
         InputError, match="bert-score does not know .*encoder: give its layer with -T bertscore_layers"
     ):
-        persona_simulation(speaker="Emi", bertscore_model=str(copy), bertscore_layers="")
+        persona_simulation(speaker="Emi", bertscore_model=str(copy), bertscore_layers="")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
