@@ -154,7 +154,14 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, str], me
 
 
 def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) -> None:
-    """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point."""
+    """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point, also from a
+    directory holding its own `tasks.py`, `scorers/` and `solvers.py` (the suite installs one import name)."""
+    project = tmp_path / "project"
+    (project / "scorers").mkdir(parents=True)
+    for module in ("tasks.py", "solvers.py", "scorers/__init__.py"):
+        (project / module).write_text(
+            f"raise RuntimeError('the user {module} was imported')\n", encoding="utf-8"
+        )
     result = subprocess.run(
         [
             sys.executable,
@@ -175,6 +182,7 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
             "--display",
             "plain",
         ],
+        cwd=project,
         capture_output=True,
         text=True,
         timeout=180,
