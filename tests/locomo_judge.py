@@ -7,11 +7,10 @@ import re
 from inspect_ai.model import ChatMessage, ModelOutput
 
 _FIELDS = {
-    # the released code's judge prompt (the default), the suite's delimited one, the adversarial one
+    # the released code's judge prompt (the default); the suite's delimited one and the adversarial one
     "prediction": (
         r"Model's prediction: (.*)",
         r"<predicted_answer>\n(.*)\n</predicted_answer>",
-        r"Predicted answer: (.*)",
     ),
     "gold": (r"Ground truth: (.*)", r"<gold_answer>\n(.*)\n</gold_answer>"),
 }
@@ -29,7 +28,7 @@ def judge(messages: list[ChatMessage], *_: object) -> ModelOutput:
     adversarial prompt, when it says "not mentioned"."""
     text = messages[-1].text
     prediction = _field(text, "prediction")
-    if "Tempting wrong answer:" in text:
+    if "<tempting_wrong_answer>" in text:
         right = "not mentioned" in prediction.lower()
     else:
         gold = _field(text, "gold")

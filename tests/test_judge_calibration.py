@@ -191,8 +191,11 @@ def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() ->
             sample
         ) in mine:  # the adversarial judge prompt under either judge prompt, as llm_accuracy sends it
             prompt = str(sample.input)
-            assert f"Question: {meta['source_question']}\nTempting wrong answer: {trap}\n" in prompt
-            assert f"Predicted answer: {sample.metadata['candidate']}\n" in prompt  # type: ignore[index]
+            assert (
+                f"<question>\n{meta['source_question']}\n</question>\n"
+                f"<tempting_wrong_answer>\n{trap}\n</tempting_wrong_answer>\n" in prompt
+            )
+            assert f"<predicted_answer>\n{sample.metadata['candidate']}\n</predicted_answer>" in prompt  # type: ignore[index]
 
 
 def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) -> None:
@@ -227,7 +230,7 @@ def test_locomo_run_shows_how_a_substring_judge_is_fooled_by_hedges(tmp_path: Pa
     trap, but gives a hedge full credit."""
 
     def substring(prompt: str) -> str:
-        prediction = prompt.split("Predicted answer: ", 1)[1].split("\n")[0]
+        prediction = prompt.split("<predicted_answer>\n", 1)[1].split("\n</predicted_answer>")[0]
         return f'{{"score": {int("not mentioned" in prediction.lower())}}}'
 
     [log] = eval(
