@@ -69,6 +69,8 @@ LARGE: dict[str, Any] = {
     "num_attention_heads": 16,
     "intermediate_size": 4096,
 }
+CACHE_STATES = ["cold", "warm"]
+"""The scoring runs, in order, on the same caches (`--cold-only`: the first)."""
 VOCAB = 50265
 """roberta's vocabulary size (the embedding matrix's size; the trained tokenizer uses fewer ids)."""
 
@@ -322,7 +324,7 @@ def _measure_task(
 
     rows = []
     with _fresh_caches(scratch, name.split()[0]):
-        for caches in ("cold", "warm"):
+        for caches in CACHE_STATES:
             grader = MockGrader()
             reset_batcher_stats()
             task, model, roles = make(grader)
@@ -497,9 +499,12 @@ def main() -> int:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-encoder-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-persona", action="store_true", help="only ei_analysis and the retriever")
+    parser.add_argument("--cold-only", action="store_true", help="scoring with cold caches only")
     parser.add_argument("--skip-retriever", action="store_true", help="no dense-retriever measurement")
     args = parser.parse_args()
 
+    if args.cold_only:
+        CACHE_STATES[1:] = []
     if args.build_encoder_only:
         _build_sentence_encoder(MODELS / "sentence-encoder")
         return 0
@@ -564,6 +569,9 @@ def main() -> int:
             "python": platform.python_version(),
             "torch": torch.__version__,
             "torch_threads": torch.get_num_threads(),
+            "environment": {
+                k: v for k, v in os.environ.items() if k.startswith("REALTALK_") and "DIR" not in k
+            },
         },
         "large_classifiers": args.large_classifiers,
         "model_load_s": round(load_s, 2),

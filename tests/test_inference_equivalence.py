@@ -8,19 +8,25 @@ labels must be equal and scores within TOLERANCE.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import anyio
 import pytest
 from tiny_models import shared_tiny_models
 
 from realtalk_evals.dataset import load_conversations
+from realtalk_evals.ei.batching import LOCAL_MODELS_CONCURRENCY_ENV, MicroBatcher
 from realtalk_evals.ei.classifiers import (
     _FUNCTION,
     CLASSIFIER_KINDS,
+    classify,
     infer,
     load_pipeline,
     max_input_tokens,
     read_output,
 )
-from realtalk_evals.ei.inference import length_sorted_chunks
+from realtalk_evals.ei.inference import TORCH_THREADS_ENV, length_sorted_chunks
 from realtalk_evals.scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer
 
 TOLERANCE = 1e-5
@@ -78,7 +84,7 @@ def test_classifier_outputs_match_the_pipeline_in_text_order(kind: str) -> None:
 
 def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     models = shared_tiny_models()
-    settings = BertScoreSettings.resolve(models.bertscore, models.bertscore_layers)
+    settings = BertScoreSettings(str(models.bertscore), models.bertscore_layers)
     texts = _messages()
     pairs = [(texts[i], texts[i + 1]) for i in range(len(texts) - 1)] + [(texts[3], texts[3])]
     scorer = load_bertscorer(settings)
@@ -88,3 +94,43 @@ def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     assert got == pytest.approx(expected, abs=TOLERANCE)
     assert got[-1] == pytest.approx(1.0, abs=TOLERANCE)
     assert len({round(value, 3) for value in got}) > 5  # distinct pairs, distinct scores
+
+
+def test_classifier_and_bertscore_batches_side_by_side_give_the_same_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """REALTALK_LOCAL_MODELS_CONCURRENCY=2 with one torch thread: a classifier batch and a BERTScore batch run
+    in two worker threads at once, and each gives what it gives alone."""
+    models = shared_tiny_models()
+    settings = BertScoreSettings(str(models.bertscore), models.bertscore_layers)
+    texts = _messages()
+    pairs = [(texts[i], texts[i + 1]) for i in range(len(texts) - 1)]
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "alone"))
+    alone_labels = infer("sentiment", str(models.sentiment), 8, texts)
+    alone_f1 = bertscore_f1(settings, pairs)
+
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "side-by-side"))
+    monkeypatch.setenv(LOCAL_MODELS_CONCURRENCY_ENV, "2")
+    monkeypatch.setenv(TORCH_THREADS_ENV, "1")
+    results: dict[str, Any] = {}
+
+    async def side_by_side() -> None:
+        bert: MicroBatcher[tuple[str, str], float] = MicroBatcher(lambda items: bertscore_f1(settings, items))
+        assert bert.limit == 2
+
+        async def labels() -> None:
+            results["labels"] = await classify("sentiment", str(models.sentiment), texts, 8)
+
+        async def f1() -> None:
+            results["f1"] = await bert.submit(pairs)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(labels)
+            group.start_soon(f1)
+
+    anyio.run(side_by_side)
+    assert [record["label"] for record in results["labels"]] == [record["label"] for record in alone_labels]
+    for want, got in zip(alone_labels, results["labels"], strict=True):
+        for label, score in want["scores"].items():
+            assert got["scores"][label] == pytest.approx(score, abs=TOLERANCE)
+    assert results["f1"] == pytest.approx(alone_f1, abs=TOLERANCE)
