@@ -27,7 +27,12 @@ from realtalk_evals.ei.classifiers import (
     read_output,
 )
 from realtalk_evals.ei.inference import TORCH_THREADS_ENV, length_sorted_chunks
-from realtalk_evals.scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer
+from realtalk_evals.scorers.content_similarity import (
+    BertScoreSettings,
+    bertscore_f1,
+    load_bertscorer,
+    self_f1,
+)
 
 TOLERANCE = 1e-5
 """Largest difference allowed in a classifier score or a BERTScore F1 (float32 noise is about 1e-7)."""
@@ -93,7 +98,20 @@ def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     got = bertscore_f1(settings, pairs)
     assert got == pytest.approx(expected, abs=TOLERANCE)
     assert got[-1] == pytest.approx(1.0, abs=TOLERANCE)
+    assert got[-1] == 1.0  # a text against itself runs no model
     assert len({round(value, 3) for value in got}) > 5  # distinct pairs, distinct scores
+
+
+def test_a_text_against_itself_scores_what_the_model_gives() -> None:
+    """The gold side's shortcut (`self_f1`): every message against itself, through the model, is 1."""
+    models = shared_tiny_models()
+    settings = BertScoreSettings(str(models.bertscore), models.bertscore_layers)
+    texts = _messages()
+    _, _, f1 = load_bertscorer(settings).score(texts, texts, batch_size=len(texts))
+    assert [float(value) for value in f1.tolist()] == pytest.approx([1.0] * len(texts), abs=TOLERANCE)
+    assert bertscore_f1(settings, [(text, text) for text in texts]) == [1.0] * len(texts)
+    assert self_f1("same", "same") == 1.0
+    assert self_f1(" ", " ") is None and self_f1("a", "b") is None
 
 
 def test_classifier_and_bertscore_batches_side_by_side_give_the_same_results(
