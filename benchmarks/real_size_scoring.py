@@ -18,7 +18,11 @@ process):
    at a time in a worker thread, so their busy times add up), judges (a judge call in flight while no local
    model runs) and the rest (Inspect, the project's own work, idle waits).
 2. `ei_analysis --limit M` (the mock grader is the judge): messages labelled per second.
-3. The dense retriever's embedding of a whole conversation, when `realtalk_evals.memory` exists.
+3. `memory=dense` indexing every turn of Chat_1 with a random sentence-transformers encoder of
+   all-MiniLM-L6-v2's size (BERT, 6 layers, 384 wide, WordPiece vocabulary trained on the messages, mean
+   pooling; built once in the same directory), through the memory package's `embed` and its on-disk cache:
+   cold (empty cache) and warm (every turn a cache hit). `--skip-persona --ei-limit 0` measures it alone
+   (then no scoring model is loaded and the peak memory is the retriever's).
 Peak memory (the process's maximum RSS; with `--device cuda` also torch's peak GPU allocation).
 
 `--device cpu` hides any GPU (CUDA_VISIBLE_DEVICES=""); `--device cuda` needs one (the pipelines and
@@ -65,6 +69,8 @@ LARGE: dict[str, Any] = {
     "num_attention_heads": 16,
     "intermediate_size": 4096,
 }
+CACHE_STATES = ["cold", "warm"]
+"""The scoring runs, in order, on the same caches (`--cold-only`: the first)."""
 VOCAB = 50265
 """roberta's vocabulary size (the embedding matrix's size; the trained tokenizer uses fewer ids)."""
 
@@ -318,7 +324,7 @@ def _measure_task(
 
     rows = []
     with _fresh_caches(scratch, name.split()[0]):
-        for caches in ("cold", "warm"):
+        for caches in CACHE_STATES:
             grader = MockGrader()
             reset_batcher_stats()
             task, model, roles = make(grader)
@@ -379,18 +385,96 @@ def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -
     return _measure_task("ei_analysis labelling", make, limit, phases, scratch)
 
 
-def measure_retriever() -> list[dict[str, Any]]:
-    """The memory systems' dense retriever, once `realtalk_evals.memory` exists (not yet on this branch)."""
+MINILM: dict[str, Any] = {
+    "hidden_size": 384,
+    "num_hidden_layers": 6,
+    "num_attention_heads": 12,
+    "intermediate_size": 1536,
+    "max_position_embeddings": 512,
+    "vocab_size": 30522,
+}
+"""sentence-transformers/all-MiniLM-L6-v2's BERT (mean pooling, normalised, 256 tokens at most)."""
+MINILM_MAX_TOKENS = 256
+RETRIEVER_CONVERSATION = "Chat_1_"
+"""The conversation whose every turn is embedded (its name starts with this)."""
+
+
+def _build_sentence_encoder(root: Path) -> None:
+    """A random all-MiniLM-L6-v2-sized sentence-transformers model with a WordPiece vocabulary from the data."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import Normalize, Pooling, Transformer
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import BertConfig, BertModel, BertTokenizerFast  # type: ignore[attr-defined]
+
+    staging = root.with_name(root.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    base = staging / "bert"
+    base.mkdir(parents=True)
+    wordpiece = BertWordPieceTokenizer(lowercase=True)
+    wordpiece.train_from_iterator(_messages(), vocab_size=MINILM["vocab_size"], min_frequency=2)
+    wordpiece.save_model(str(base))
+    tokenizer = BertTokenizerFast(vocab=str(base / "vocab.txt"), model_max_length=512)
+    torch.manual_seed(5)
+    BertModel(BertConfig(**MINILM), add_pooling_layer=False).save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    transformer = Transformer(str(base), max_seq_length=MINILM_MAX_TOKENS)
+    pooling = Pooling(MINILM["hidden_size"], "mean")
+    SentenceTransformer(modules=[transformer, pooling, Normalize()], device="cpu").save(
+        str(staging / "encoder")
+    )
+    shutil.rmtree(root, ignore_errors=True)
+    staging.rename(root)
+    print("built sentence encoder (all-MiniLM-L6-v2 size)", flush=True)
+
+
+def sentence_encoder_dir() -> Path:
+    """Build the encoder in a child process unless already built; its directory (an `embedding_model`)."""
+    root = MODELS / "sentence-encoder"
+    if not (root / "encoder" / "modules.json").is_file():
+        print(f"building a real-size random sentence encoder in {root} (once) ...", flush=True)
+        subprocess.run([sys.executable, __file__, "--build-encoder-only"], check=True)
+    return root / "encoder"
+
+
+def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
+    """`memory=dense` indexing one whole conversation (every turn), through the memory package's own
+    embedding function and on-disk cache: cold (empty cache, every turn encoded) and warm (all cache hits)."""
     import importlib.util
 
     if importlib.util.find_spec("realtalk_evals.memory") is None:
-        print("dense retriever: skipped (realtalk_evals.memory is not installed yet)", flush=True)
+        print("dense retriever: skipped (realtalk_evals.memory is not installed)", flush=True)
         return []
-    print(
-        "dense retriever: realtalk_evals.memory exists, but this benchmark does not measure it yet",
-        flush=True,
-    )
-    return []
+    from realtalk_evals.dataset import load_conversations
+    from realtalk_evals.memory.dense import DenseMemory
+    from realtalk_evals.memory.embeddings import load_embedding_model
+
+    encoder = str(sentence_encoder_dir())
+    started = time.perf_counter()
+    load_embedding_model(encoder)
+    print(f"sentence encoder loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    [conversation] = [c for c in load_conversations() if c.id.startswith(RETRIEVER_CONVERSATION)]
+    rows = []
+    with _fresh_caches(scratch, "retriever"):
+        for caches in ("cold", "warm"):
+            memory = DenseMemory(unit="turn", embedding_model=encoder)
+            started = time.perf_counter()
+            cpu_started = _cpu_s()
+            memory.index(conversation)
+            wall = time.perf_counter() - started
+            turns = len(memory.units)
+            rows.append(
+                {
+                    "measure": f"dense retriever, {conversation.id} every turn, {caches} cache",
+                    "items": turns,
+                    "wall_s": round(wall, 2),
+                    "per_s": round(turns / wall, 1),
+                    "cpu_s": round(_cpu_s() - cpu_started, 2),
+                    **_peak_memory(),
+                }
+            )
+            print(rows[-1], flush=True)
+    return rows
 
 
 def _load_models(root: Path) -> float:
@@ -413,7 +497,17 @@ def main() -> int:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     parser.add_argument("--large-classifiers", action="store_true", help="emotion and intimacy roberta-large")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-encoder-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-persona", action="store_true", help="only ei_analysis and the retriever")
+    parser.add_argument("--cold-only", action="store_true", help="scoring with cold caches only")
+    parser.add_argument("--skip-retriever", action="store_true", help="no dense-retriever measurement")
     args = parser.parse_args()
+
+    if args.cold_only:
+        CACHE_STATES[1:] = []
+    if args.build_encoder_only:
+        _build_sentence_encoder(MODELS / "sentence-encoder")
+        return 0
 
     if args.build_only:
         _build(
@@ -423,7 +517,8 @@ def main() -> int:
         return 0
     if args.device == "cpu":
         os.environ["CUDA_VISIBLE_DEVICES"] = ""
-    root = models_dir(args.large_classifiers)
+    scoring = not args.skip_persona or args.ei_limit > 0
+    root = models_dir(args.large_classifiers) if scoring else MODELS
 
     import torch
 
@@ -432,14 +527,15 @@ def main() -> int:
         return 2
     scratch = Path(tempfile.mkdtemp(prefix="realtalk-real-size-"))
     try:
-        load_s = _load_models(root)
+        load_s = _load_models(root) if scoring else 0.0
         print(f"models loaded in {load_s:.1f} s", flush=True)
         phases = Phases()
         phases.install()
-        rows = measure_persona(root, args.limit, phases, scratch)
+        rows = [] if args.skip_persona else measure_persona(root, args.limit, phases, scratch)
         if args.ei_limit:
             rows += measure_ei_analysis(root, args.ei_limit, phases, scratch)
-        rows += measure_retriever()
+        if not args.skip_retriever:
+            rows += measure_retriever(scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -473,6 +569,9 @@ def main() -> int:
             "python": platform.python_version(),
             "torch": torch.__version__,
             "torch_threads": torch.get_num_threads(),
+            "environment": {
+                k: v for k, v in os.environ.items() if k.startswith("REALTALK_") and "DIR" not in k
+            },
         },
         "large_classifiers": args.large_classifiers,
         "model_load_s": round(load_s, 2),

@@ -8,20 +8,31 @@ labels must be equal and scores within TOLERANCE.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import anyio
 import pytest
 from tiny_models import shared_tiny_models
 
 from realtalk_evals.dataset import load_conversations
+from realtalk_evals.ei.batching import LOCAL_MODELS_CONCURRENCY_ENV, MicroBatcher
 from realtalk_evals.ei.classifiers import (
     _FUNCTION,
     CLASSIFIER_KINDS,
+    classify,
     infer,
     load_pipeline,
     max_input_tokens,
     read_output,
 )
-from realtalk_evals.ei.inference import length_sorted_chunks
-from realtalk_evals.scorers.content_similarity import BertScoreSettings, bertscore_f1, load_bertscorer
+from realtalk_evals.ei.inference import TORCH_THREADS_ENV, length_sorted_chunks
+from realtalk_evals.scorers.content_similarity import (
+    BertScoreSettings,
+    bertscore_f1,
+    load_bertscorer,
+    self_f1,
+)
 
 TOLERANCE = 1e-5
 """Largest difference allowed in a classifier score or a BERTScore F1 (float32 noise is about 1e-7)."""
@@ -87,4 +98,57 @@ def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     got = bertscore_f1(settings, pairs)
     assert got == pytest.approx(expected, abs=TOLERANCE)
     assert got[-1] == pytest.approx(1.0, abs=TOLERANCE)
+    assert got[-1] == 1.0  # a text against itself runs no model
     assert len({round(value, 3) for value in got}) > 5  # distinct pairs, distinct scores
+
+
+def test_a_text_against_itself_scores_what_the_model_gives() -> None:
+    """The gold side's shortcut (`self_f1`): every message against itself, through the model, is 1."""
+    models = shared_tiny_models()
+    settings = BertScoreSettings(str(models.bertscore), models.bertscore_layers)
+    texts = _messages()
+    _, _, f1 = load_bertscorer(settings).score(texts, texts, batch_size=len(texts))
+    assert [float(value) for value in f1.tolist()] == pytest.approx([1.0] * len(texts), abs=TOLERANCE)
+    assert bertscore_f1(settings, [(text, text) for text in texts]) == [1.0] * len(texts)
+    assert self_f1("same", "same") == 1.0
+    assert self_f1(" ", " ") is None and self_f1("a", "b") is None
+
+
+def test_classifier_and_bertscore_batches_side_by_side_give_the_same_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """REALTALK_LOCAL_MODELS_CONCURRENCY=2 with one torch thread: a classifier batch and a BERTScore batch run
+    in two worker threads at once, and each gives what it gives alone."""
+    models = shared_tiny_models()
+    settings = BertScoreSettings(str(models.bertscore), models.bertscore_layers)
+    texts = _messages()
+    pairs = [(texts[i], texts[i + 1]) for i in range(len(texts) - 1)]
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "alone"))
+    alone_labels = infer("sentiment", str(models.sentiment), 8, texts)
+    alone_f1 = bertscore_f1(settings, pairs)
+
+    monkeypatch.setenv("REALTALK_CACHE_DIR", str(tmp_path / "side-by-side"))
+    monkeypatch.setenv(LOCAL_MODELS_CONCURRENCY_ENV, "2")
+    monkeypatch.setenv(TORCH_THREADS_ENV, "1")
+    results: dict[str, Any] = {}
+
+    async def side_by_side() -> None:
+        bert: MicroBatcher[tuple[str, str], float] = MicroBatcher(lambda items: bertscore_f1(settings, items))
+        assert bert.limit == 2
+
+        async def labels() -> None:
+            results["labels"] = await classify("sentiment", str(models.sentiment), texts, 8)
+
+        async def f1() -> None:
+            results["f1"] = await bert.submit(pairs)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(labels)
+            group.start_soon(f1)
+
+    anyio.run(side_by_side)
+    assert [record["label"] for record in results["labels"]] == [record["label"] for record in alone_labels]
+    for want, got in zip(alone_labels, results["labels"], strict=True):
+        for label, score in want["scores"].items():
+            assert got["scores"][label] == pytest.approx(score, abs=TOLERANCE)
+    assert results["f1"] == pytest.approx(alone_f1, abs=TOLERANCE)

@@ -8,6 +8,7 @@ live per event loop (an anyio RunVar), so consecutive `eval()` calls never share
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,20 @@ Result = TypeVar("Result")
 
 LOCAL_MODELS_CONCURRENCY = "realtalk-classifiers"
 """The Inspect concurrency limit shared by the EI classifiers and BERTScore (they share the CPU or GPU)."""
+
+LOCAL_MODELS_CONCURRENCY_ENV = "REALTALK_LOCAL_MODELS_CONCURRENCY"
+"""How many local-model batches (of different models) may run at once (default 1: they share the CPU or GPU).
+With 2 on a 2-core CPU and `REALTALK_TORCH_THREADS=1`, a classifier batch and a BERTScore batch run side by
+side, one core each (benchmarks/README.md)."""
+
+
+def local_models_concurrency() -> int:
+    """$REALTALK_LOCAL_MODELS_CONCURRENCY, or 1."""
+    value = os.environ.get(LOCAL_MODELS_CONCURRENCY_ENV, "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{LOCAL_MODELS_CONCURRENCY_ENV} must be a positive integer, got {value}")
+    return int(value)
+
 
 DEFAULT_WAIT_S = 0.005
 DEFAULT_MAX_BATCH = 64
@@ -56,7 +71,7 @@ class MicroBatcher(Generic[Item, Result]):
     run: Callable[[list[Item]], list[Result]]
     max_batch: int = DEFAULT_MAX_BATCH
     wait_s: float = DEFAULT_WAIT_S
-    limit: int = 1
+    limit: int = field(default_factory=local_models_concurrency)
     stats: BatcherStats = field(default_factory=BatcherStats)
     _pending: list[_Request[Item, Result]] = field(default_factory=list)
     _lock: anyio.Lock = field(default_factory=anyio.Lock)
