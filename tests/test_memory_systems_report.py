@@ -58,3 +58,21 @@ def test_report_has_one_row_per_memory_system_with_recall_tokens_and_cost(tmp_pa
     # the paper's table 3 keeps only the full-context run
     with (tmp_path / "out" / "memory_probing.csv").open(encoding="utf-8") as handle:
         assert [row["samples"] for row in csv.DictReader(handle)] == ["10"]
+
+
+def test_runs_on_different_datasets_are_different_rows(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    for dataset in ("realtalk", "locomo"):
+        eval(
+            memory_probing(dataset=dataset, conversations=1, categories=2, memory="oracle"),  # type: ignore[arg-type]
+            model=get_model("realtalk/mock", reply="Tiramisu", memoize=False),
+            model_roles={"grader": get_model("realtalk/mock", reply='{"score": 1}', memoize=False)},
+            log_dir=str(logs),
+            display="none",
+            limit=3,
+        )
+    build_report(load_runs([logs], load_cost_config()), tmp_path / "out")
+    with (tmp_path / "out" / "memory_systems.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sorted(row["dataset"] for row in rows) == ["locomo", "realtalk"]
+    assert all(row["memory"] == "oracle" and row["samples"] == "3" for row in rows)

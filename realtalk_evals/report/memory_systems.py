@@ -16,13 +16,16 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from realtalk_evals.judging import PAPER_GRADER
+from realtalk_evals.report.datasets import run_dataset
 from realtalk_evals.report.runs import Run, pooled_samples, score_value
 from realtalk_evals.report.stats import Estimate, estimate
 from realtalk_evals.report.tables import markdown_table, number_cell, write_csv
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 
-Key = tuple[str, str, str, str, str]
-"""(model, input, memory, unit, top_k); unit and top_k are `-` where the memory ignores them."""
+Key = tuple[str, str, str, str, str, str, str]
+"""(model, grader, dataset, input, memory, unit, top_k); unit and top_k are `-` where the memory ignores them.
+Runs of different datasets or graders are never pooled."""
 
 
 COST_COLUMNS = (
@@ -43,7 +46,8 @@ def _key(run: Run) -> Key:
     memory = memory_of(run)
     unit = "-" if memory in ("full", "agent", "oracle") else str(run.task_args.get("unit") or "turn")
     top_k = "-" if memory in ("full", "agent", "oracle") else str(run.task_args.get("top_k") or 10)
-    return (run.model, str(run.task_args.get("input") or "conversation"), memory, unit, top_k)
+    memory_input = str(run.task_args.get("input") or "conversation")
+    return (run.model, run.grader or PAPER_GRADER, run_dataset(run), memory_input, memory, unit, top_k)
 
 
 @dataclass
@@ -61,9 +65,10 @@ class MemorySystemRow:
 
     @property
     def label(self) -> str:
-        model, memory_input, memory, unit, top_k = self.key
+        model, _, dataset, memory_input, memory, unit, top_k = self.key
         details = "" if unit == "-" else f" {unit} k={top_k}"
-        return f"{model} {memory}{details}" + (" (E)" if memory_input == "events" else "")
+        shown = f"{model} {memory}{details}" + (" (E)" if memory_input == "events" else "")
+        return shown if dataset == "realtalk" else f"{shown} [{dataset}]"
 
 
 def _mean(values: list[float]) -> float:
@@ -85,7 +90,7 @@ def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
             chosen = [s for s in samples.values() if category in ("all", s.metadata.get("category_name"))]
             row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
             row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
-        if key[2] == "full" and key[1] == "conversation":
+        if key[4] == "full" and key[3] == "conversation":
             row.turn_recall = row.session_recall = 1.0  # the whole conversation reached the model
         else:
             row.turn_recall = _mean(
@@ -147,7 +152,7 @@ def memory_systems_section(runs: list[Run], out: Path) -> tuple[str, list[Path]]
         return "", []
     rows = memory_system_rows(runs)
     categories = list(dict.fromkeys(c for row in rows for c in row.categories))
-    header = ["model", "input", "memory", "unit", "top_k", "n"]
+    header = ["model", "grader", "dataset", "input", "memory", "unit", "top_k", "n"]
     header += [f"LLM {c}" for c in categories] + [f"F1 {c}" for c in categories]
     header += [title for title, _ in COST_COLUMNS]
     table: list[list[str]] = []
@@ -171,7 +176,7 @@ def memory_systems_section(runs: list[Run], out: Path) -> tuple[str, list[Path]]
             + [row.f1[c].mean if c in row.f1 else math.nan for c in categories]
             + [row.turn_recall, row.session_recall, row.input_tokens, row.cost_per_100, row.wall_seconds]
         )
-    csv_header = ["model", "input", "memory", "unit", "top_k", "samples"]
+    csv_header = ["model", "grader", "dataset", "input", "memory", "unit", "top_k", "samples"]
     csv_header += [f"llm_{c}" for c in categories] + [f"f1_{c}" for c in categories]
     csv_header += [name for _, name in COST_COLUMNS]
     text = "\n\n".join(
