@@ -11,6 +11,7 @@ import numpy as np
 
 from realtalk_evals.ei.cache import classifier_cache
 from realtalk_evals.errors import InputError
+from realtalk_evals.local_models import PREPARE_HINT, model_problem
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 """Small (22M parameters, 384 dimensions, about 90 MB), English, fast on a CPU, and the most used baseline
@@ -35,7 +36,13 @@ def _has_cuda() -> bool:
 
 def load_embedding_model(name: str) -> Any:
     """The sentence-transformers model `name` (a hub id or a local directory); InputError naming
-    `embedding_model` when it cannot be loaded. The one check of the parameter, run at task construction."""
+    `embedding_model` when it cannot be loaded. The one check of the parameter, run at task construction.
+
+    The local-model check comes first (local cache, then the Hub with a short timeout), so that an offline
+    machine gets the message in seconds rather than after sentence-transformers' download retries."""
+    problem = model_problem(name)
+    if problem is not None:
+        raise InputError(f"embedding_model {name!r} cannot be loaded: it {problem}. {PREPARE_HINT}")
     try:
         return _load(name)
     except Exception as error:  # any failure to load (missing, offline, not a model) is the user's to fix
