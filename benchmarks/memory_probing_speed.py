@@ -64,11 +64,11 @@ def data_child() -> None:
     started = time.perf_counter()
     import inspect_ai.dataset  # noqa: F401  (Sample; imported first so its cost is not the data's)
 
-    from realtalk_evals.data_files import data_directory
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.memory_samples import memory_samples
-    from realtalk_evals.models import CATEGORY_NAMES
-    from realtalk_evals.rendering import render_context, render_memory_prompt
+    from realtalk_evals.data.files import data_directory
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.data.records import CATEGORY_NAMES
+    from realtalk_evals.memory.context import render_context, render_memory_prompt
+    from realtalk_evals.memory.samples import memory_samples
     from realtalk_evals.tasks.memory_probing import memory_probing
 
     imported = time.perf_counter()

@@ -40,8 +40,8 @@ MODEL = "openai/gpt-4o-mini"
 
 
 def retrieval_figures() -> dict[str, Any]:
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.memory.bm25 import BM25Memory
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.memory.systems.bm25 import BM25Memory
 
     conversations = load_conversations()
     started = time.perf_counter()

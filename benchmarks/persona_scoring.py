@@ -45,8 +45,8 @@ OVERHEAD_TARGET = 0.25
 
 
 def _samples(count: int) -> list[Any]:
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.persona import PERSONA_SPLITS, persona_dataset
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.persona.samples import PERSONA_SPLITS, persona_dataset
 
     per_speaker = -(-count // len(PERSONA_SPLITS))
     return list(persona_dataset(load_conversations(), PERSONA_SPLITS, "test", 3, per_speaker))[:count]
@@ -112,7 +112,7 @@ def _stub_models() -> None:
     """Replace every model call by an instant answer (run 4): judges, classifiers and BERTScore."""
     import realtalk_evals.scorers.content_similarity as content
     from realtalk_evals.ei import classifiers, judges
-    from realtalk_evals.judging import JudgeResult
+    from realtalk_evals.judging.ask import JudgeResult
 
     async def instant_judge(model: Any, prompt: str, parse: Any, repair: str, cache: bool = True) -> Any:
         reply = (
@@ -154,8 +154,8 @@ def main() -> int:
     from inspect_ai.solver import TaskState
     from tiny_models import build_tiny_models, model_root  # type: ignore[import-not-found]
 
-    from realtalk_evals.ei.batching import batcher_stats, reset_batcher_stats
     from realtalk_evals.ei.classifiers import load_pipeline
+    from realtalk_evals.local_models.batching import batcher_stats, reset_batcher_stats
     from realtalk_evals.scorers.content_similarity import (
         BertScoreSettings,
         content_similarity,

@@ -79,7 +79,7 @@ VOCAB = 50265
 
 
 def _messages() -> list[str]:
-    from realtalk_evals.dataset import load_conversations
+    from realtalk_evals.data.realtalk import load_conversations
 
     return [m.text for c in load_conversations() for s in c.sessions for m in s.messages if m.text]
 
@@ -299,7 +299,7 @@ def _cpu_s() -> float:
 
 
 def _batch_stats() -> dict[str, int]:
-    from realtalk_evals.ei.batching import batcher_stats
+    from realtalk_evals.local_models.batching import batcher_stats
 
     totals = {"classified_texts": 0, "classifier_batches": 0, "bertscore_pairs": 0, "bertscore_batches": 0}
     for key, stats in batcher_stats().items():
@@ -320,7 +320,7 @@ def _measure_task(
     scratch: Path,
 ) -> list[dict[str, Any]]:
     """One task, cold then warm caches; `make(grader)` gives (task, model, model roles)."""
-    from realtalk_evals.ei.batching import reset_batcher_stats
+    from realtalk_evals.local_models.batching import reset_batcher_stats
 
     rows = []
     with _fresh_caches(scratch, name.split()[0]):
@@ -445,9 +445,9 @@ def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
     if importlib.util.find_spec("realtalk_evals.memory") is None:
         print("dense retriever: skipped (realtalk_evals.memory is not installed)", flush=True)
         return []
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.memory.dense import DenseMemory
-    from realtalk_evals.memory.embeddings import load_embedding_model
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.memory.systems.dense import DenseMemory
+    from realtalk_evals.memory.systems.embeddings import load_embedding_model
 
     encoder = str(sentence_encoder_dir())
     started = time.perf_counter()

@@ -22,6 +22,6 @@ __all__ = [
 
 @modelapi(name="realtalk")
 def realtalk() -> type[ModelAPI]:
-    from realtalk_evals.mock_model import RealtalkMockModel
+    from realtalk_evals.mock_provider import RealtalkMockModel
 
     return RealtalkMockModel

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from realtalk_evals.data_files import cache_directory, data_directory, download
+from realtalk_evals.data.files import cache_directory, data_directory, download
 from realtalk_evals.errors import DatasetError
 
 Command = Callable[[argparse.Namespace], int]
@@ -22,8 +22,8 @@ def _data_download(args: argparse.Namespace) -> int:
 
 
 def _data_info(args: argparse.Namespace) -> int:
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.statistics import conversation_stats, dataset_totals
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.data.statistics import conversation_stats, dataset_totals
 
     directory = data_directory()
     stats = [conversation_stats(conversation) for conversation in load_conversations(directory)]
@@ -62,7 +62,7 @@ def _data_info(args: argparse.Namespace) -> int:
 
 
 def _models_download(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models import LocalModels, download_local_models
+    from realtalk_evals.local_models.settings import LocalModels, download_local_models
 
     try:
         downloaded = download_local_models(LocalModels.resolve())
@@ -78,7 +78,7 @@ def _models_download(args: argparse.Namespace) -> int:
 
 
 def _models_check(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models import LocalModels
+    from realtalk_evals.local_models.settings import LocalModels
 
     models = LocalModels.resolve()
     models.check()
@@ -88,18 +88,18 @@ def _models_check(args: argparse.Namespace) -> int:
 
 
 def _data_stats(args: argparse.Namespace) -> int:
-    from realtalk_evals.appendix_a import stats_text
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.locomo import load_locomo_conversations
+    from realtalk_evals.data.locomo import load_locomo_conversations
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.data.statistics import stats_text
 
     print(stats_text(load_conversations(), load_locomo_conversations()))
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from realtalk_evals.report.build import build_report
-    from realtalk_evals.report.pricing import load_cost_config
-    from realtalk_evals.report.runs import load_runs
+    from realtalk_evals.reporting.pricing import load_cost_config
+    from realtalk_evals.reporting.report import build_report
+    from realtalk_evals.reporting.runs import load_runs
 
     runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
     report = build_report(runs, Path(args.out), with_paper=args.with_paper)
@@ -109,7 +109,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _analysis(args: argparse.Namespace) -> int:
-    from realtalk_evals.analysis.build import build_analysis
+    from realtalk_evals.reporting.analysis import build_analysis
 
     analysis = build_analysis(
         args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
@@ -121,7 +121,7 @@ def _analysis(args: argparse.Namespace) -> int:
 
 def _finetune_export(args: argparse.Namespace) -> int:
     from realtalk_evals.finetune.export import export_training_data
-    from realtalk_evals.persona import parse_history_sessions
+    from realtalk_evals.persona.samples import parse_history_sessions
 
     exports = export_training_data(
         args.out,

@@ -17,12 +17,12 @@ from typing import Any
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.ei.batching import MicroBatcher, batcher
-from realtalk_evals.ei.inference import forward_batch_size, inference_mode
 from realtalk_evals.errors import InputError
-from realtalk_evals.local_models import LocalModels
+from realtalk_evals.local_models.batching import MicroBatcher, batcher
+from realtalk_evals.local_models.inference import forward_batch_size, inference_mode
+from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import speaker_metrics
-from realtalk_evals.persona import predicted_message
+from realtalk_evals.persona.samples import predicted_message
 from realtalk_evals.score_keys import BERTSCORE, ROUGE_1, ROUGE_2, ROUGE_L
 
 ROUGE_TYPES = (ROUGE_1, ROUGE_2, ROUGE_L)

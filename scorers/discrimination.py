@@ -18,9 +18,9 @@ from inspect_ai.model import get_model
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.judging import PAPER_GRADER, ask_judge
+from realtalk_evals.judging.ask import PAPER_GRADER, ask_judge
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona import MERGE_SEPARATOR, predicted_message
+from realtalk_evals.persona.samples import MERGE_SEPARATOR, predicted_message
 from realtalk_evals.prompts import DISCRIMINATION_JUDGE, DISCRIMINATION_REPAIR
 
 ORDER_SEED = "realtalk-discrimination-v1"

@@ -17,10 +17,10 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei import EIAttribute, MessageEI, MessageInContext, assess_messages
 from realtalk_evals.ei.record import EI_ATTRIBUTES
-from realtalk_evals.judging import PAPER_GRADER
-from realtalk_evals.local_models import LocalModels
+from realtalk_evals.judging.ask import PAPER_GRADER
+from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona import predicted_message
+from realtalk_evals.persona.samples import predicted_message
 from realtalk_evals.score_keys import EI_AGREEMENT, diff_key, failures_key
 
 MATCHED: tuple[EIAttribute, ...] = ("reflective", "grounding", "sentiment", "emotion")

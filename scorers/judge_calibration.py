@@ -9,8 +9,8 @@ from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, groupe
 from inspect_ai.solver import TaskState
 from sklearn.metrics import cohen_kappa_score
 
-from realtalk_evals.calibration import CANDIDATE_KINDS, accepted
-from realtalk_evals.judging import parse_unit_score
+from realtalk_evals.calibration.candidates import CANDIDATE_KINDS, accepted
+from realtalk_evals.judging.ask import parse_unit_score
 from realtalk_evals.metrics import count
 
 

@@ -1,7 +1,7 @@
 """LLM-judged accuracy of the paper's memory probing (section 6.2.1), by the judges of the `grader` role.
 
 One judge by default (the paper's); a panel when the role is bound to several models (see
-`realtalk_evals.judge_panel`). Every judge's reply is read on its own, with its own repair turn and failure.
+`realtalk_evals.judging.panel`). Every judge's reply is read on its own, with its own repair turn and failure.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stde
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.errors import check_choice
-from realtalk_evals.judge_panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
-from realtalk_evals.judging import JudgeResult, ask_judge, parse_unit_score
-from realtalk_evals.locomo_protocol import scored_prediction
-from realtalk_evals.memory_judge import memory_judge_prompt
+from realtalk_evals.judging.ask import JudgeResult, ask_judge, parse_unit_score
+from realtalk_evals.judging.memory_judge import memory_judge_prompt
+from realtalk_evals.judging.panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
+from realtalk_evals.memory.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGES
 from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY

@@ -23,7 +23,7 @@ from realtalk_evals.ei import (
     speaker_level_by_conversation,
 )
 from realtalk_evals.ei.store import JudgedEI
-from realtalk_evals.local_models import LocalModels
+from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import count
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI, failures_key
 

@@ -1,6 +1,6 @@
 """Style fidelity of persona simulation: does the simulated message look like the person's writing?
 
-Local, no model call (realtalk_evals.style): per sample the five style statistics of the simulated message and
+Local, no model call (realtalk_evals.persona.style): per sample the five style statistics of the simulated message and
 of the real one; the metric compares the two distributions per speaker, as the difference of means and the
 Wasserstein distance of each statistic. The real turn's bubbles are the chat messages merged into it; the
 model's are the non-empty lines it wrote. `conversation_style` applies the same comparison to a whole
@@ -15,10 +15,10 @@ from collections import defaultdict
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.dataset import conversation_from_json, load_conversations
-from realtalk_evals.persona import predicted_message
-from realtalk_evals.simulation import SIMULATED_CONVERSATION
-from realtalk_evals.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
+from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
+from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
+from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
 
 ALL_SPEAKERS = "all"
 

@@ -12,7 +12,7 @@ import math
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.locomo_protocol import gives_trap_answer, scored_prediction
+from realtalk_evals.memory.locomo_protocol import gives_trap_answer, scored_prediction
 
 
 @metric

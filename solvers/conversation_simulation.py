@@ -5,15 +5,11 @@ from __future__ import annotations
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from realtalk_evals.dataset import load_conversations
-from realtalk_evals.persona import predicted_message
-from realtalk_evals.rendering import display_name
-from realtalk_evals.simulation import (
-    SIMULATED_CONVERSATION,
-    SimulatedConversation,
-    as_dataset_json,
-    persona_sheets,
-)
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.data.records import display_name
+from realtalk_evals.data.simulated import SIMULATED_CONVERSATION, as_dataset_json
+from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.simulation import SimulatedConversation, persona_sheets
 
 
 @solver

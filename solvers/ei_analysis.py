@@ -5,7 +5,7 @@ from __future__ import annotations
 from inspect_ai.model import get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from realtalk_evals.analysis.samples import message_in_context
+from realtalk_evals.dataset_analysis.samples import message_in_context
 from realtalk_evals.ei.judges import judge_message
 from realtalk_evals.ei.store import JudgedEI
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageUser, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from realtalk_evals.judging import ask_judge, parse_unit_score
+from realtalk_evals.judging.ask import ask_judge, parse_unit_score
 from realtalk_evals.prompts import JUDGE_REPAIR
 
 

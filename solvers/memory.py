@@ -8,7 +8,7 @@ from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
 
 from realtalk_evals.gold import answer_with_target
-from realtalk_evals.rendering import render_memory_prompt
+from realtalk_evals.memory.context import render_memory_prompt
 
 
 @solver

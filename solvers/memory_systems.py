@@ -8,11 +8,12 @@ from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import message_limit, token_limit
 
-from realtalk_evals.memory.select import Memory, select_off_loop, shown_metadata
-from realtalk_evals.memory.tools import conversation_tools
-from realtalk_evals.memory.units import Unit, chronological_sessions, render_units
+from realtalk_evals.data.records import display_name
+from realtalk_evals.memory.context import render_memory_prompt
+from realtalk_evals.memory.systems.select import Memory, select_off_loop, shown_metadata
+from realtalk_evals.memory.systems.tools import conversation_tools
+from realtalk_evals.memory.systems.units import Unit, chronological_sessions, render_units
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
-from realtalk_evals.rendering import display_name, render_memory_prompt
 
 
 @solver

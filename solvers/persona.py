@@ -10,7 +10,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solv
 
 from realtalk_evals.gold import answer_with_target
 from realtalk_evals.inspect_private import active_generate_config
-from realtalk_evals.persona import persona_messages
+from realtalk_evals.persona.samples import persona_messages
 
 
 @solver

@@ -14,12 +14,13 @@ import logging
 
 from inspect_ai import Task, task
 
-from realtalk_evals.analysis.samples import check_sessions, parse_sessions
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import load_conversations, select_conversations
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.realtalk import load_conversations, select_conversations
+from realtalk_evals.dataset_analysis.samples import check_sessions, parse_sessions
+from realtalk_evals.persona.simulation import HISTORY_SESSIONS, parse_messages_per_session, simulation_samples
 from realtalk_evals.scorers.style_fidelity import conversation_style_fidelity
-from realtalk_evals.simulation import HISTORY_SESSIONS, parse_messages_per_session, simulation_samples
 from realtalk_evals.solvers.conversation_simulation import simulate_conversation
+from realtalk_evals.task_names import CONVERSATION_SIMULATION
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def conversation_simulation(
         solver=simulate_conversation(),
         scorer=conversation_style_fidelity(),
         metadata={
-            "benchmark": "conversation_simulation",
+            "benchmark": CONVERSATION_SIMULATION,
             "sessions": session_numbers,
             "messages_per_session": per_session,
             "history_sessions": HISTORY_SESSIONS,

@@ -13,19 +13,21 @@ import logging
 
 from inspect_ai import Task, task
 
-from realtalk_evals.analysis.samples import (
+from realtalk_evals.caches import check_generate_cache
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.realtalk import ALL, select_conversations, selection
+from realtalk_evals.dataset_analysis.samples import (
     JUDGE_CALLS_PER_MESSAGE,
     ei_dataset,
     parse_sessions,
     resolve_dataset,
 )
-from realtalk_evals.cache_checks import check_caches
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import ALL, select_conversations, selection
 from realtalk_evals.errors import InputError
-from realtalk_evals.local_models import LocalModels
+from realtalk_evals.local_models.cache import check_classifier_cache
+from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
+from realtalk_evals.task_names import EI_ANALYSIS
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +74,15 @@ def ei_analysis(
     models.check(
         bertscore=False
     )  # before any sample: a missing model is one message, not 400 traceback lines
-    check_caches(classifiers=True)
+    check_generate_cache()
+    check_classifier_cache()
     return Task(
         version=TASK_VERSION,
         dataset=samples,
         solver=ei_judges(),
         scorer=scorer,
         metadata={
-            "benchmark": "ei_analysis",
+            "benchmark": EI_ANALYSIS,
             "dataset": label,
             "merge": merge,
             "sessions": session_numbers,

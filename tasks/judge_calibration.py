@@ -11,16 +11,16 @@ from collections.abc import Callable
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from realtalk_evals.calibration import calibration_samples
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import as_list, select_conversations
+from realtalk_evals.calibration.candidates import calibration_samples
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.locomo import load_locomo_conversations
+from realtalk_evals.data.realtalk import as_list, select_conversations
 from realtalk_evals.errors import InputError, check_choice
-from realtalk_evals.locomo import load_locomo_conversations
-from realtalk_evals.memory_samples import DATASET_CATEGORIES, locomo_samples, memory_samples, parse_categories
+from realtalk_evals.memory.samples import DATASET_CATEGORIES, locomo_samples, memory_samples, parse_categories
 from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.scorers.judge_calibration import judge_verdict
-from realtalk_evals.scorers.partial_match import token_f1
 from realtalk_evals.solvers.judge_calibration import judge_candidate
+from realtalk_evals.task_names import JUDGE_CALIBRATION
 
 TASK_VERSION = "1.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
@@ -35,7 +35,7 @@ def realtalk_questions(conversations: Selection, categories: Selection) -> list[
 
 def locomo_questions(conversations: Selection, categories: Selection) -> list[Sample]:
     """LoCoMo's memory-probing questions, exactly the samples `memory_probing -T dataset=locomo` asks (category
-    5's candidates: realtalk_evals.calibration)."""
+    5's candidates: realtalk_evals.calibration.candidates)."""
     return locomo_samples(
         select_conversations(conversations, load_locomo_conversations()),
         parse_categories(categories, DATASET_CATEGORIES["locomo"]),
@@ -78,7 +78,7 @@ def judge_calibration(
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InputError(f"seed must be an integer, got {seed!r}")
     questions = QUESTION_SOURCES[dataset](conversations, categories)
-    samples = calibration_samples(questions, prompts, token_f1, seed)
+    samples = calibration_samples(questions, prompts, seed)
     if not samples:
         raise InputError("the selection holds no question: check conversations and categories")
     return Task(
@@ -86,5 +86,5 @@ def judge_calibration(
         dataset=MemoryDataset(samples, name=f"{dataset}_judge_calibration"),
         solver=judge_candidate(),
         scorer=judge_verdict(prompts),
-        metadata={"benchmark": "judge_calibration", "dataset": dataset, "dataset_commit": UPSTREAM_COMMIT},
+        metadata={"benchmark": JUDGE_CALIBRATION, "dataset": dataset, "dataset_commit": UPSTREAM_COMMIT},
     )

@@ -10,24 +10,25 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
-from realtalk_evals.cache_checks import check_caches
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import ALL, select_conversations, selection
+from realtalk_evals.caches import check_generate_cache
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.locomo import load_locomo_conversations
+from realtalk_evals.data.realtalk import ALL, select_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
-from realtalk_evals.judge_panel import check_graders, grader_roles
-from realtalk_evals.locomo import load_locomo_conversations
-from realtalk_evals.memory.embeddings import DEFAULT_EMBEDDING_MODEL
+from realtalk_evals.judging.panel import check_graders, grader_roles
+from realtalk_evals.memory.context import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.memory.evidence import annotate_evidence
-from realtalk_evals.memory.select import Memory
-from realtalk_evals.memory.units import Granularity
-from realtalk_evals.memory_samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
-from realtalk_evals.rendering import DATASET_INPUTS, MemoryInput, check_input_given, render_context
+from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
+from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
+from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.units import Granularity
 from realtalk_evals.scorers.evidence_recall import evidence_recall
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
+from realtalk_evals.task_names import MEMORY_PROBING
 
 SolverName = Literal["model", "gold"]
 
@@ -93,11 +94,11 @@ def memory_probing(
     samples = memory_dataset(
         chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
-    check_caches()
+    check_generate_cache()
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
     )
-    metadata = {"benchmark": "memory_probing", "input": input, "dataset_commit": UPSTREAM_COMMIT}
+    metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
     if memory == "full":
         contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
         answer = memory_answer(contexts)

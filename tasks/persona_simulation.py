@@ -10,24 +10,26 @@ from typing import Literal, get_args
 
 from inspect_ai import Task, task
 
-from realtalk_evals.cache_checks import check_caches
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import ALL, load_conversations, selection
+from realtalk_evals.caches import check_generate_cache
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.realtalk import ALL, load_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
-from realtalk_evals.local_models import LocalModels
-from realtalk_evals.persona import (
+from realtalk_evals.local_models.cache import check_classifier_cache
+from realtalk_evals.local_models.settings import LocalModels
+from realtalk_evals.persona.samples import (
     SplitName,
     parse_history_sessions,
     parse_max_per_speaker,
     persona_dataset,
     select_speakers,
 )
+from realtalk_evals.persona.speaker_models import speaker_models_for
 from realtalk_evals.scorers.content_similarity import content_similarity
 from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
 from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_reply
-from realtalk_evals.speaker_models import speaker_models_for
+from realtalk_evals.task_names import PERSONA_SIMULATION
 
 SolverName = Literal["model", "gold"]
 
@@ -94,7 +96,8 @@ def persona_simulation(
         per_speaker,
     )
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
-    check_caches(classifiers=True)
+    check_generate_cache()
+    check_classifier_cache()
     return Task(
         version=TASK_VERSION,
         dataset=dataset,
@@ -106,7 +109,7 @@ def persona_simulation(
             *([real_or_simulated()] if discrimination else []),
         ],
         metadata={
-            "benchmark": "persona_simulation",
+            "benchmark": PERSONA_SIMULATION,
             "split": split,
             "history_sessions": "all" if history is None else history,
             "dataset_commit": UPSTREAM_COMMIT,

@@ -27,7 +27,7 @@ def _isolated_inspect_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch
 def tiny_model_env(monkeypatch: pytest.MonkeyPatch) -> TinyModels:
     """Every local-model variable pointed at a tiny local model, for tests that build a task with defaults
     (offline, the default models would stop the task when it is built)."""
-    from realtalk_evals.local_models import LOCAL_MODEL_CHOICES
+    from realtalk_evals.local_models.settings import LOCAL_MODEL_CHOICES
 
     models = shared_tiny_models()
     for choice in LOCAL_MODEL_CHOICES:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from realtalk_evals.analysis import figures
-from realtalk_evals.analysis.build import _table_7, partial_conversations
-from realtalk_evals.analysis.logs import DatasetLabels, LabelledMessage
 from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI, message_labels
+from realtalk_evals.reporting import ei_figures as figures
+from realtalk_evals.reporting.analysis import _table_7, partial_conversations
+from realtalk_evals.reporting.ei_logs import DatasetLabels, LabelledMessage
 
 LABELS = {"reflective": True, "grounding": False, "empathy": 2, "sentiment": "positive", "emotion": "joy"}
 

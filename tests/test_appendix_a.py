@@ -6,16 +6,16 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from realtalk_evals.appendix_a import (
-    PAPER_SUMMARY,
+from realtalk_evals.cli import main
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.data.records import Conversation, Message, Session
+from realtalk_evals.data.statistics import (
     consecutive_runs,
     dataset_stats,
     pair_stats,
     response_gaps,
 )
-from realtalk_evals.cli import main
-from realtalk_evals.dataset import load_conversations
-from realtalk_evals.models import Conversation, Message, Session
+from realtalk_evals.paper import PAPER_SUMMARY
 
 START = datetime(2024, 1, 1, 20, 0)
 

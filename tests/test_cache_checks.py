@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from tiny_models import TinyModels
 
-from realtalk_evals.cache_checks import check_cache_directory
-from realtalk_evals.data_files import data_directory
+from realtalk_evals.caches import check_cache_directory
+from realtalk_evals.data.files import data_directory
 from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 from realtalk_evals.tasks.memory_probing import memory_probing

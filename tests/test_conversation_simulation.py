@@ -16,10 +16,10 @@ from test_ei_analysis import classifier_args
 from test_persona_task import Grader
 
 from realtalk_evals.cli import main
-from realtalk_evals.dataset import conversation_from_json, load_conversations
-from realtalk_evals.persona import conversation_turns
-from realtalk_evals.simulated_data import load_simulated
-from realtalk_evals.simulation import SIMULATED_CONVERSATION, bubbles_of, example_source
+from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
+from realtalk_evals.data.simulated import SIMULATED_CONVERSATION, load_simulated
+from realtalk_evals.persona.samples import conversation_turns
+from realtalk_evals.persona.simulation import bubbles_of, example_source
 from realtalk_evals.tasks.conversation_simulation import conversation_simulation
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 

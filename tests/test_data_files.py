@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from realtalk_evals import data_files
-from realtalk_evals.data_files import data_directory, download, expected_checksums
-from realtalk_evals.dataset import load_conversation_file
+from realtalk_evals.data import files as data_files
+from realtalk_evals.data.files import data_directory, download, expected_checksums
+from realtalk_evals.data.realtalk import load_conversation_file
 from realtalk_evals.errors import DatasetError
 
 
@@ -174,8 +174,8 @@ def test_only_files_in_the_checksum_list_become_samples(
     subdirectory: str,
 ) -> None:
     """An edited copy under another name cannot shadow the verified file; an extra chat adds nothing."""
-    from realtalk_evals.dataset import load_conversations
-    from realtalk_evals.locomo import load_locomo_conversations
+    from realtalk_evals.data.locomo import load_locomo_conversations
+    from realtalk_evals.data.realtalk import load_conversations
 
     load = load_locomo_conversations if subdirectory else load_conversations
     before = load(data_dir / subdirectory)

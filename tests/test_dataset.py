@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from realtalk_evals.dataset import load_conversations, resolve_conversation_id, select_conversations
-from realtalk_evals.memory_samples import memory_samples, parse_categories
-from realtalk_evals.statistics import conversation_stats, dataset_totals
+from realtalk_evals.data.realtalk import load_conversations, resolve_conversation_id, select_conversations
+from realtalk_evals.data.statistics import conversation_stats, dataset_totals
+from realtalk_evals.memory.samples import memory_samples, parse_categories
 
 
 def test_ten_conversations_with_728_questions_in_the_paper_categories() -> None:

@@ -22,9 +22,9 @@ from test_persona_task import Grader, tiny_model_args
 from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.ei import EI_ATTRIBUTES, SPEAKER_METRICS, SpeakerEI, message_labels, speaker_level_ei
-from realtalk_evals.persona import conversation_turns
+from realtalk_evals.persona.samples import conversation_turns
 from realtalk_evals.scorers.message_ei import SHORT_NAMES
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 

@@ -12,8 +12,6 @@ from tiny_models import EMOTION_LABELS, SENTIMENT_LABELS, shared_tiny_models
 
 from realtalk_evals.ei import ClassifierSettings, classify_messages
 from realtalk_evals.ei import classifiers as classifiers_module
-from realtalk_evals.ei.batching import batcher_stats
-from realtalk_evals.ei.cache import classifier_cache, classifier_cache_path
 from realtalk_evals.ei.classifiers import (
     load_pipeline,
     max_input_tokens,
@@ -21,6 +19,8 @@ from realtalk_evals.ei.classifiers import (
     read_output,
     sigmoid,
 )
+from realtalk_evals.local_models.batching import batcher_stats
+from realtalk_evals.local_models.cache import classifier_cache, classifier_cache_path
 
 pytestmark = pytest.mark.anyio
 

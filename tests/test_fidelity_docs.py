@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from realtalk_evals.analysis.samples import conversation_samples
-from realtalk_evals.data_files import data_directory
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.data.files import data_directory
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.dataset_analysis.samples import conversation_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 FIDELITY = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")

@@ -19,8 +19,8 @@ from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
 from realtalk_evals.errors import InputError
-from realtalk_evals.report.persona import PERSONA_COLUMNS
-from realtalk_evals.speaker_models import read_speaker_models, record_speaker_models
+from realtalk_evals.persona.speaker_models import read_speaker_models, record_speaker_models
+from realtalk_evals.reporting.persona import PERSONA_COLUMNS
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 SPEAKERS = ("Emi", "Kevin", "Paola")
@@ -200,8 +200,8 @@ TABLE_8 = {  # speaker: (reflective, emotion) without and with fine-tuning, from
 
 def test_the_paired_test_on_the_papers_own_table_8() -> None:
     """The paper's "p < 0.02 for all attributes" holds for reflectiveness but not emotion under this test."""
-    from realtalk_evals.report.finetune_compare import FineTuneComparison
-    from realtalk_evals.report.persona import PersonaRow
+    from realtalk_evals.reporting.finetune_compare import FineTuneComparison
+    from realtalk_evals.reporting.persona import PersonaRow
 
     def row(label: str, arm: int) -> PersonaRow:
         speakers = {s: dict(zip(("reflective", "emotion"), v[arm], strict=True)) for s, v in TABLE_8.items()}

@@ -12,7 +12,7 @@ from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from tiny_models import TinyModels
 
 from realtalk_evals.cli import main
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.errors import InputError
 from realtalk_evals.finetune.export import (
     export_training_data,
@@ -21,7 +21,7 @@ from realtalk_evals.finetune.export import (
     split_validation,
     training_examples,
 )
-from realtalk_evals.persona import PERSONA_SPLITS, conversation_turns, data_speaker, select_speakers
+from realtalk_evals.persona.samples import PERSONA_SPLITS, conversation_turns, data_speaker, select_speakers
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 MIN_LEAK_LENGTH = 30

@@ -12,7 +12,7 @@ from openai_finetune_server import FineTuneServer, start_finetune_server
 from realtalk_evals.cli import main
 from realtalk_evals.finetune.export import export_training_data, read_jsonl
 from realtalk_evals.finetune.openai_jobs import run_openai_finetune
-from realtalk_evals.speaker_models import read_speaker_models
+from realtalk_evals.persona.speaker_models import read_speaker_models
 
 
 @pytest.fixture(scope="module")

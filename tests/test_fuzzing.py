@@ -9,12 +9,17 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from realtalk_evals.data.records import Conversation, Message, Session
 from realtalk_evals.ei.judges import parse_empathy, parse_true_false
-from realtalk_evals.judging import json_objects, parse_unit_score
-from realtalk_evals.models import Conversation, Message, Session
-from realtalk_evals.persona import merge_messages, persona_user_prompt, predicted_message, render_turns
-from realtalk_evals.rendering import render_context, render_memory_prompt
-from realtalk_evals.scorers.partial_match import partial_match_f1, stemmed_tokens, token_f1
+from realtalk_evals.judging.ask import json_objects, parse_unit_score
+from realtalk_evals.memory.answer_f1 import partial_match_f1, stemmed_tokens, token_f1
+from realtalk_evals.memory.context import render_context, render_memory_prompt
+from realtalk_evals.persona.samples import (
+    merge_messages,
+    persona_user_prompt,
+    predicted_message,
+    render_turns,
+)
 
 text = st.text(max_size=200)
 category = st.sampled_from([1, 2, 3])

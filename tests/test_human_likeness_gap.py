@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtalk_evals.analysis.gap import human_likeness_gaps, metric_gap, position_in
+from realtalk_evals.reporting.gap import human_likeness_gaps, metric_gap, position_in
 
 
 def test_gap_of_known_groups() -> None:

@@ -15,9 +15,9 @@ from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from inspect_ai.solver import generate
 from test_persona_task import Grader, metrics, run
 
+from realtalk_evals.persona.style import message_style, style_distance
 from realtalk_evals.scorers.discrimination import one_line, parse_verdict, real_first, real_or_simulated
 from realtalk_evals.scorers.style_fidelity import style_fidelity, style_fidelity_values
-from realtalk_evals.style import message_style, style_distance
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 SIMULATED = "Hello! That is a wonderful question. I would be delighted to help you today."

@@ -2,7 +2,7 @@
 
 Straightforward: the transformers pipeline on the texts in their order, 32 at a time (padded to each batch's
 longest), and bert-score on all pairs in one batch. Optimised: length-sorted batches, one tokenization,
-inference mode (realtalk_evals.ei.inference). Padding is masked out, so only floating-point noise may differ:
+inference mode (realtalk_evals.local_models.inference). Padding is masked out, so only floating-point noise may differ:
 labels must be equal and scores within TOLERANCE.
 """
 
@@ -15,8 +15,7 @@ import anyio
 import pytest
 from tiny_models import shared_tiny_models
 
-from realtalk_evals.dataset import load_conversations
-from realtalk_evals.ei.batching import LOCAL_MODELS_CONCURRENCY_ENV, MicroBatcher
+from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.ei.classifiers import (
     _FUNCTION,
     CLASSIFIER_KINDS,
@@ -26,7 +25,8 @@ from realtalk_evals.ei.classifiers import (
     max_input_tokens,
     read_output,
 )
-from realtalk_evals.ei.inference import TORCH_THREADS_ENV, length_sorted_chunks
+from realtalk_evals.local_models.batching import LOCAL_MODELS_CONCURRENCY_ENV, MicroBatcher
+from realtalk_evals.local_models.inference import TORCH_THREADS_ENV, length_sorted_chunks
 from realtalk_evals.scorers.content_similarity import (
     BertScoreSettings,
     bertscore_f1,

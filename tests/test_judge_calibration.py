@@ -11,10 +11,10 @@ from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
-from realtalk_evals.calibration import NEAR_ZERO_F1, calibration_samples
+from realtalk_evals.calibration.candidates import NEAR_ZERO_F1, calibration_samples
 from realtalk_evals.errors import InputError
+from realtalk_evals.memory.answer_f1 import token_f1
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
-from realtalk_evals.scorers.partial_match import token_f1
 from realtalk_evals.tasks.judge_calibration import judge_calibration, locomo_questions, realtalk_questions
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -71,7 +71,7 @@ def metrics(log: EvalLog) -> dict[tuple[str, str], float]:
 
 
 def test_candidates_have_the_kinds_and_verdicts_of_the_issue() -> None:
-    samples = calibration_samples(QUESTIONS, ["released"], token_f1, seed=0)
+    samples = calibration_samples(QUESTIONS, ["released"], seed=0)
     by_question: dict[str, dict[str, str]] = {}
     for sample in samples:
         meta = sample.metadata or {}
@@ -95,7 +95,7 @@ def test_candidates_have_the_kinds_and_verdicts_of_the_issue() -> None:
 
 def test_candidates_are_deterministic_from_the_seed() -> None:
     def texts(seed: int) -> list[str]:
-        return [str(s.input) for s in calibration_samples(QUESTIONS, ["suite"], token_f1, seed)]
+        return [str(s.input) for s in calibration_samples(QUESTIONS, ["suite"], seed)]
 
     assert texts(3) == texts(3)
     assert texts(3) != texts(4)
@@ -162,7 +162,7 @@ LOCOMO = locomo_questions(1, "open_domain,adversarial")
 
 
 def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() -> None:
-    samples = calibration_samples(LOCOMO, ["released", "suite"], token_f1, seed=0)
+    samples = calibration_samples(LOCOMO, ["released", "suite"], seed=0)
     adversarial = [q for q in LOCOMO if q.metadata and q.metadata["category_name"] == "adversarial"]
     traps = {str(q.metadata["adversarial_answer"]) for q in adversarial if q.metadata}
     assert len(adversarial) == 47
@@ -218,7 +218,7 @@ def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) ->
     assert log.status == "success" and len(sent) == len(LOCOMO)
     gold = [
         str(s.input)
-        for s in calibration_samples(LOCOMO, ["released"], token_f1, seed=0)
+        for s in calibration_samples(LOCOMO, ["released"], seed=0)
         if s.metadata and s.metadata["kind"] == "gold"
     ]
     assert sorted(gold) == sorted(sent)

@@ -13,9 +13,9 @@ from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.errors import InputError
-from realtalk_evals.judging import parse_unit_score
+from realtalk_evals.judging.ask import parse_unit_score
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 QA = select_conversations(1)[0].qa

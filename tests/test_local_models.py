@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from tiny_models import shared_tiny_models
 
-from realtalk_evals import local_models
 from realtalk_evals.cli import main
-from realtalk_evals.ei.classifiers import DEFAULT_MODELS
 from realtalk_evals.errors import InputError
-from realtalk_evals.local_models import (
+from realtalk_evals.local_models import settings as local_models
+from realtalk_evals.local_models.settings import (
     BERTSCORE_DEFAULT,
+    DEFAULT_MODELS,
     LOCAL_MODEL_CHOICES,
     LocalModelError,
     LocalModels,

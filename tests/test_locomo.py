@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from realtalk_evals.dataset import select_conversations
+from realtalk_evals.data.locomo import (
+    load_locomo_conversations,
+    load_locomo_file,
+    locomo_conversation_from_json,
+)
+from realtalk_evals.data.realtalk import select_conversations
+from realtalk_evals.data.records import QA
 from realtalk_evals.errors import DatasetError
-from realtalk_evals.locomo import load_locomo_conversations, load_locomo_file, locomo_conversation_from_json
-from realtalk_evals.models import QA
 
 SESSIONS = {1: 19, 2: 19, 3: 32, 4: 29, 5: 29, 6: 28, 7: 31, 8: 30, 9: 25, 10: 30}
 

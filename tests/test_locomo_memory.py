@@ -13,17 +13,17 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from locomo_judge import judge
 
+from realtalk_evals.data.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
+from realtalk_evals.data.records import SessionEvents
 from realtalk_evals.errors import DatasetError, InputError
-from realtalk_evals.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
-from realtalk_evals.locomo_protocol import adversarial_options, chosen_option, gives_trap_answer
-from realtalk_evals.memory.select import Memory
-from realtalk_evals.memory.tools import conversation_tools
-from realtalk_evals.memory.units import conversation_units, render_units
-from realtalk_evals.memory_samples import locomo_samples
-from realtalk_evals.models import SessionEvents
+from realtalk_evals.memory.answer_f1 import partial_match_f1
+from realtalk_evals.memory.context import render_context
+from realtalk_evals.memory.locomo_protocol import adversarial_options, chosen_option, gives_trap_answer
+from realtalk_evals.memory.samples import locomo_samples
+from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.tools import conversation_tools
+from realtalk_evals.memory.systems.units import conversation_units, render_units
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
-from realtalk_evals.rendering import render_context
-from realtalk_evals.scorers.partial_match import partial_match_f1
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 COUNTS = {"multi_hop": 282, "temporal": 321, "open_domain": 96, "single_hop": 841, "adversarial": 446}
@@ -221,7 +221,7 @@ def test_realtalk_has_no_locomo_inputs_and_unknown_datasets_stop() -> None:
 
 @pytest.mark.parametrize("memory_input", ["observation", "summary", "events"])
 def test_locomo_memory_sources_render_per_session(memory_input: str) -> None:
-    from realtalk_evals.rendering import render_context
+    from realtalk_evals.memory.context import render_context
 
     conversation = load_locomo_conversations()[0]
     text = render_context(conversation, memory_input)  # type: ignore[arg-type]

@@ -14,8 +14,8 @@ from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, get_model
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from realtalk_evals.dataset import select_conversations
-from realtalk_evals.report.runs import score_value
+from realtalk_evals.data.realtalk import select_conversations
+from realtalk_evals.reporting.runs import score_value
 from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 

@@ -18,16 +18,16 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool, ModelOutput, get_model
 from tiny_embedding import build_tiny_sentence_encoder
 
-from realtalk_evals.dataset import load_conversations, select_conversations
+from realtalk_evals.data.realtalk import load_conversations, select_conversations
+from realtalk_evals.data.records import Conversation
 from realtalk_evals.errors import InputError
-from realtalk_evals.memory.bm25 import tokenize
-from realtalk_evals.memory.embeddings import embed
+from realtalk_evals.memory.context import MemoryInput, render_context, render_memory_prompt
 from realtalk_evals.memory.evidence import turn_sessions
-from realtalk_evals.memory.hybrid import reciprocal_rank_fusion
-from realtalk_evals.memory.select import Memory
-from realtalk_evals.memory.units import Unit, conversation_units, render_units
-from realtalk_evals.models import Conversation
-from realtalk_evals.rendering import MemoryInput, render_context, render_memory_prompt
+from realtalk_evals.memory.systems.bm25 import tokenize
+from realtalk_evals.memory.systems.embeddings import embed
+from realtalk_evals.memory.systems.hybrid import reciprocal_rank_fusion
+from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.units import Unit, conversation_units, render_units
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 TODAY_PROMPT_SHA256 = {
@@ -210,7 +210,7 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_dense_and_hybrid_run_end_to_end_and_cache_embeddings(
     tmp_path: Path, tiny_encoder: str, memory: str
 ) -> None:
-    from realtalk_evals.ei.cache import classifier_cache
+    from realtalk_evals.local_models.cache import classifier_cache
 
     log = run(tmp_path, memory=memory, embedding_model=tiny_encoder, top_k=5, conversations=5, categories=3)
     assert log.status == "success" and log.samples is not None

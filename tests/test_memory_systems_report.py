@@ -9,9 +9,9 @@ from pathlib import Path
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
-from realtalk_evals.report.build import build_report
-from realtalk_evals.report.pricing import load_cost_config
-from realtalk_evals.report.runs import load_runs
+from realtalk_evals.reporting.pricing import load_cost_config
+from realtalk_evals.reporting.report import build_report
+from realtalk_evals.reporting.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 

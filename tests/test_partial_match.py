@@ -2,7 +2,7 @@
 
 import pytest
 
-from realtalk_evals.scorers.partial_match import normalize_answer, partial_match_f1, token_f1
+from realtalk_evals.memory.answer_f1 import normalize_answer, partial_match_f1, token_f1
 
 
 def test_normalisation_lowercases_and_drops_commas_punctuation_articles_and_and() -> None:

@@ -11,9 +11,9 @@ from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelName, ModelOutput
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.dataset import load_conversations
-from realtalk_evals.models import Conversation, Message, Session
-from realtalk_evals.persona import (
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.data.records import Conversation, Message, Session
+from realtalk_evals.persona.samples import (
     PERSONA_SPLITS,
     PersonaSplit,
     conversation_turns,

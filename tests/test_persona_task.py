@@ -13,8 +13,8 @@ from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from tiny_models import shared_tiny_models
 
-from realtalk_evals.ei.batching import batcher_stats
 from realtalk_evals.ei.classifiers import model_key
+from realtalk_evals.local_models.batching import batcher_stats
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
 AGREEMENT = ("reflective", "grounding", "sentiment", "emotion", "intimacy_diff", "empathy_diff")

@@ -14,7 +14,7 @@ from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
 
-from realtalk_evals.report.runs import score_value
+from realtalk_evals.reporting.runs import score_value
 from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 from realtalk_evals.tasks.memory_probing import memory_probing
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from realtalk_evals.dataset import select_conversations
-from realtalk_evals.models import Conversation, Event, Message, Session, SessionEvents
-from realtalk_evals.rendering import format_date, render_context, render_memory_prompt
+from realtalk_evals.data.realtalk import select_conversations
+from realtalk_evals.data.records import Conversation, Event, Message, Session, SessionEvents, format_date
+from realtalk_evals.memory.context import render_context, render_memory_prompt
 
 # /work/shared, above the repository (or above its worktree folder)
 SHARED = next(

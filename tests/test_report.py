@@ -22,9 +22,9 @@ from inspect_ai.model import (
 )
 
 from realtalk_evals.cli import main
-from realtalk_evals.dataset import select_conversations
-from realtalk_evals.report.pricing import load_cost_config, usage_cost
-from realtalk_evals.report.stats import Z_95, estimate
+from realtalk_evals.data.realtalk import select_conversations
+from realtalk_evals.reporting.pricing import load_cost_config, usage_cost
+from realtalk_evals.reporting.stats import Z_95, estimate
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 GOLD = {qa.question: qa.answer for qa in select_conversations(1)[0].qa}

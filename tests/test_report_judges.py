@@ -14,9 +14,9 @@ from inspect_ai.log import EvalSample
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from scipy.stats import spearmanr
 
-from realtalk_evals.report.build import build_report
-from realtalk_evals.report.pricing import load_cost_config
-from realtalk_evals.report.runs import load_runs
+from realtalk_evals.reporting.pricing import load_cost_config
+from realtalk_evals.reporting.report import build_report
+from realtalk_evals.reporting.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]

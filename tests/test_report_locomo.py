@@ -14,7 +14,7 @@ from inspect_ai.model import ChatMessage, ModelOutput, get_model
 from locomo_judge import judge
 
 from realtalk_evals.cli import main
-from realtalk_evals.report.stats import Z_95
+from realtalk_evals.reporting.stats import Z_95
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 TASKS = {

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
-from realtalk_evals.report.plots import _bars, clipped_errors
+from realtalk_evals.reporting.plots import _bars, clipped_errors
 
 
 def test_error_bars_are_cut_at_the_scores_range() -> None:

@@ -16,9 +16,9 @@ from inspect_ai.scorer import match
 from inspect_ai.solver import generate
 
 from realtalk_evals.cli import main
-from realtalk_evals.dataset import select_conversations
-from realtalk_evals.report.runs import score_value
-from realtalk_evals.report.stats import Z_95
+from realtalk_evals.data.realtalk import select_conversations
+from realtalk_evals.reporting.runs import score_value
+from realtalk_evals.reporting.stats import Z_95
 from realtalk_evals.score_keys import PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 

@@ -14,7 +14,7 @@ import realtalk_evals
 from realtalk_evals import score_keys
 from realtalk_evals.ei import MessageEI
 from realtalk_evals.ei.record import EI_ATTRIBUTES
-from realtalk_evals.report.runs import _judge_failures
+from realtalk_evals.reporting.runs import _judge_failures
 from realtalk_evals.scorers import content_similarity as content_similarity_module
 from realtalk_evals.scorers.content_similarity import CONTENT_KEYS, content_similarity
 from realtalk_evals.scorers.ei_agreement import agreement_values, ei_agreement

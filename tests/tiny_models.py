@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from realtalk_evals.local_models import LocalModels
+from realtalk_evals.local_models.settings import LocalModels
 
 SENTIMENT_LABELS = ("negative", "neutral", "positive")
 EMOTION_LABELS = (

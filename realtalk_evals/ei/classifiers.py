@@ -18,58 +18,26 @@ raises.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from inspect_ai.util import collect
 
-from realtalk_evals.ei.batching import MicroBatcher, batcher
-from realtalk_evals.ei.cache import classifier_cache
-from realtalk_evals.ei.inference import classify_texts
 from realtalk_evals.ei.record import EIFailure, MessageEI
-
-ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
-CLASSIFIER_KINDS: tuple[ClassifierKind, ...] = get_args(ClassifierKind)
-
-DEFAULT_MODELS: dict[ClassifierKind, str] = {
-    "sentiment": "cardiffnlp/twitter-roberta-base-sentiment-latest",
-    "emotion": "cardiffnlp/twitter-roberta-large-emotion-latest",
-    "intimacy": "cardiffnlp/twitter-roberta-large-intimacy-latest",
-}
-"""The paper's classifiers (Hugging Face ids)."""
+from realtalk_evals.local_models.batching import MicroBatcher, batcher
+from realtalk_evals.local_models.cache import classifier_cache
+from realtalk_evals.local_models.inference import classify_texts
+from realtalk_evals.local_models.settings import (
+    CLASSIFIER_KINDS,
+    DEFAULT_BATCH_SIZE,
+    ClassifierKind,
+    ClassifierSettings,
+)
 
 _FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
-
-BATCH_SIZE_ENV = "REALTALK_CLASSIFIER_BATCH"
-"""Largest batch of texts per forward pass (default DEFAULT_BATCH_SIZE)."""
-
-DEFAULT_BATCH_SIZE = 32
-
-
-def classifier_batch_size() -> int:
-    """The largest batch per forward pass: $REALTALK_CLASSIFIER_BATCH, else DEFAULT_BATCH_SIZE."""
-    batch_size = int(os.environ.get(BATCH_SIZE_ENV) or DEFAULT_BATCH_SIZE)
-    if batch_size < 1:
-        raise ValueError(f"{BATCH_SIZE_ENV} must be a positive integer, got {batch_size}")
-    return batch_size
-
-
-@dataclass(frozen=True)
-class ClassifierSettings:
-    """Which model measures each attribute; `realtalk_evals.local_models.LocalModels` chooses them."""
-
-    sentiment: str = DEFAULT_MODELS["sentiment"]
-    emotion: str = DEFAULT_MODELS["emotion"]
-    intimacy: str = DEFAULT_MODELS["intimacy"]
-    batch_size: int = DEFAULT_BATCH_SIZE
-
-    def model(self, kind: ClassifierKind) -> str:
-        return str(getattr(self, kind))
 
 
 def model_key(model_id: str) -> str:

@@ -17,8 +17,9 @@ from typing import Any
 from inspect_ai.model import ChatMessageSystem, Model
 from inspect_ai.util import collect
 
+from realtalk_evals.data.records import display_name
 from realtalk_evals.ei.record import EMPATHY_COMPONENTS, EIAttribute, EIFailure, MessageEI, MessageInContext
-from realtalk_evals.judging import ask_judge, json_objects
+from realtalk_evals.judging.ask import ask_judge, json_objects
 from realtalk_evals.prompts import (
     DIALOGUE_LINE,
     EI_TRUE_FALSE_REPAIR,
@@ -27,7 +28,6 @@ from realtalk_evals.prompts import (
     GROUNDING_JUDGE,
     REFLECTIVE_JUDGE,
 )
-from realtalk_evals.rendering import display_name
 
 _WORDS = re.compile(r"[a-z]+")
 

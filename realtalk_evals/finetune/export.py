@@ -23,11 +23,11 @@ from typing import Any
 
 from inspect_ai.dataset import Sample
 
-from realtalk_evals.data_files import UPSTREAM_COMMIT
-from realtalk_evals.dataset import load_conversations
+from realtalk_evals.data.files import UPSTREAM_COMMIT
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.data.records import Conversation
 from realtalk_evals.errors import InputError
-from realtalk_evals.models import Conversation
-from realtalk_evals.persona import PersonaSplit, persona_dataset, persona_messages, select_speakers
+from realtalk_evals.persona.samples import PersonaSplit, persona_dataset, persona_messages, select_speakers
 
 TRAIN_FILE = "train.jsonl"
 VALIDATION_FILE = "validation.jsonl"

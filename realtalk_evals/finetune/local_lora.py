@@ -27,8 +27,8 @@ from typing import Any
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.finetune.export import HF_DATASET_DIR, INSTALL_HINT, speaker_directory
-from realtalk_evals.persona import select_speakers
-from realtalk_evals.speaker_models import record_speaker_models
+from realtalk_evals.persona.samples import select_speakers
+from realtalk_evals.persona.speaker_models import record_speaker_models
 
 IGNORE_INDEX = -100
 """Label of a token that carries no loss (the prompt, padding): the value transformers' losses skip."""

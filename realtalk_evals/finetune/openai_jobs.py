@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.finetune.export import exported_files
-from realtalk_evals.persona import select_speakers
-from realtalk_evals.speaker_models import record_speaker_models
+from realtalk_evals.persona.samples import select_speakers
+from realtalk_evals.persona.speaker_models import record_speaker_models
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -1,6 +1,6 @@
-"""Memory systems under test in memory probing: what part of a conversation reaches the model for a question.
+"""Memory probing (paper section 6.2): samples, the D.2 context, LoCoMo's protocol, evidence, and the memory systems.
 
-`units` cuts a `Conversation` into retrievable units and renders a selection in the D.2 frame; `bm25`, `dense`,
-`hybrid`, `recent`, `oracle` and `custom` choose units; `select` turns the `memory` task parameter into one
-`Memory` that any dataset parsed into `Conversation` records can use; `tools` are the agent's search tools.
+`samples` builds one sample per question; `context` renders a conversation as D.2 prompt text; `locomo_protocol`
+adds what LoCoMo's released QA code adds; `evidence` locates a question's evidence turns; `systems/` holds the
+memory systems that decide what part of a conversation reaches the model.
 """

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from inspect_ai.dataset import Sample
 
-from realtalk_evals.models import Conversation
+from realtalk_evals.data.records import Conversation
 
 
 def turn_sessions(conversation: Conversation) -> dict[str, int]:

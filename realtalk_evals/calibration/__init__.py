@@ -1,0 +1,1 @@
+"""Judge calibration: candidate answers whose verdict is known without a model."""

@@ -1,0 +1,1 @@
+"""The datasets: upstream files and checksums, typed records, the REALTALK, LoCoMo and simulated loaders, statistics."""

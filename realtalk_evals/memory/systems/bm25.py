@@ -1,0 +1,58 @@
+"""BM25 ranking of a conversation's units against the question, with the maintained `rank-bm25` library."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from realtalk_evals.data.records import Conversation
+from realtalk_evals.memory.context import MemoryInput
+from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits, without English stop words (scikit-learn's list).
+
+    Chat turns are short, so words like `what` or `did` occur in few enough turns to keep a real IDF, and a
+    short turn made of them would outrank a long turn holding the question's one rare word.
+    """
+    return [word for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS]
+
+
+class BM25Index:
+    """Okapi BM25 (k1 = 1.5, b = 0.75, rank-bm25's defaults) over a fixed list of units."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        # rank-bm25 divides by the mean document length: an empty corpus or all-empty documents need a token
+        self._bm25 = BM25Okapi([tokenize(unit.text) or ["\0"] for unit in units] or [["\0"]])
+
+    def ranked(self, query: str, k: int | None = None) -> list[int]:
+        """Indices of the best `k` units (all when None), best first; ties keep chronological order."""
+        if not self.units:
+            return []
+        scores = self._bm25.get_scores(tokenize(query))
+        return np.argsort(-scores, kind="stable")[:k].tolist()
+
+    def search(self, query: str, k: int) -> list[Unit]:
+        return [self.units[index] for index in self.ranked(query, k)]
+
+
+class BM25Memory:
+    """`memory=bm25`: the `top_k` units with the highest BM25 score for the question."""
+
+    def __init__(self, unit: Granularity = "turn", memory_input: MemoryInput = "conversation") -> None:
+        self.unit = unit
+        self.memory_input = memory_input
+        self.bm25 = BM25Index([])
+
+    def index(self, conversation: Conversation) -> None:
+        self.bm25 = BM25Index(conversation_units(conversation, self.unit, self.memory_input))
+
+    def search(self, question: str, k: int) -> list[Unit]:
+        return self.bm25.search(question, k)

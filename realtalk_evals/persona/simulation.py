@@ -1,0 +1,249 @@
+"""Conversation simulation (issue 16): a model plays both people of a REALTALK pair, session by session.
+
+One sample per pair. Each session keeps the real session's number, date and opening speaker; the speakers
+alternate for the real session's number of merged messages (or a fixed number). Each speaker's side sees a
+persona sheet drawn from the data, never from the conversation being simulated except its annotated events:
+
+- examples of how the person writes, from their table-8 training conversation; when that is the conversation
+  being simulated, from their other table-8 conversation (each REALTALK person has two);
+- the speaker's annotated events of the earlier sessions ("what has happened in your life so far");
+- the speaker's annotated events of this session ("what is happening today");
+
+then D.1's layout: the last `HISTORY_SESSIONS` simulated sessions and the session so far, ending with the
+speaker's name. A reply's non-empty lines are its chat bubbles, one message each in the output, which has the
+dataset's JSON shape (`as_dataset_json`); a reply that goes on to write the partner's lines is cut there, so `ei_analysis -T dataset=<path>` can label it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from inspect_ai.dataset import MemoryDataset, Sample
+
+from realtalk_evals.data.records import (
+    Conversation,
+    Event,
+    Message,
+    Session,
+    display_name,
+    format_date,
+)
+from realtalk_evals.errors import InputError
+from realtalk_evals.persona.samples import (
+    PERSONA_SPLITS,
+    conversation_turns,
+    data_speaker,
+    parse_max_per_speaker,
+    render_history,
+)
+from realtalk_evals.prompts import (
+    CONVERSATION_SIMULATION_EVENT,
+    CONVERSATION_SIMULATION_NOTHING,
+    CONVERSATION_SIMULATION_SYSTEM,
+    PERSONA_NEXT_SPEAKER,
+    PERSONA_USER,
+)
+
+HISTORY_SESSIONS = 3
+"""Earlier simulated sessions each prompt shows, as persona simulation's default (the paper's 3)."""
+
+PERSONA_EXAMPLES = 30
+"""Chat messages of the person shown as writing examples, evenly spaced through the source conversation."""
+
+
+def parse_messages_per_session(value: int | str | None) -> int | None:
+    """Merged messages per simulated session: a whole number >= 1, or None for the real session's count."""
+    try:
+        return parse_max_per_speaker(value)  # the same rule, under this parameter's name
+    except InputError:
+        raise InputError(
+            f"messages_per_session must be a whole number >= 1 (or unset), got {value!r}"
+        ) from None
+
+
+def example_source(conversation_id: str, person: str) -> str | None:
+    """The conversation that shows how `person` writes: their table-8 train conversation unless it is the one
+    simulated, then their table-8 test conversation; None for a person not in table 8 (or with neither)."""
+    first = person.split()[0].casefold()
+    for split in PERSONA_SPLITS:
+        if split.speaker.casefold() == first:
+            return next((c for c in (split.train, split.test) if c != conversation_id), None)
+    return None
+
+
+def writing_examples(conversation: Conversation, person: str, limit: int = PERSONA_EXAMPLES) -> list[str]:
+    """Up to `limit` of the person's chat messages with text, evenly spaced, in order."""
+    speaker = data_speaker(conversation, person.split()[0])
+    texts = [m.text.strip() for m in conversation.messages if m.speaker == speaker and m.text.strip()]
+    if len(texts) <= limit:
+        return texts
+    return [texts[index * len(texts) // limit] for index in range(limit)]
+
+
+def speaker_events(session: Session, conversation: Conversation, speaker: str) -> list[Event]:
+    events = session.events
+    return list(events.speaker_1 if speaker == conversation.speaker_1 else events.speaker_2)
+
+
+def event_lines(events: Sequence[tuple[datetime, Event]]) -> str:
+    lines = [
+        CONVERSATION_SIMULATION_EVENT.format(date=event.date or format_date(when), event=event.text)
+        for when, event in events
+    ]
+    return "\n".join(lines) or CONVERSATION_SIMULATION_NOTHING
+
+
+@dataclass(frozen=True)
+class PersonaSheet:
+    """What one speaker's side knows besides the conversation: writing examples and the events per session."""
+
+    speaker: str
+    examples: tuple[str, ...]
+    example_source: str | None
+
+    def system_prompt(self, conversation: Conversation, position: int) -> str:
+        """CONVERSATION_SIMULATION_SYSTEM for the session at `position` of the real conversation."""
+        partner = next(s for s in conversation.speakers if s != self.speaker)
+        past = [
+            (s.date_time, event)
+            for s in conversation.sessions[:position]
+            for event in speaker_events(s, conversation, self.speaker)
+        ]
+        session = conversation.sessions[position]
+        today = [(session.date_time, e) for e in speaker_events(session, conversation, self.speaker)]
+        examples = "\n".join(f"- {text}" for text in self.examples) or CONVERSATION_SIMULATION_NOTHING
+        return CONVERSATION_SIMULATION_SYSTEM.format(
+            speaker=display_name(self.speaker),
+            partner=display_name(partner),
+            examples=examples,
+            past_events=event_lines(past),
+            date=format_date(session.date_time),
+            today_events=event_lines(today),
+        )
+
+
+def persona_sheets(
+    conversation: Conversation, all_conversations: Sequence[Conversation]
+) -> list[PersonaSheet]:
+    """Both speakers' sheets, in the data's speaker order."""
+    by_id = {c.id: c for c in all_conversations}
+    sheets = []
+    for speaker in conversation.speakers:
+        source = example_source(conversation.id, speaker)
+        examples = writing_examples(by_id[source], speaker) if source in by_id else []
+        sheets.append(PersonaSheet(speaker, tuple(examples), source if examples else None))
+    return sheets
+
+
+def session_plan(
+    conversation: Conversation, sessions: Sequence[int] | None, messages_per_session: int | None
+) -> list[dict[str, Any]]:
+    """Per simulated session: its position in the real conversation, number, opening speaker and length."""
+    plan = []
+    for position, turns in enumerate(conversation_turns(conversation)):
+        session = conversation.sessions[position]
+        if (sessions is not None and session.number not in sessions) or not turns:
+            continue
+        plan.append(
+            {
+                "position": position,
+                "session": session.number,
+                "first_speaker": turns[0].speaker,
+                "messages": messages_per_session or len(turns),
+            }
+        )
+    return plan
+
+
+def simulation_samples(
+    conversations: Sequence[Conversation],
+    all_conversations: Sequence[Conversation],
+    sessions: Sequence[int] | None,
+    messages_per_session: int | None,
+) -> MemoryDataset:
+    """One sample per pair; its metadata holds the plan and the persona sheets' sources."""
+    samples = []
+    for conversation in conversations:
+        plan = session_plan(conversation, sessions, messages_per_session)
+        sheets = persona_sheets(conversation, all_conversations)
+        names = " and ".join(display_name(s) for s in conversation.speakers)
+        samples.append(
+            Sample(
+                id=conversation.id,
+                input=f"Simulate the conversation {conversation.id} between {names}.",
+                metadata={
+                    "conversation_id": conversation.id,
+                    "conversation_speakers": list(conversation.speakers),
+                    "plan": plan,
+                    "model_calls": sum(item["messages"] for item in plan),
+                    "example_sources": {sheet.speaker: sheet.example_source for sheet in sheets},
+                },
+            )
+        )
+    return MemoryDataset(samples, name="realtalk_conversation_simulation")
+
+
+def bubbles_of(text: str, partner: str | None = None) -> list[str]:
+    """A simulated turn's chat bubbles: its non-empty lines (one empty bubble for an empty reply), up to a line
+    where the model starts writing the partner's side (`Partner: ...`)."""
+    bubbles = []
+    for line in (line.strip() for line in text.splitlines()):
+        if partner is not None and line.casefold().startswith(f"{partner.casefold()}:"):
+            break
+        if line:
+            bubbles.append(line)
+    return bubbles or [""]
+
+
+class SimulatedConversation:
+    """The conversation as it is written: real sessions' numbers, dates and events, simulated messages."""
+
+    def __init__(self, real: Conversation) -> None:
+        self.real = real
+        self.sessions: list[Session] = []
+        self.positions: list[int] = []
+
+    def start_session(self, position: int) -> None:
+        real = self.real.sessions[position]
+        self.sessions.append(
+            Session(number=real.number, date_time=real.date_time, messages=[], events=real.events)
+        )
+        self.positions.append(position)
+
+    def partner(self, speaker: str) -> str:
+        return self.real.speaker_2 if speaker == self.real.speaker_1 else self.real.speaker_1
+
+    def add_turn(self, speaker: str, text: str) -> None:
+        session = self.sessions[-1]
+        start = len(session.messages)
+        messages = [
+            Message(
+                speaker=speaker,
+                clean_text=bubble,
+                dia_id=f"D{session.number}:{start + offset + 1}",
+                date_time=session.date_time,
+            )
+            for offset, bubble in enumerate(bubbles_of(text, display_name(self.partner(speaker))))
+        ]
+        self.sessions[-1] = session.model_copy(update={"messages": [*session.messages, *messages]})
+
+    def conversation(self) -> Conversation:
+        return Conversation(
+            id=self.real.id,
+            speaker_1=self.real.speaker_1,
+            speaker_2=self.real.speaker_2,
+            sessions=self.sessions,
+        )
+
+    def user_prompt(self, speaker: str) -> str:
+        """D.1's user message: the last HISTORY_SESSIONS sessions and this one so far, then `Name:`."""
+        conversation = self.conversation()
+        turns = conversation_turns(conversation)
+        last = len(turns) - 1
+        history = render_history(conversation, turns, last, len(turns[last]), HISTORY_SESSIONS)
+        return PERSONA_USER.format(
+            previous_conversation=history, speaker=PERSONA_NEXT_SPEAKER.format(speaker=display_name(speaker))
+        )

@@ -1,0 +1,186 @@
+"""The human-likeness gap section of `realtalk analysis`: a Markdown table, a CSV file and a plot.
+
+Written when the analysed logs include simulated conversations (`ei_analysis -T dataset=<path>`, dataset
+`simulated/<model>`); REALTALK's real people are the reference and LoCoMo, when analysed, the second point.
+The numbers come from realtalk_evals.reporting.gap.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from realtalk_evals.ei import SPEAKER_METRICS, SpeakerEI
+from realtalk_evals.persona.style import STYLE_STATISTICS, message_style, style_means
+from realtalk_evals.reporting.ei_columns import TITLES, cell
+from realtalk_evals.reporting.ei_figures import DATASET_TITLES
+from realtalk_evals.reporting.ei_logs import DatasetLabels
+from realtalk_evals.reporting.gap import HUMANS, GroupGap, human_likeness_gaps
+from realtalk_evals.reporting.tables import markdown_table, number_cell, write_csv
+
+STYLE_TITLES = {
+    "style_words": "Words/msg",
+    "style_no_capitals": "No capitals",
+    "style_emoji": "Emoji/msg",
+    "style_question": "Questions",
+    "style_bubbles": "Bubbles/turn",
+}
+GAP_METRICS: tuple[str, ...] = (*SPEAKER_METRICS, *STYLE_TITLES)
+"""Table 7's eleven numbers, then the five style means."""
+
+SIMULATED_PREFIX = "simulated/"
+
+
+def has_simulations(labels: Mapping[str, DatasetLabels]) -> bool:
+    return HUMANS in labels and any(name.startswith(SIMULATED_PREFIX) for name in labels)
+
+
+def _title(group: str) -> str:
+    return DATASET_TITLES.get(group, group.replace(SIMULATED_PREFIX, "sim. ", 1))
+
+
+def _metric_title(name: str) -> str:
+    return STYLE_TITLES.get(name) or TITLES[name]
+
+
+def speaker_metrics(
+    data: DatasetLabels, speaker_ei: Mapping[str, Mapping[str, SpeakerEI]]
+) -> list[dict[str, float | None]]:
+    """One mapping per speaker and conversation: the eleven EI numbers and the five style means."""
+    styles: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
+    for message in data.messages.values():
+        key = (message.conversation_id, str(message.labels["speaker"]))
+        styles[key].append(message_style(message.text, bubbles=message.bubbles))
+    rows = []
+    for conversation_id, speakers in speaker_ei.items():
+        for speaker, values in speakers.items():
+            means = style_means(styles.get((conversation_id, speaker), []))
+            rows.append({**values, **{f"style_{name}": means[name] for name in STYLE_STATISTICS}})
+    return rows
+
+
+def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | None]], path: Path) -> Path:
+    """Per metric, the real speakers' z-scores (grey) and each group's mean z-score; the gaps beside."""
+    human = gaps[0]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6), gridspec_kw={"width_ratios": [4, 1]})
+    names = [name for name in GAP_METRICS if name in human.metrics]
+    for index, name in enumerate(names):
+        g = human.metrics[name]
+        zs = [
+            (float(v) - g.human_mean) / g.human_sd
+            for speaker in humans
+            if (v := speaker.get(name)) is not None and g.human_sd > 0
+        ]
+        left.scatter(
+            [index] * len(zs),
+            zs,
+            s=14,
+            color="grey",
+            alpha=0.5,
+            label="REALTALK speaker" if index == 0 else None,
+        )
+    for offset, group in enumerate(gaps[1:]):
+        xs = [
+            i + 0.08 * (offset + 1)
+            for i, n in enumerate(names)
+            if group.metrics.get(n) and group.metrics[n].z is not None
+        ]
+        ys = [group.metrics[n].z for n in names if group.metrics.get(n) and group.metrics[n].z is not None]
+        left.scatter(
+            xs,
+            ys,
+            s=50,
+            marker="D",
+            color=f"C{offset}",
+            edgecolor="black",
+            label=_title(group.group),
+            zorder=3,
+        )
+    left.axhline(0, color="black", linewidth=0.8)
+    for bound in (-1, 1):
+        left.axhline(bound, color="grey", linewidth=0.5, linestyle="--")
+    left.set_xticks(range(len(names)), [_metric_title(n) for n in names], rotation=40, ha="right")
+    left.set_ylabel("z-score against REALTALK speakers")
+    left.legend(fontsize=8)
+    left.set_title("Where each group's mean falls in the human distribution")
+    labels = [_title(group.group) for group in gaps]
+    heights = [group.gap or 0.0 for group in gaps]
+    colours = ["grey"] + [f"C{i}" for i in range(len(gaps) - 1)]
+    bars = right.bar(range(len(gaps)), heights, color=colours, edgecolor="black")
+    right.bar_label(bars, labels=[number_cell(group.gap, 2) for group in gaps])
+    right.set_xticks(range(len(gaps)), labels, rotation=40, ha="right")
+    right.set_ylabel("gap: mean |z| over metrics")
+    right.set_title("Human-likeness gap")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def gap_section(
+    labels: Mapping[str, DatasetLabels],
+    speaker_ei: Mapping[str, Mapping[str, Mapping[str, SpeakerEI]]],
+    out: Path,
+) -> tuple[str, list[Path]]:
+    """The section's Markdown and the files it wrote (`human_likeness_gap.csv`, `human_likeness_gap.png`)."""
+    speakers = {name: speaker_metrics(data, speaker_ei[name]) for name, data in labels.items()}
+    gaps = human_likeness_gaps(speakers, GAP_METRICS)
+    others = gaps[1:]
+    header = ["metric", "REALTALK mean ± sd"] + [_title(g.group) for g in others]
+    rows = []
+    csv_rows = []
+    for name in GAP_METRICS:
+        human = gaps[0].metrics.get(name)
+        if human is None:
+            continue
+        row = [_metric_title(name), f"{cell(name, human.human_mean)} ± {cell(name, human.human_sd)}"]
+        for group in others:
+            g = group.metrics.get(name)
+            if g is None or g.difference is None:
+                row.append("-")
+                continue
+            row.append(
+                f"{cell(name, g.group_mean)} (z {number_cell(g.z, 2)}, pos. {number_cell(g.position, 2)})"
+            )
+            csv_rows.append(
+                [
+                    group.group,
+                    name,
+                    g.group_mean,
+                    human.human_mean,
+                    human.human_sd,
+                    g.difference,
+                    g.z,
+                    g.position,
+                ]
+            )
+        rows.append(row)
+    summary = [[_title(g.group), str(g.speakers), number_cell(g.gap, 2)] for g in gaps]
+    csv_rows += [[g.group, "gap", None, None, None, None, g.gap, None] for g in gaps]
+    csv = write_csv(
+        out / "human_likeness_gap.csv",
+        ["group", "metric", "group_mean", "human_mean", "human_sd", "difference", "z", "position"],
+        csv_rows,
+    )
+    figure = plot_gap(gaps, speakers[HUMANS], out / "human_likeness_gap.png")
+    text = "\n\n".join(
+        [
+            "## Human-likeness gap",
+            (
+                "Each group's mean over its speakers against the REALTALK speakers' distribution: z is the "
+                "difference in human standard deviations, pos. the share of real speakers below the group's "
+                "mean. Gap = mean |z| over the metrics (0 = the human mean; LoCoMo, LLM-written chats, is the "
+                "second reference). Intimacy progression in 1e-3."
+            ),
+            markdown_table(header, rows),
+            markdown_table(["group", "speakers", "gap (mean |z|)"], summary),
+            f"![human-likeness gap]({figure.name})",
+        ]
+    )
+    return text, [csv, figure]

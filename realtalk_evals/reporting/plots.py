@@ -1,0 +1,126 @@
+"""PNG figures of a report: per-category bars with 95% intervals, persona attributes per model.
+
+A missing value (NaN) gets no bar but an `n/a` mark, never a bar of height 0; error bars stop at the score's
+range (a [0, 1] score's interval is drawn within [0, 1]); each bar is labelled with its n.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+
+from realtalk_evals.reporting.memory import CATEGORIES, MemoryRow
+from realtalk_evals.reporting.persona import LOWER_IS_BETTER, PERSONA_COLUMNS, PersonaRow
+
+RANGES: dict[str, tuple[float, float]] = {"empathy": (0.0, 6.0)}
+"""Value range of a persona column; every other column (and memory score) lies in [0, 1]."""
+
+
+def clipped_errors(
+    means: Sequence[float], spreads: Sequence[float], low: float = 0.0, high: float = 1.0
+) -> list[list[float]]:
+    """Matplotlib's asymmetric `yerr` ([below], [above]) of mean ± spread, cut at [low, high]; 0 where NaN."""
+    below, above = [], []
+    for mean, spread in zip(means, spreads, strict=True):
+        if math.isnan(mean) or math.isnan(spread):
+            below.append(0.0)
+            above.append(0.0)
+            continue
+        below.append(max(0.0, min(spread, mean - low)))
+        above.append(max(0.0, min(spread, high - mean)))
+    return [below, above]
+
+
+def _bars(
+    axis: Axes,
+    positions: Sequence[float],
+    means: Sequence[float],
+    spreads: Sequence[float],
+    counts: Sequence[int],
+    value_range: tuple[float, float],
+    **style: object,
+) -> None:
+    """Bars with clipped error bars, `n=` above each and `n/a` where the value is missing."""
+    axis.bar(positions, means, yerr=clipped_errors(means, spreads, *value_range), capsize=3, **style)  # type: ignore[arg-type]
+    top = value_range[1]
+    for position, mean, spread, n in zip(positions, means, spreads, counts, strict=True):
+        if math.isnan(mean):
+            axis.text(position, 0.02 * top, "n/a", ha="center", va="bottom", fontsize=8, color="dimgrey")
+            continue
+        label_y = min(mean + (0.0 if math.isnan(spread) else spread), top) + 0.01 * top
+        axis.text(position, label_y, f"n={n}", ha="center", va="bottom", fontsize=6)
+
+
+def plot_memory(rows: list[MemoryRow], path: Path) -> Path:
+    """Two panels (partial-match F1, LLM accuracy): one bar group per category, one bar per (model, input)."""
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    width = 0.8 / max(len(rows), 1)
+    for axis, (title, attribute) in zip(
+        axes, (("Partial-match F1", "f1"), ("LLM accuracy", "llm")), strict=True
+    ):
+        for index, row in enumerate(rows):
+            estimates = [getattr(row, attribute)[category] for category in CATEGORIES]
+            positions = [c + (index - (len(rows) - 1) / 2) * width for c in range(len(CATEGORIES))]
+            _bars(
+                axis,
+                positions,
+                [e.mean if e.n else math.nan for e in estimates],
+                [e.half_width for e in estimates],
+                [e.n for e in estimates],
+                (0.0, 1.0),
+                width=width,
+                label=f"{row.label} ({row.input})",
+                color=f"C{index}",
+            )
+        axis.set_xticks(range(len(CATEGORIES)), [c.replace("_", "-") for c in CATEGORIES])
+        axis.set_title(title)
+        axis.set_ylim(0, 1.08)
+        axis.set_xlim(-0.5, len(CATEGORIES) - 0.5)
+    axes[0].set_ylabel("score (95% interval, cut at 0 and 1; n = questions)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, fontsize=8, loc="lower center", ncol=min(len(rows), 3) or 1)
+    figure.suptitle("REALTALK memory probing")
+    figure.tight_layout(rect=(0, 0.06 * (1 + (len(rows) - 1) // 3), 1, 1))
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def plot_persona(rows: list[PersonaRow], path: Path) -> Path:
+    """One panel per table-2 attribute: mean across speakers per model, with the speakers' std as error bar."""
+    figure, axes = plt.subplots(2, 4, figsize=(14, 6))
+    for axis, column in zip(axes.flat, PERSONA_COLUMNS, strict=True):
+        summaries = [row.summary(column) for row in rows]
+        counts = [
+            sum(1 for values in row.speakers.values() if not math.isnan(values.get(column, math.nan)))
+            for row in rows
+        ]
+        value_range = RANGES.get(column, (0.0, 1.0))
+        _bars(
+            axis,
+            list(range(len(rows))),
+            [mean for mean, _ in summaries],
+            [std for _, std in summaries],
+            counts,
+            value_range,
+            color=[f"C{i}" for i in range(len(rows))],
+        )
+        axis.set_ylim(value_range[0], value_range[1] * 1.1)
+        axis.set_xlim(-0.6, len(rows) - 0.4)  # a missing first or last bar keeps its place
+        axis.set_xticks(range(len(rows)), [row.label for row in rows], rotation=30, ha="right", fontsize=7)
+        better = "lower" if column in LOWER_IS_BETTER else "higher"
+        axis.set_title(f"{column} ({better} is better)", fontsize=9)
+    figure.suptitle(
+        "REALTALK persona simulation (mean ± std across speakers, cut at the score's range; n = speakers)"
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path

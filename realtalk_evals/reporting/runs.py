@@ -1,0 +1,304 @@
+"""One record per Inspect log: who ran what, on which data, at what cost, read through Inspect's log API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
+from inspect_ai.model import ModelUsage
+
+from realtalk_evals.reporting.pricing import CostConfig, usage_cost
+from realtalk_evals.score_keys import FAILURE_KEYS
+from realtalk_evals.task_names import EI_ANALYSIS, MEMORY_PROBING, PERSONA_SIMULATION
+
+logger = logging.getLogger(__name__)
+
+SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS)
+
+K = TypeVar("K", bound=Hashable)
+
+
+@dataclass
+class Run:
+    """A finished (or partial) run of one of the suite's tasks, with the figures every report row needs."""
+
+    log: EvalLog
+    task: str
+    model: str
+    grader: str | None
+    """The grader's model(s), with the arguments and settings it was bound with when it had any."""
+    grader_key: str
+    """Everything about the grader that can change its answers; runs with different keys are never pooled."""
+    task_args: dict[str, Any]
+    dataset_commit: str | None
+    samples: int
+    judge_failures: int
+    model_usage: ModelUsage
+    """Tokens of the model(s) under test: every call that served no role."""
+    model_cost: float | None
+    grader_usage: ModelUsage
+    """Tokens of the grader role (judges, EI judges)."""
+    grader_cost: float | None
+    wall_seconds: float | None
+    status: str
+    location: str
+
+    @property
+    def cost(self) -> float | None:
+        """The whole run's cost; None when any part's price is unknown."""
+        if self.model_cost is None or self.grader_cost is None:
+            return None
+        return self.model_cost + self.grader_cost
+
+
+def task_name(log: EvalLog) -> str:
+    """`memory_probing` whether the log came from the task file or from `realtalk_evals/memory_probing`."""
+    return log.eval.task.split("/")[-1]
+
+
+def _sum_usage(usages: Iterable[ModelUsage]) -> ModelUsage:
+    total = ModelUsage()
+    for usage in usages:
+        total = total + usage
+    return total
+
+
+def _minus(usage: ModelUsage, part: ModelUsage) -> ModelUsage:
+    """`usage` less `part` (ModelUsage has `+` only)."""
+
+    def less(a: int | None, b: int | None) -> int | None:
+        return None if a is None and b is None else (a or 0) - (b or 0)
+
+    cost = None if usage.total_cost is None else usage.total_cost - (part.total_cost or 0.0)
+    return ModelUsage(
+        input_tokens=usage.input_tokens - part.input_tokens,
+        output_tokens=usage.output_tokens - part.output_tokens,
+        total_tokens=usage.total_tokens - part.total_tokens,
+        input_tokens_cache_write=less(usage.input_tokens_cache_write, part.input_tokens_cache_write),
+        input_tokens_cache_read=less(usage.input_tokens_cache_read, part.input_tokens_cache_read),
+        reasoning_tokens=less(usage.reasoning_tokens, part.reasoning_tokens),
+        total_cost=cost,
+    )
+
+
+def _role_models(log: EvalLog) -> dict[str, str]:
+    """Role -> the model bound to it (several joined by commas)."""
+    roles: dict[str, str] = {}
+    for role, bound in (log.eval.model_roles or {}).items():
+        configs = bound if isinstance(bound, list) else [bound]
+        roles[role] = ",".join(config.model for config in configs)
+    return roles
+
+
+def _grader(log: EvalLog) -> tuple[str | None, str]:
+    """(how the grader is shown, its identity) from the `grader` role binding (none: the paper's default)."""
+    bound = (log.eval.model_roles or {}).get("grader")
+    if bound is None:
+        return None, ""
+    shown, identity = [], []
+    for config in bound if isinstance(bound, list) else [bound]:
+        settings = config.config.model_dump(exclude_none=True)
+        args = {k: v for k, v in (config.args or {}).items() if v is not None}
+        extra = {**args, **settings}  # the base URL stays in the identity only (the mock's is a digest)
+        shown.append(config.model + (f" {json.dumps(extra, sort_keys=True, default=str)}" if extra else ""))
+        identity.append(
+            {"model": config.model, "base_url": config.base_url, "args": args, "config": settings}
+        )
+    return ", ".join(shown), json.dumps(identity, sort_keys=True, default=str)
+
+
+def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> float | None:
+    costs = [usage_cost(name, usage, overrides) for name, usage in parts]
+    return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+
+def _split_usage(
+    log: EvalLog, overrides: CostConfig
+) -> tuple[ModelUsage, float | None, ModelUsage, float | None]:
+    """(model under test, its cost, grader, its cost) from the log's per-model and per-role usage.
+
+    `model_usage` counts every call by model name (the grader's too, under the same name when a model grades
+    itself); `role_usage` counts the calls made through a role, so the model under test is the difference.
+    """
+    roles = _role_models(log)
+    role_usage = log.stats.role_usage or {}
+    tested = dict(log.stats.model_usage)
+    for role, usage in role_usage.items():
+        names = (roles.get(role) or "").split(",")
+        if len(names) == 1 and names[0] in tested:
+            tested[names[0]] = _minus(tested[names[0]], usage)
+        else:  # a panel: its calls cannot be told apart per model, so its models (other than the tested) go
+            for name in names:
+                if name != log.eval.model:
+                    tested.pop(name, None)
+    tested = {name: usage for name, usage in tested.items() if usage.total_tokens or usage.input_tokens}
+    grader = role_usage.get("grader", ModelUsage())
+    grader_name = roles.get("grader")
+    if grader_name is None or "," in grader_name:
+        grader_cost = 0.0 if grader.total_tokens == 0 else grader.total_cost
+    else:
+        grader_cost = usage_cost(grader_name, grader, overrides)
+    return (
+        _sum_usage(tested.values()),
+        _costs(tested.items(), overrides),
+        grader,
+        grader_cost,
+    )
+
+
+def _judge_failures(log: EvalLog) -> int:
+    """Judge and classifier failures recorded in sample scores (the scorers' `FAILURE_KEYS`)."""
+    failures = 0
+    for sample in log.samples or []:
+        for score in (sample.scores or {}).values():
+            if isinstance(score.value, dict):
+                for key, value in score.value.items():
+                    if key in FAILURE_KEYS and isinstance(value, int | float) and not math.isnan(value):
+                        failures += int(value)
+    return failures
+
+
+def pooled_samples(
+    runs: Iterable[Run], task: str, group: Callable[[Run], K]
+) -> dict[K, dict[str, EvalSample]]:
+    """The scored samples of `task`'s runs per group (in order of first appearance), by `id:epoch`.
+
+    Runs are pooled, so a run split by conversation, or finished by `inspect eval-retry`, counts as one; a
+    sample seen again (in a later log) replaces the earlier copy.
+    """
+    pooled: dict[K, dict[str, EvalSample]] = defaultdict(dict)
+    for run in runs:
+        if run.task != task:
+            continue
+        for sample in run.log.samples or []:
+            if sample.scores:
+                pooled[group(run)][f"{sample.id}:{sample.epoch}"] = sample
+    return pooled
+
+
+def score_value(sample: EvalSample, scorer: str, key: str | None = None) -> float:
+    """A number from a sample's score (`key` of a dict value); NaN when the scorer or the number is missing."""
+    score = (sample.scores or {}).get(scorer)
+    if score is None:
+        return math.nan
+    value: object = score.value
+    if key is not None:
+        value = value.get(key) if isinstance(value, dict) else None
+    return float(value) if isinstance(value, int | float) else math.nan
+
+
+def _wall_seconds(log: EvalLog) -> float | None:
+    if not log.stats.started_at or not log.stats.completed_at:
+        return None
+    started = datetime.fromisoformat(log.stats.started_at)
+    completed = datetime.fromisoformat(log.stats.completed_at)
+    return (completed - started).total_seconds()
+
+
+def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
+    model_usage, model_cost, grader_usage, grader_cost = _split_usage(log, overrides)
+    grader, grader_key = _grader(log)
+    metadata = log.eval.metadata or {}
+    return Run(
+        log=log,
+        task=task_name(log),
+        model=log.eval.model,
+        grader=grader,
+        grader_key=grader_key,
+        task_args=dict(log.eval.task_args or {}),
+        dataset_commit=metadata.get("dataset_commit"),
+        samples=len(log.samples or []),
+        judge_failures=_judge_failures(log),
+        model_usage=model_usage,
+        model_cost=model_cost,
+        grader_usage=grader_usage,
+        grader_cost=grader_cost,
+        wall_seconds=_wall_seconds(log),
+        status=log.status,
+        location=log.location,
+    )
+
+
+def find_logs(paths: Iterable[str | Path]) -> list[str]:
+    """Log files in the given directories (recursively) or named directly, oldest first."""
+    found: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_file():
+            found.append(str(path))
+        elif path.is_dir():
+            found += [info.name for info in reversed(list_eval_logs(str(path), recursive=True))]
+        else:
+            raise FileNotFoundError(f"no log file or directory at {path}")
+    return found
+
+
+SKIPPED_SAMPLE_FIELDS = {"messages", "events", "attachments", "store"}
+"""Sample fields no report reads (the transcripts of the model and the judges are most of a log's size)."""
+
+
+def read_log(location: str, header_only: bool = False) -> EvalLog | None:
+    """The log at `location` (without the fields no report reads); None, with a warning naming it, if unreadable.
+
+    One corrupt or truncated file must not cost the report of every other run in the directory.
+    """
+    try:
+        if header_only:
+            return read_eval_log(location, header_only=True)
+        return read_eval_log(location, exclude_fields=SKIPPED_SAMPLE_FIELDS)
+    except Exception as error:  # Inspect raises zip, JSON and validation errors alike for a damaged log
+        logger.warning(
+            "skipping %s: not a readable Inspect log (%s: %s)", location, type(error).__name__, error
+        )
+        return None
+
+
+def is_suite_log(log: EvalLog) -> bool:
+    """A log of one of the suite's tasks, not of another task that happens to share its name."""
+    return (log.eval.metadata or {}).get("benchmark") == task_name(log)
+
+
+def task_logs(paths: Iterable[str | Path], tasks: Iterable[str]) -> list[str]:
+    """The logs under `paths` of the named tasks, picked by their header alone (no sample is read)."""
+    wanted = set(tasks)
+    found = []
+    for location in find_logs(paths):
+        log = read_log(location, header_only=True)
+        if log is None or task_name(log) not in wanted:
+            continue
+        if not is_suite_log(log):
+            logger.warning("skipping %s: a task named %s that is not the suite's", location, task_name(log))
+            continue
+        found.append(location)
+    return found
+
+
+def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) -> list[Run]:
+    """Every log of the suite's tasks under `paths`; other tasks' logs and unreadable files are skipped."""
+    logs = (read_log(location) for location in task_logs(paths, SUITE_TASKS))
+    return [run_from_log(log, overrides or {}) for log in logs if log is not None]
+
+
+def by_question(samples: Iterable[EvalSample]) -> dict[str, list[EvalSample]]:
+    """Samples grouped by sample id: the epochs of one question together, in order of first appearance."""
+    grouped: dict[str, list[EvalSample]] = defaultdict(list)
+    for sample in samples:
+        grouped[str(sample.id)].append(sample)
+    return grouped
+
+
+def question_value(epochs: Iterable[EvalSample], scorer: str, key: str | None = None) -> float:
+    """A question's value averaged over its epochs (its scored ones); NaN when none is scored.
+
+    Confidence intervals are over questions: N epochs of one question are not N independent observations.
+    """
+    values = [v for v in (score_value(s, scorer, key) for s in epochs) if not math.isnan(v)]
+    return sum(values) / len(values) if values else math.nan
