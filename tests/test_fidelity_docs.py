@@ -14,7 +14,7 @@ from realtalk_evals.data.files import data_directory
 from realtalk_evals.data.locomo import load_locomo_conversations
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.dataset_analysis.samples import conversation_samples
-from realtalk_evals.ei.speaker_level import persona_consistency
+from realtalk_evals.ei.speaker_level import SpeakerEI, persona_consistency
 from realtalk_evals.memory import answer_f1
 from realtalk_evals.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY, TABLE_7_COLUMNS
 from realtalk_evals.reporting.ei_columns import SCALE
@@ -113,7 +113,7 @@ def test_table_8_figures_in_fidelity_are_recomputed_from_the_suites_table_7_mapp
     readings = {name: values[-1] for name, values in _readings().items()}  # the last subset: all eleven
     # The suite's own computation (`realtalk analysis`): raw values in, table units out via SCALE.
     people = _table_7_by_person()
-    raw = {
+    raw: dict[str, dict[str, SpeakerEI]] = {
         f"{person}-{i}": {person: {n: v / SCALE.get(n, 1.0) for n, v in people[person][i].items()}}
         for person in TABLE_8_PEOPLE
         for i in (0, 1)
