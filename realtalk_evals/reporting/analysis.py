@@ -116,9 +116,9 @@ def _table_7(
         "## Table 7: speaker-level EI of REALTALK",
         (
             "P1 and P2 are the conversation's speaker_1 and speaker_2; n is the number of labelled messages. "
-            "Intimacy progression is in units of 1e-3 (slope of the mean intimacy per session on the 0-1 "
-            "scale, and b of a*e^(b*x), x = 1..n over the sessions the speaker wrote in, as the released "
-            "code), as in the paper's table; `-` is missing (no data, or an "
+            "Intimacy progression is in units of 1e-3 (slope of the mean intimacy per session, the "
+            "classifier's raw regression value, and b of a*e^(b*x), x = 1..n over the sessions the speaker "
+            "wrote in, as the released code), as in the paper's table; `-` is missing (no data, or an "
             "exponential fit that did not converge)."
             + (
                 " `paper` rows are the paper's table 7 (it has no rows for Chat_2 and Chat_6)."
