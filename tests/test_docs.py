@@ -98,7 +98,9 @@ def test_every_parameter_of_a_task_is_in_its_complete_table(task_name: str) -> N
     home = COMPLETE_TABLE[task_name]
     documented = set().union(*(t.names for t in ALL_TABLES if t.page == home and t.task == task_name))
     missing = task_parameters(task_name) - documented
-    assert not missing, f"{home.relative_to(ROOT)}: add {sorted(missing)} to the `{task_name}` parameter table"
+    assert not missing, (
+        f"{home.relative_to(ROOT)}: add {sorted(missing)} to the `{task_name}` parameter table"
+    )
 
 
 @pytest.mark.parametrize("task_name", TASK_NAMES)
@@ -123,6 +125,9 @@ def test_the_tables_are_found() -> None:
     homes = {(t.page, t.task) for t in ALL_TABLES}
     assert {(page, task) for task, page in COMPLETE_TABLE.items()} <= homes
     assert set(COMPLETE_TABLE) == set(TASK_NAMES)
+    assert {"input", "memory", "top_k"} <= task_parameters("memory_probing"), (
+        "the signature is read through @task"
+    )
 
 
 def anchors(page: Path) -> set[str]:

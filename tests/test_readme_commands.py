@@ -135,15 +135,25 @@ def test_the_mark_is_read_and_real_providers_are_found() -> None:
         "an API key",
         "realtalk data download",
     ]
-    mock = Block(1, """inspect eval t.py --model realtalk/mock --model-role "grader={model: realtalk/mock}"\n""")
+    mock = Block(
+        1, """inspect eval t.py --model realtalk/mock --model-role "grader={model: realtalk/mock}"\n"""
+    )
     assert mock.needs is None and not what_a_test_machine_lacks(mock)
-    panel = Block(1, "inspect eval t.py --model realtalk/mock --model-role grader=realtalk/mock,anthropic/c\n")
+    panel = Block(
+        1, "inspect eval t.py --model realtalk/mock --model-role grader=realtalk/mock,anthropic/c\n"
+    )
     assert what_a_test_machine_lacks(panel) == ["anthropic/c"]
-    assert without_installs("pip install -e .\npip install -e '.[dev]' && pytest -q\nls\n") == "pytest -q\nls\n"
+    assert (
+        without_installs("pip install -e .\npip install -e '.[dev]' && pytest -q\nls\n") == "pytest -q\nls\n"
+    )
 
 
 def normalised(command: list[str]) -> list[str]:
-    return [word for word in command if word not in ("--quiet", "-q")] if command[:2] == ["pip", "install"] else command
+    return (
+        [word for word in command if word not in ("--quiet", "-q")]
+        if command[:2] == ["pip", "install"]
+        else command
+    )
 
 
 def test_ci_installs_as_the_readme_says_and_runs_exactly_its_test_command() -> None:
@@ -151,7 +161,9 @@ def test_ci_installs_as_the_readme_says_and_runs_exactly_its_test_command() -> N
     ci_commands = [normalised(shlex.split(line, comments=True)) for line in CI.read_text().splitlines()]
     ci_commands = [command for command in ci_commands if command]
     for command in block.commands:
-        assert normalised(command) in ci_commands, f".ci/run does not run the README's `{shlex.join(command)}`"
+        assert normalised(command) in ci_commands, (
+            f".ci/run does not run the README's `{shlex.join(command)}`"
+        )
     assert ci_commands[-1] == block.commands[-1], ".ci/run must end with the README's test command"
 
 
@@ -205,7 +217,9 @@ def test_the_readme_commands_run_as_written(tmp_path: Path) -> None:
         assert result.returncode == 0, f"{block} exited {result.returncode}:\n{block.script}\n{output}"
         logs = sorted(set(repository.rglob("*.eval")) - before)
         evals = sum(1 for command in block.commands if command[:2] == ["inspect", "eval"])
-        assert len(logs) >= evals, f"{block}: {evals} `inspect eval` commands wrote {len(logs)} logs\n{output}"
+        assert len(logs) >= evals, (
+            f"{block}: {evals} `inspect eval` commands wrote {len(logs)} logs\n{output}"
+        )
         for log in logs:
             header = read_eval_log(str(log), header_only=True)
             assert header.status == "success", f"{block}: {log.name} ended {header.status}: {header.error}"
