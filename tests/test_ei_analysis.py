@@ -312,7 +312,7 @@ def test_analysis_refuses_to_pool_merged_and_unmerged_labels(
         )
         == 1
     )
-    assert "merged=False, but earlier logs have merged=True" in capsys.readouterr().err
+    assert "labelled with merge=false, but earlier logs with merge=true" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["analysis", str(tmp_path / "empty")]) == 1
     assert "no ei_analysis log found" in capsys.readouterr().err

@@ -15,9 +15,7 @@ from matplotlib.figure import Figure
 
 from realtalk_evals.data.records import display_name, parse_conversation_id
 from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI
-from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, shown
-
-DATASET_TITLES = {"realtalk": "REALTALK", "locomo": "LoCoMo"}
+from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, dataset_title, shown
 
 
 def plot_speaker_level(
@@ -51,10 +49,7 @@ def plot_speaker_level(
             x = datasets.index("realtalk") + 0.36
             axis.scatter([x] * len(paper[name]), paper[name], s=16, marker="x", color="black", zorder=3)
         # n per box: the speakers with this number (a missing one, e.g. a fit that failed, is not drawn)
-        ticks = [
-            f"{DATASET_TITLES.get(d, d)}\nn={len(values)}"
-            for d, values in zip(datasets, columns, strict=True)
-        ]
+        ticks = [f"{dataset_title(d)}\nn={len(values)}" for d, values in zip(datasets, columns, strict=True)]
         axis.set_xticks(range(len(datasets)), ticks)
         axis.set_xlim(-0.6, len(datasets) - 0.4)
         axis.set_title(TITLES[name], fontsize=10)
@@ -62,7 +57,7 @@ def plot_speaker_level(
             axis.axhline(0, color="grey", linewidth=0.6)
     last = axes.flat[-1]
     last.axis("off")
-    counts = ", ".join(f"{DATASET_TITLES.get(d, d)}: {len(by_dataset[d])} speakers" for d in datasets)
+    counts = ", ".join(f"{dataset_title(d)}: {len(by_dataset[d])} speakers" for d in datasets)
     crosses = "\nCrosses: the paper's table 7 (REALTALK)." if paper else ""
     last.text(
         0,
