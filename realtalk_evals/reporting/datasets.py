@@ -164,10 +164,6 @@ def _sources(pair: Pair, category: str) -> list[Source]:
     return found
 
 
-def _signed(estimate_: Estimate) -> str:
-    return "-" if estimate_.n == 0 else f"{estimate_.mean:+.3f} ± {estimate_.half_width:.3f}"
-
-
 def dataset_section(runs: list[Run]) -> Section | None:
     """The REALTALK-vs-LoCoMo section, or None without a LoCoMo memory_probing run."""
     found = pairs(runs)
@@ -182,7 +178,7 @@ def dataset_section(runs: list[Run]) -> Section | None:
         for category in CATEGORY_ORDER:
             cells = _cells(pair, category)
             shown = [
-                _signed(cells[column]) if column.startswith("drop") else cells[column].text()
+                cells[column].text(sign="+") if column.startswith("drop") else cells[column].text()
                 for column in COLUMNS
             ]
             values: list[object] = [pair.identity.get(name) or "-" for name in all_columns]

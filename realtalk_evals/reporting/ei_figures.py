@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +20,47 @@ from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI
 from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, dataset_title, shown
 
 
+def wrapped(title: str, width: int = 15) -> str:
+    """A tick label on lines of at most about `width` characters, broken at spaces and after slashes and
+    hyphens (a model name such as `sim. openai/gpt-4o-mini` must not run into its neighbour's label)."""
+    pieces = re.findall(r" ?[^ /-]*[/-]?", title)
+    lines = [""]
+    for piece in filter(None, pieces):
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _order(datasets: Iterable[str]) -> list[str]:
+    return sorted(datasets, key=lambda d: (d != "realtalk", d != "locomo"))
+
+
+@dataclass
+class _Column:
+    """One position of a figure-6 panel: a dataset's speakers, or the paper's table 7."""
+
+    title: str
+    values: list[float]
+    colour: str
+    paper: bool = False
+
+
+def _columns(
+    by_dataset: Mapping[str, Sequence[SpeakerEI]], name: str, paper: Mapping[str, Sequence[float]] | None
+) -> list[_Column]:
+    """REALTALK first, the paper's values beside it, then LoCoMo, then the others (simulated chats)."""
+    order = _order(by_dataset)
+    columns = []
+    for index, dataset in enumerate(order):
+        values = [v for speaker in by_dataset[dataset] if (v := shown(name, speaker.get(name))) is not None]
+        columns.append(_Column(dataset_title(dataset), values, f"C{index}"))
+        if dataset == "realtalk" and paper is not None:
+            columns.append(_Column("paper's table 7", list(paper.get(name, [])), "black", paper=True))
+    return columns
+
+
 def plot_speaker_level(
     by_dataset: Mapping[str, Sequence[SpeakerEI]],
     path: Path,
@@ -25,44 +68,61 @@ def plot_speaker_level(
 ) -> Path:
     """Figure 2/6: one panel per attribute, a box per dataset over its speakers, every speaker as a dot.
 
-    `paper` (attribute -> the paper's table-7 values, in its units) is drawn as crosses beside REALTALK.
+    `paper` (attribute -> the paper's table-7 values, in its units) is a position of its own beside REALTALK:
+    an unfilled box with its values as crosses, so it never covers the measured boxes.
     """
-    figure, axes = plt.subplots(3, 4, figsize=(15, 10))
-    datasets = list(by_dataset)
+    figure, axes = plt.subplots(3, 4, figsize=(16, 11))
     jitter = random.Random(0)
     for axis, name in zip(axes.flat, SPEAKER_METRICS, strict=False):
-        columns = [
-            [v for speaker in by_dataset[d] if (v := shown(name, speaker.get(name))) is not None]
-            for d in datasets
-        ]
-        drawn = [index for index, values in enumerate(columns) if values]
+        columns = _columns(by_dataset, name, paper)
+        drawn = [index for index, column in enumerate(columns) if column.values]
         if drawn:
             boxes = axis.boxplot(
-                [columns[i] for i in drawn], positions=drawn, widths=0.5, showfliers=False, patch_artist=True
+                [columns[i].values for i in drawn],
+                positions=drawn,
+                widths=0.5,
+                showfliers=False,
+                patch_artist=True,
             )
             for box, index in zip(boxes["boxes"], drawn, strict=True):
-                box.set(facecolor=f"C{index}", alpha=0.35)
-        for index, values in enumerate(columns):
-            xs = [index + jitter.uniform(-0.12, 0.12) for _ in values]
-            axis.scatter(xs, values, s=14, color=f"C{index}", edgecolor="black", linewidth=0.4, zorder=3)
-        if paper and "realtalk" in datasets and paper.get(name):
-            x = datasets.index("realtalk") + 0.36
-            axis.scatter([x] * len(paper[name]), paper[name], s=16, marker="x", color="black", zorder=3)
+                column = columns[index]
+                box.set(
+                    facecolor="none" if column.paper else column.colour, alpha=1 if column.paper else 0.35
+                )
+        else:
+            axis.text(
+                0.5, 0.5, "no speaker has this value", ha="center", va="center", transform=axis.transAxes
+            )
+        for index, column in enumerate(columns):
+            xs = [index + jitter.uniform(-0.12, 0.12) for _ in column.values]
+            style = (
+                {"marker": "x", "color": "black", "linewidth": 0.8}
+                if column.paper
+                else {
+                    "color": column.colour,
+                    "edgecolor": "black",
+                    "linewidth": 0.4,
+                }
+            )
+            axis.scatter(xs, column.values, s=14, zorder=3, **style)  # type: ignore[arg-type]
         # n per box: the speakers with this number (a missing one, e.g. a fit that failed, is not drawn)
-        ticks = [f"{dataset_title(d)}\nn={len(values)}" for d, values in zip(datasets, columns, strict=True)]
-        axis.set_xticks(range(len(datasets)), ticks)
-        axis.set_xlim(-0.6, len(datasets) - 0.4)
+        ticks = [f"{wrapped(column.title)}\nn={len(column.values)}" for column in columns]
+        axis.set_xticks(range(len(columns)), ticks, fontsize=8)
+        axis.set_xlim(-0.6, len(columns) - 0.4)
         axis.set_title(TITLES[name], fontsize=10)
         if name in SCALE:
             axis.axhline(0, color="grey", linewidth=0.6)
     last = axes.flat[-1]
     last.axis("off")
-    counts = ", ".join(f"{dataset_title(d)}: {len(by_dataset[d])} speakers" for d in datasets)
-    crosses = "\nCrosses: the paper's table 7 (REALTALK)." if paper else ""
+    order = _order(by_dataset)
+    counts = "\n".join(f"{dataset_title(d)}: {len(by_dataset[d])} speakers" for d in order)
+    crosses = "\nCrosses in an unfilled box: the paper's table 7 (REALTALK)." if paper else ""
     last.text(
         0,
         0.5,
         f"One dot per speaker and conversation.\n{counts}\nBoxes: quartiles, whiskers 1.5 IQR.{crosses}",
+        fontsize=9,
+        wrap=True,
     )
     figure.suptitle("Speaker-level EI: REALTALK against LoCoMo (paper figures 2 and 6)")
     return _save(figure, path)

@@ -59,17 +59,45 @@ def speaker_metrics(
     return rows
 
 
+def missing_reason(name: str, gaps: Sequence[GroupGap]) -> str | None:
+    """Why no group has a z-score for a metric (shown in its empty column); None when some group has one."""
+    human = gaps[0].metrics.get(name)
+    if human is None:
+        return "fewer than 2 REALTALK speakers measured"
+    if human.human_sd == 0:
+        return "all REALTALK speakers alike (sd 0): no z-score"
+    if not any((g := group.metrics.get(name)) and g.z is not None for group in gaps[1:]):
+        return "no compared group measured"
+    return None
+
+
 def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | None]], path: Path) -> Path:
-    """Per metric, the real speakers' z-scores (grey) and each group's mean z-score; the gaps beside."""
-    human = gaps[0]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6), gridspec_kw={"width_ratios": [4, 1]})
-    names = [name for name in GAP_METRICS if name in human.metrics]
+    """Per metric, the real speakers' z-scores (grey) and each group's mean z-score; the gaps beside. A metric
+    without z-scores keeps its column, with the reason written in it."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6.5), gridspec_kw={"width_ratios": [4, 1]})
+    names = list(GAP_METRICS)
+    labelled = False
     for index, name in enumerate(names):
-        g = human.metrics[name]
+        reason = missing_reason(name, gaps)
+        if reason is not None:
+            left.text(
+                index,
+                0,
+                reason,
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="dimgrey",
+                bbox={"facecolor": "white", "edgecolor": "none"},
+                zorder=4,
+            )
+            continue
+        g = gaps[0].metrics[name]
         zs = [
             (float(v) - g.human_mean) / g.human_sd
             for speaker in humans
-            if (v := speaker.get(name)) is not None and g.human_sd > 0
+            if (v := speaker.get(name)) is not None
         ]
         left.scatter(
             [index] * len(zs),
@@ -77,18 +105,14 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
             s=14,
             color="grey",
             alpha=0.5,
-            label="REALTALK speaker" if index == 0 else None,
+            label=None if labelled else "REALTALK speaker",
         )
+        labelled = True
     for offset, group in enumerate(gaps[1:]):
-        xs = [
-            i + 0.08 * (offset + 1)
-            for i, n in enumerate(names)
-            if group.metrics.get(n) and group.metrics[n].z is not None
-        ]
-        ys = [group.metrics[n].z for n in names if group.metrics.get(n) and group.metrics[n].z is not None]
+        measured = [(i, g.z) for i, n in enumerate(names) if (g := group.metrics.get(n)) and g.z is not None]
         left.scatter(
-            xs,
-            ys,
+            [i + 0.08 * (offset + 1) for i, _ in measured],
+            [z for _, z in measured],
             s=50,
             marker="D",
             color=f"C{offset}",
@@ -130,9 +154,12 @@ def gap_section(
     csv_rows = []
     for name in GAP_METRICS:
         human = gaps[0].metrics.get(name)
+        reason = missing_reason(name, gaps)
         if human is None:
+            rows.append(Row([_metric_title(name), f"- ({reason})"] + ["-"] * len(others), sources=everyone))
             continue
-        cells = [_metric_title(name), f"{cell(name, human.human_mean)} ± {cell(name, human.human_sd)}"]
+        shown = f"{cell(name, human.human_mean)} ± {cell(name, human.human_sd)}"
+        cells = [_metric_title(name), shown + (f" ({reason})" if reason else "")]
         for group in others:
             g = group.metrics.get(name)
             if g is None or g.difference is None:

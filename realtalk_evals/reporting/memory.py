@@ -21,7 +21,7 @@ from realtalk_evals.reporting.pools import (
     Identity,
     Pool,
     identity_cells,
-    label,
+    legend_labels,
     pool_columns,
     pools,
     question_mean,
@@ -201,7 +201,7 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
                 title="Relative drop from conversation (C) to events (E) input, (C - E) / C",
             )
         )
-    legend = [label(row.pool.identity, columns) for row in rows]
+    legend = legend_labels([row.pool.identity for row in rows], columns)
     return Section(
         title="Memory probing (paper table 3)",
         notes=[

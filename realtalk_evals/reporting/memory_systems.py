@@ -18,15 +18,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 
-from realtalk_evals.reporting.memory import INPUT, PAPER_MEMORY, category_estimate, memory_of
+from realtalk_evals.memory.samples import DATASET_CATEGORIES
+from realtalk_evals.reporting.memory import INPUT, PAPER_MEMORY, category_estimate, dataset_of, memory_of
 from realtalk_evals.reporting.pools import (
     DATASET,
     GRADER,
     MODEL,
     Pool,
     identity_cells,
-    label,
+    legend_labels,
     pool_columns,
     pools,
     question_mean,
@@ -81,7 +83,9 @@ def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
         if pool.identity.get("solver") == "gold":
             continue
         row = MemorySystemRow(pool)
-        names = sorted({str(epochs[0].metadata["category_name"]) for epochs in pool.questions.values()})
+        found = {str(epochs[0].metadata["category_name"]) for epochs in pool.questions.values()}
+        known = list(DATASET_CATEGORIES.get(dataset_of(pool.identity), {}).values())
+        names = [c for c in known if c in found] + sorted(found - set(known))
         row.categories = [*names, "all"]
         for category in row.categories:
             chosen = None if category == "all" else [category]
@@ -108,8 +112,8 @@ def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
 
 def plot_frontier(rows: list[MemorySystemRow], labels: list[str], path: Path) -> Path:
     """LLM accuracy (all questions, 95% interval) against mean input tokens per answer, log scale; one
-    marker per row, named in the legend (labels beside points collide when systems cost alike)."""
-    figure, axis = plt.subplots(figsize=(9, 4.5))
+    marker per row, named in the legend below (labels beside points collide when systems cost alike)."""
+    figure, axis = plt.subplots(figsize=(9, 4.5 + 0.22 * len(rows)))
     markers = "osD^vP*Xh<>"
     for index, (row, name) in enumerate(zip(rows, labels, strict=True)):
         x, accuracy = row.input_tokens, row.llm["all"]
@@ -125,17 +129,18 @@ def plot_frontier(rows: list[MemorySystemRow], labels: list[str], path: Path) ->
             label=name,
         )
     axis.set_xscale("log")
+    axis.xaxis.set_minor_formatter(NullFormatter())  # minor labels (2x10^3, 3x10^3, ...) run into each other
     axis.set_xlabel("input tokens per answer (log scale)")
     axis.set_ylabel("LLM accuracy, all questions")
     axis.set_ylim(0, 1.05)
     axis.set_title("Memory systems: accuracy against input tokens")
     if axis.get_legend_handles_labels()[0]:
-        axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+        figure.legend(fontsize=7, loc="lower center", ncol=1)  # below the plot, one a line: labels are long
     else:
         axis.text(
             0.5, 0.5, "no row has both an accuracy and input tokens", ha="center", transform=axis.transAxes
         )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, (0.22 * len(rows) + 0.2) / figure.get_figheight(), 1, 1))
     figure.savefig(path, dpi=120)
     plt.close(figure)
     return path
@@ -150,7 +155,8 @@ def memory_systems_section(runs: list[Run]) -> Section | None:
         return None
     columns = pool_columns([row.pool for row in rows], always=(MODEL, GRADER, DATASET, "memory"))
     all_columns = [name for name, _ in rows[0].pool.identity.settings]
-    categories = list(dict.fromkeys(c for row in rows for c in row.categories))
+    named = dict.fromkeys(c for row in rows for c in row.categories if c != "all")
+    categories = [*named, "all"]
     table_rows = []
     for row in rows:
         llm = [row.llm.get(c) for c in categories]
@@ -187,7 +193,7 @@ def memory_systems_section(runs: list[Run]) -> Section | None:
         + [f"f1_{c}" for c in categories]
         + [name for _, name in COST_COLUMNS],
     )
-    legend = [label(row.pool.identity, columns) for row in rows]
+    legend = legend_labels([row.pool.identity for row in rows], columns)
     return Section(
         title="Memory systems",
         notes=[

@@ -15,7 +15,7 @@ from realtalk_evals.reporting.pools import (
     Identity,
     Pool,
     identity_cells,
-    label,
+    legend_labels,
     pool_columns,
     pools,
     question_mean,
@@ -146,7 +146,7 @@ def persona_section(rows: list[PersonaRow], with_paper: bool) -> Section:
         for row, pool in zip(rows, pooled, strict=True)
         for speaker, values in sorted(row.speakers.items())
     ]
-    legend = [label(pool.identity, shown) for pool in pooled]
+    legend = legend_labels([pool.identity for pool in pooled], shown)
     return Section(
         "Persona simulation (paper table 2)",
         [

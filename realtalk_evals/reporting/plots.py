@@ -65,7 +65,7 @@ def plot_memory(
     path: Path,
 ) -> Path:
     """Two panels (partial-match F1, LLM accuracy): one bar group per category, one bar per row."""
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5 + 0.22 * len(labels)), sharey=True)
     width = 0.8 / max(len(labels), 1)
     for axis, (title, rows) in zip(axes, (("Partial-match F1", f1), ("LLM accuracy", llm)), strict=True):
         for index, (name, estimates_by_category) in enumerate(zip(labels, rows, strict=True)):
@@ -88,9 +88,10 @@ def plot_memory(
         axis.set_xlim(-0.5, len(categories) - 0.5)
     axes[0].set_ylabel("score (95% interval, cut at 0 and 1; n = questions)")
     handles, names = axes[0].get_legend_handles_labels()
-    figure.legend(handles, names, fontsize=8, loc="lower center", ncol=min(len(labels), 3) or 1)
+    figure.legend(handles, names, fontsize=8, loc="lower center", ncol=1)  # one a line: labels are long
     figure.suptitle("REALTALK memory probing")
-    figure.tight_layout(rect=(0, 0.06 * (1 + (len(labels) - 1) // 3), 1, 1))
+    legend_height = (0.22 * len(labels) + 0.2) / figure.get_figheight()
+    figure.tight_layout(rect=(0, legend_height, 1, 1))
     figure.savefig(path, dpi=120)
     plt.close(figure)
     return path

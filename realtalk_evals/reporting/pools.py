@@ -196,9 +196,19 @@ def pool_columns(chosen_pools: Sequence[Pool], always: Sequence[str] = ALWAYS_SH
     )
 
 
-def label(identity: Identity, columns: Sequence[str]) -> str:
-    """A short name of a row for a plot's legend: the model, then the shown settings that are not always
-    shown (`realtalk/mock, memory=bm25, top_k=5`)."""
-    parts = [identity.get(MODEL) or "-"]
-    parts += [f"{name}={identity.get(name)}" for name in columns if name not in ALWAYS_SHOWN]
-    return ", ".join(parts)
+def legend_labels(identities: Sequence[Identity], columns: Sequence[str]) -> list[str]:
+    """Short names of rows for a plot's legend: the model, then each shown setting whose value differs between
+    the rows (`realtalk/mock, reply=Paris, memory=bm25`); every shown setting if that leaves two alike."""
+
+    def name(identity: Identity, settings: Sequence[str]) -> str:
+        parts = [identity.get(MODEL) or "-"]
+        for setting in settings:
+            value = identity.get(setting) or "-"
+            parts.append(value if setting == MODEL_ARGS else f"{setting}={value}")
+        return ", ".join(parts)
+
+    varying = [c for c in columns if c != MODEL and len({i.get(c) for i in identities}) > 1]
+    labels = [name(identity, varying) for identity in identities]
+    if len(set(labels)) < len(labels):
+        labels = [name(identity, [c for c in columns if c != MODEL]) for identity in identities]
+    return labels

@@ -27,10 +27,13 @@ class Estimate:
     def high(self) -> float:
         return self.mean + self.half_width
 
-    def text(self, digits: int = 3) -> str:
+    def text(self, digits: int = 3, sign: str = "") -> str:
+        """`mean ± half-width`; `mean (n=1)` where one value has no interval; `-` without values. `sign="+"`
+        shows a difference's sign."""
         if self.n == 0:
             return "-"
-        return f"{self.mean:.{digits}f} ± {self.half_width:.{digits}f}"
+        mean = f"{self.mean:{sign}.{digits}f}"
+        return f"{mean} (n=1)" if math.isnan(self.half_width) else f"{mean} ± {self.half_width:.{digits}f}"
 
 
 def estimate(values: Iterable[float]) -> Estimate:
