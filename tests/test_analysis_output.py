@@ -53,11 +53,11 @@ def test_figure_3_has_one_colour_scale_and_a_colour_bar(
 ) -> None:
     drawn: list[Figure] = []
 
-    def keep(figure: Figure, path: Path) -> Path:
+    def keep(figure: Figure, path: Path, dpi: int = 0) -> Path:
         drawn.append(figure)
         return path
 
-    monkeypatch.setattr(figures, "_save", keep)
+    monkeypatch.setattr(figures, "save_figure", keep)
     intimacy = {"intimacy_progression_linear": 0.0009, "intimacy_progression_exp": 0.0012}  # raw slopes
     differences: SpeakerEI = {**dict.fromkeys(SPEAKER_METRICS, 0.1), **intimacy}
     differences |= {"emotion_diversity": 1.5, "empathy": None}

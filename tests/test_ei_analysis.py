@@ -318,6 +318,22 @@ def test_analysis_refuses_to_pool_merged_and_unmerged_labels(
     assert "no ei_analysis log found" in capsys.readouterr().err
 
 
+def test_analysis_lists_an_empty_run_apart_and_fails_when_nothing_else_is_left(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nothing = run(tmp_path / "nothing", Grader(), limit=0, conversations=1, sessions=1)
+    assert nothing.status == "success" and not nothing.samples
+    out = tmp_path / "with"
+    assert main(["analysis", str(runs.root / "realtalk"), str(tmp_path / "nothing"), "--out", str(out)]) == 0
+    markdown = capsys.readouterr().out
+    listed = markdown.split("## Runs left out")[1]
+    assert "no samples (run with --limit 0)" in listed and Path(nothing.location).name in listed
+    assert read_csv(out / "table7.csv")  # the complete run still makes table 7
+    assert main(["analysis", str(tmp_path / "nothing"), "--out", str(tmp_path / "without")]) == 1
+    printed = capsys.readouterr()
+    assert "no usable ei_analysis run: 1 log(s) left out" in printed.err and "## Runs left out" in printed.out
+
+
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/ei_analysis`; the judge's one reply reads as True and as empathy 3."""
     replies = tmp_path / "replies.json"  # -M splits a value at commas, so the reply goes in a file

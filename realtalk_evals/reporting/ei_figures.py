@@ -13,14 +13,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 
 from realtalk_evals.data.records import display_name, parse_conversation_id
 from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI
 from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, dataset_title, shown
+from realtalk_evals.reporting.plots import save_figure
 
 
-def wrapped(title: str, width: int = 15) -> str:
+def wrapped(title: str, width: int = 13) -> str:
     """A tick label on lines of at most about `width` characters, broken at spaces and after slashes and
     hyphens (a model name such as `sim. openai/gpt-4o-mini` must not run into its neighbour's label)."""
     pieces = re.findall(r" ?[^ /-]*[/-]?", title)
@@ -57,7 +57,7 @@ def _columns(
         values = [v for speaker in by_dataset[dataset] if (v := shown(name, speaker.get(name))) is not None]
         columns.append(_Column(dataset_title(dataset), values, f"C{index}"))
         if dataset == "realtalk" and paper is not None:
-            columns.append(_Column("paper's table 7", list(paper.get(name, [])), "black", paper=True))
+            columns.append(_Column("table 7 (paper)", list(paper.get(name, [])), "black", paper=True))
     return columns
 
 
@@ -69,9 +69,13 @@ def plot_speaker_level(
     """Figure 2/6: one panel per attribute, a box per dataset over its speakers, every speaker as a dot.
 
     `paper` (attribute -> the paper's table-7 values, in its units) is a position of its own beside REALTALK:
-    an unfilled box with its values as crosses, so it never covers the measured boxes.
+    an unfilled box with its values as crosses, so it never covers the measured boxes. With more positions
+    the panels widen (about an inch a position, fewer a row) so that no tick label runs into the next.
     """
-    figure, axes = plt.subplots(3, 4, figsize=(16, 11))
+    positions = len(by_dataset) + (1 if paper is not None else 0)
+    per_row = 4 if positions <= 4 else 3 if positions <= 6 else 2
+    panel = max(4.0, 1.0 * positions)
+    figure, axes = plt.subplots(12 // per_row, per_row, figsize=(per_row * panel, 12 // per_row * 3.6 + 0.4))
     jitter = random.Random(0)
     for axis, name in zip(axes.flat, SPEAKER_METRICS, strict=False):
         columns = _columns(by_dataset, name, paper)
@@ -125,7 +129,8 @@ def plot_speaker_level(
         wrap=True,
     )
     figure.suptitle("Speaker-level EI: REALTALK against LoCoMo (paper figures 2 and 6)")
-    return _save(figure, path)
+    figure.tight_layout()
+    return save_figure(figure, path, dpi=110)
 
 
 def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> Path:
@@ -169,14 +174,8 @@ def plot_persona_consistency(rows: Sequence[PersonaConsistency], path: Path) -> 
         "Persona consistency: |difference| of speaker-level EI across a person's two conversations\n"
         "(one colour scale for all cells; intimacy progression in 1e-3; grey: missing)"
     )
-    return _save(figure, path)
-
-
-def _save(figure: Figure, path: Path) -> Path:
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path, dpi=110)
 
 
 def _pair(conversation_id: str) -> str:

@@ -22,6 +22,7 @@ from realtalk_evals.persona.style import STYLE_STATISTICS, message_style, style_
 from realtalk_evals.reporting.ei_columns import TITLES, cell, dataset_title
 from realtalk_evals.reporting.ei_logs import DatasetLabels
 from realtalk_evals.reporting.gap import HUMANS, GroupGap, human_likeness_gaps
+from realtalk_evals.reporting.plots import save_figure
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, number_cell
 
 STYLE_TITLES = {
@@ -136,9 +137,7 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
     right.set_ylabel("gap: mean |z| over metrics")
     right.set_title("Human-likeness gap")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path, dpi=110)
 
 
 def gap_section(

@@ -22,6 +22,7 @@ from matplotlib.ticker import NullFormatter
 
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
 from realtalk_evals.reporting.memory import INPUT, PAPER_MEMORY, category_estimate, dataset_of, memory_of
+from realtalk_evals.reporting.plots import save_figure
 from realtalk_evals.reporting.pools import (
     DATASET,
     GRADER,
@@ -141,9 +142,7 @@ def plot_frontier(rows: list[MemorySystemRow], labels: list[str], path: Path) ->
             0.5, 0.5, "no row has both an accuracy and input tokens", ha="center", transform=axis.transAxes
         )
     figure.tight_layout(rect=(0, (0.22 * len(rows) + 0.2) / figure.get_figheight(), 1, 1))
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def memory_systems_section(runs: list[Run]) -> Section | None:

@@ -15,11 +15,19 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from realtalk_evals.reporting.stats import Estimate
 
 RANGES: dict[str, tuple[float, float]] = {"empathy": (0.0, 6.0)}
 """Value range of a persona column; every other column (and memory score) lies in [0, 1]."""
+
+
+def save_figure(figure: Figure, path: Path, dpi: int = 120) -> Path:
+    """Write the figure as PNG and free it (tests replace this to look at the figure instead)."""
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
 
 
 def clipped_errors(
@@ -92,9 +100,7 @@ def plot_memory(
     figure.suptitle("REALTALK memory probing")
     legend_height = (0.22 * len(labels) + 0.2) / figure.get_figheight()
     figure.tight_layout(rect=(0, legend_height, 1, 1))
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def plot_persona(
@@ -128,6 +134,4 @@ def plot_persona(
         "REALTALK persona simulation (mean ± std across speakers, cut at the score's range; n = speakers)"
     )
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
