@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import pytest
@@ -99,9 +100,9 @@ def test_figure_6_labels_never_overlap_and_the_paper_has_its_own_box(
         boxes = [label.get_window_extent(renderer) for label in labels]
         for left, right in zip(boxes, boxes[1:], strict=False):
             assert left.x1 < right.x0, f"{axis.get_title()}: tick labels overlap"
-        crosses = [c for c in axis.collections if c.get_offsets().shape[0] == 3]  # the paper's three values
+        crosses = [c for c in axis.collections if len(np.asarray(c.get_offsets())) == 3]  # the paper's three
         assert len(crosses) == 1
-        xs = crosses[0].get_offsets()[:, 0]
+        xs = [float(x) for x, _ in np.asarray(crosses[0].get_offsets())]
         assert all(0.8 < x < 1.2 for x in xs)  # at the paper's own position, not on REALTALK's box at 0
 
 
@@ -109,11 +110,11 @@ def test_gap_plot_says_why_a_metric_column_is_empty(monkeypatch: pytest.MonkeyPa
     drawn = _kept(monkeypatch, gap_report)
     rng = random.Random(0)
     metrics = gap_report.GAP_METRICS
-    humans = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(5)]
+    humans: list[dict[str, float | None]] = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(5)]
     for index, human in enumerate(humans):
         human["style_emoji"] = 0.0  # every real speaker alike
         human["intimacy_progression_exp"] = 0.3 if index == 0 else None  # one real speaker measured
-    model = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(3)]
+    model: list[dict[str, float | None]] = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(3)]
     for speaker in model:
         speaker["emotion_alignment"] = None  # the simulated group never measured
     speakers = {"realtalk": humans, "simulated/m": model}

@@ -24,6 +24,7 @@ from realtalk_evals.reporting.pools import (
     identity_columns,
     pools,
     question_mean,
+    setting_names,
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Row, Section, Source, Table
@@ -171,7 +172,7 @@ def dataset_section(runs: list[Run]) -> Section | None:
         return None
     chosen = set().union(*(pool.chosen for pair in found for pool in pair.pools)) - {DATASET}
     columns = identity_columns([pair.identity for pair in found], chosen, always=(MODEL, GRADER))
-    all_columns = [name for name, _ in found[0].identity.settings]
+    all_columns = setting_names(pair.identity for pair in found)
     rows = []
     trap_lines = []
     for pair in found:
@@ -181,7 +182,7 @@ def dataset_section(runs: list[Run]) -> Section | None:
                 cells[column].text(sign="+") if column.startswith("drop") else cells[column].text()
                 for column in COLUMNS
             ]
-            values: list[object] = [pair.identity.get(name) or "-" for name in all_columns]
+            values: list[object] = list(identity_cells(pair.identity, all_columns))
             values.append(category)
             values += [
                 x

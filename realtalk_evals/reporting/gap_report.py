@@ -110,7 +110,7 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
         )
         labelled = True
     for offset, group in enumerate(gaps[1:]):
-        measured = [(i, g.z) for i, n in enumerate(names) if (g := group.metrics.get(n)) and g.z is not None]
+        measured = [(i, m.z) for i, n in enumerate(names) if (m := group.metrics.get(n)) and m.z is not None]
         left.scatter(
             [i + 0.08 * (offset + 1) for i, _ in measured],
             [z for _, z in measured],

@@ -10,7 +10,7 @@ from inspect_ai.log import EvalSample
 from realtalk_evals.data.records import CATEGORY_NAMES
 from realtalk_evals.judging.panel import JUDGE_SCORES, alpha
 from realtalk_evals.reporting.memory import question_ids
-from realtalk_evals.reporting.pools import Pool, identity_cells, pool_columns, pools
+from realtalk_evals.reporting.pools import Pool, identity_cells, pool_columns, pools, setting_names
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
 from realtalk_evals.score_keys import LLM_ACCURACY
@@ -56,7 +56,7 @@ def judge_agreement_section(runs: list[Run]) -> Section | None:
     if not panels:
         return None
     columns = pool_columns([pool for pool, _ in panels])
-    all_columns = [name for name, _ in panels[0][0].identity.settings]
+    all_columns = setting_names(pool.identity for pool, _ in panels)
     rows = []
     for pool, questions in panels:
         numbers = [_unanimous(list(questions.values()))]
@@ -68,7 +68,7 @@ def judge_agreement_section(runs: list[Run]) -> Section | None:
                 identity_cells(pool.identity, columns)
                 + [str(len(questions))]
                 + [number_cell(v) for v in numbers],
-                [pool.identity.get(name) or "-" for name in all_columns] + [len(questions), *numbers],
+                [*identity_cells(pool.identity, all_columns), len(questions), *numbers],
                 pool.sources(questions),
             )
         )

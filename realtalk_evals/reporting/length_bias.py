@@ -13,7 +13,14 @@ import numpy as np
 from inspect_ai.log import EvalSample
 from scipy.stats import spearmanr
 
-from realtalk_evals.reporting.pools import Pool, identity_cells, pool_columns, pools, question_mean
+from realtalk_evals.reporting.pools import (
+    Pool,
+    identity_cells,
+    pool_columns,
+    pools,
+    question_mean,
+    setting_names,
+)
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
@@ -92,7 +99,7 @@ def length_bias_section(runs: list[Run]) -> Section | None:
     if not rows:
         return None
     columns = pool_columns([row.pool for row in rows])
-    all_columns = [name for name, _ in rows[0].pool.identity.settings]
+    all_columns = setting_names(row.pool.identity for row in rows)
     correlations = Table(
         columns=columns + ["n", "rho(length, LLM)", "rho(length, F1)"],
         rows=[
@@ -114,7 +121,7 @@ def length_bias_section(runs: list[Run]) -> Section | None:
             Row(
                 identity_cells(row.pool.identity, columns)
                 + [name, str(len(ids)), number_cell(llm), number_cell(f1)],
-                [row.pool.identity.get(c) or "-" for c in all_columns]
+                [*identity_cells(row.pool.identity, all_columns)]
                 + [name, len(ids), llm, f1, row.llm_rho[0], row.f1_rho[0]],
                 row.pool.sources(ids),
             )

@@ -25,6 +25,7 @@ from realtalk_evals.reporting.pools import (
     pool_columns,
     pools,
     question_mean,
+    setting_names,
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, number_cell
@@ -137,13 +138,13 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
     if not rows:
         return None
     columns = pool_columns([row.pool for row in rows], always=(MODEL, GRADER, DATASET, INPUT))
-    all_columns = [name for name, _ in rows[0].pool.identity.settings]
+    all_columns = setting_names(row.pool.identity for row in rows)
     metrics = [("f1", "F1"), ("llm", "LLM")]
     table_rows = []
     for row in rows:
         pool = row.pool
         estimates = [getattr(row, metric)[c] for metric, _ in metrics for c in CATEGORIES]
-        values: list[object] = [pool.identity.get(name) or "-" for name in all_columns]
+        values: list[object] = list(identity_cells(pool.identity, all_columns))
         values += [len(pool.questions), pool.epochs, pool.failures()]
         values += [x for e in estimates for x in (e.mean, e.low, e.high, e.n)]
         table_rows.append(

@@ -33,6 +33,7 @@ from realtalk_evals.reporting.pools import (
     pool_columns,
     pools,
     question_mean,
+    setting_names,
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, cost_cell, number_cell
@@ -153,7 +154,7 @@ def memory_systems_section(runs: list[Run]) -> Section | None:
     if not rows:
         return None
     columns = pool_columns([row.pool for row in rows], always=(MODEL, GRADER, DATASET, "memory"))
-    all_columns = [name for name, _ in rows[0].pool.identity.settings]
+    all_columns = setting_names(row.pool.identity for row in rows)
     named = dict.fromkeys(c for row in rows for c in row.categories if c != "all")
     categories = [*named, "all"]
     table_rows = []
@@ -171,7 +172,7 @@ def memory_systems_section(runs: list[Run]) -> Section | None:
                     cost_cell(row.cost_per_100),
                     number_cell(row.wall_seconds, 1),
                 ],
-                [row.pool.identity.get(name) or "-" for name in all_columns]
+                [*identity_cells(row.pool.identity, all_columns)]
                 + [len(row.pool.questions), row.pool.epochs]
                 + [e.mean if e else math.nan for e in llm + f1]
                 + [row.turn_recall, row.session_recall, row.input_tokens, row.cost_per_100, row.wall_seconds],

@@ -19,6 +19,7 @@ from realtalk_evals.reporting.pools import (
     pool_columns,
     pools,
     question_mean,
+    setting_names,
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, mean_std_cell, number_cell
@@ -111,7 +112,7 @@ def persona_section(rows: list[PersonaRow], with_paper: bool) -> Section:
     columns = list(PERSONA_COLUMNS)
     pooled = [_pool(row) for row in rows]
     shown = pool_columns(pooled, always=(MODEL, GRADER))
-    every = [name for name, _ in pooled[0].identity.settings]
+    every = setting_names(pool.identity for pool in pooled)
     table = []
     for row, pool in zip(rows, pooled, strict=True):
         summaries = [row.summary(c) for c in columns]
@@ -120,7 +121,7 @@ def persona_section(rows: list[PersonaRow], with_paper: bool) -> Section:
                 identity_cells(pool.identity, shown)
                 + [str(len(row.speakers)), str(len(pool.questions)), str(pool.epochs)]
                 + [mean_std_cell(*s) for s in summaries],
-                [pool.identity.get(name) or "-" for name in every]
+                [*identity_cells(pool.identity, every)]
                 + [len(pool.questions), pool.epochs]
                 + [v for s in summaries for v in s],
                 pool.sources(),
@@ -140,7 +141,7 @@ def persona_section(rows: list[PersonaRow], with_paper: bool) -> Section:
     speakers = [
         Row(
             identity_cells(pool.identity, shown) + [speaker] + [number_cell(values[c], 2) for c in columns],
-            [pool.identity.get(name) or "-" for name in every] + [speaker] + [values[c] for c in columns],
+            [*identity_cells(pool.identity, every), speaker] + [values[c] for c in columns],
             pool.sources(row.speaker_questions[speaker]),
         )
         for row, pool in zip(rows, pooled, strict=True)

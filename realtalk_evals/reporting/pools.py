@@ -187,6 +187,12 @@ def identity_cells(identity: Identity, columns: Sequence[str]) -> list[str]:
     return [identity.get(name) or "-" for name in columns]
 
 
+def setting_names(identities: Iterable[Identity]) -> list[str]:
+    """Every setting of these identities, in order of first appearance: a CSV file's identity columns (all
+    of them, where a table shows those that vary)."""
+    return list(dict.fromkeys(name for identity in identities for name, _ in identity.settings))
+
+
 def pool_columns(chosen_pools: Sequence[Pool], always: Sequence[str] = ALWAYS_SHOWN) -> list[str]:
     """`identity_columns` of pools: the settings that vary between them or that a user chose."""
     return identity_columns(

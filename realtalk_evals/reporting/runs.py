@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -349,20 +348,3 @@ def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) 
         logger.warning("leaving out %s: %s", location, run.problem)
         found.left_out.append(LeftOut(location, run.task, run.model, run.status, run.problem))
     return found
-
-
-def by_question(samples: Iterable[EvalSample]) -> dict[str, list[EvalSample]]:
-    """Samples grouped by sample id: the epochs of one question together, in order of first appearance."""
-    grouped: dict[str, list[EvalSample]] = defaultdict(list)
-    for sample in samples:
-        grouped[str(sample.id)].append(sample)
-    return grouped
-
-
-def question_value(epochs: Iterable[EvalSample], scorer: str, key: str | None = None) -> float:
-    """A question's value averaged over its epochs (its scored ones); NaN when none is scored.
-
-    Confidence intervals are over questions: N epochs of one question are not N independent observations.
-    """
-    values = [v for v in (score_value(s, scorer, key) for s in epochs) if not math.isnan(v)]
-    return sum(values) / len(values) if values else math.nan
