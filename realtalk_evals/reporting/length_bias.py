@@ -23,6 +23,7 @@ from realtalk_evals.reporting.pools import (
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
+from realtalk_evals.reporting.stats import finite_mean
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.task_names import MEMORY_PROBING
 
@@ -59,11 +60,6 @@ class LengthBias:
     """bucket -> (mean LLM accuracy, mean F1, its questions)."""
 
 
-def _mean(values: list[float]) -> float:
-    finite = [v for v in values if not math.isnan(v)]
-    return float(np.mean(finite)) if finite else math.nan
-
-
 def _bucket(words: float) -> str:
     if words == 0:
         return "0 (empty)"
@@ -85,7 +81,11 @@ def length_bias_rows(runs: list[Run]) -> list[LengthBias]:
         for index, words in enumerate(lengths):
             chosen[_bucket(words)].append(index)
         buckets = {
-            name: (_mean([llm[i] for i in picked]), _mean([f1[i] for i in picked]), [ids[i] for i in picked])
+            name: (
+                finite_mean([llm[i] for i in picked]),
+                finite_mean([f1[i] for i in picked]),
+                [ids[i] for i in picked],
+            )
             for name, picked in chosen.items()
             if picked
         }

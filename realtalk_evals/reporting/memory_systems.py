@@ -10,7 +10,6 @@ memory system's parameters become columns without a change here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from realtalk_evals.reporting.pools import (
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, cost_cell, number_cell
-from realtalk_evals.reporting.stats import Estimate
+from realtalk_evals.reporting.stats import Estimate, finite_mean
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.task_names import MEMORY_PROBING
 
@@ -65,17 +64,12 @@ class MemorySystemRow:
     wall_seconds: float | None = None
 
 
-def _mean(values: Sequence[float]) -> float:
-    finite = [v for v in values if not math.isnan(v)]
-    return sum(finite) / len(finite) if finite else math.nan
-
-
 def _recall(pool: Pool, key: str) -> float:
     """Mean over questions of a question's evidence recall (epochs averaged); 1 by construction for the
     paper's full conversation, which logs none; NaN for the full event list (evidence turns are not events)."""
     if memory_of(pool.identity) == PAPER_MEMORY:
         return 1.0 if pool.identity.get(INPUT) == "conversation" else math.nan
-    return _mean([question_mean(epochs, EVIDENCE_RECALL, key) for epochs in pool.questions.values()])
+    return finite_mean([question_mean(epochs, EVIDENCE_RECALL, key) for epochs in pool.questions.values()])
 
 
 def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:

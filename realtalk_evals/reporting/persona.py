@@ -23,7 +23,7 @@ from realtalk_evals.reporting.pools import (
 )
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Figure, Row, Section, Table, mean_std_cell, number_cell
-from realtalk_evals.reporting.stats import mean_and_std
+from realtalk_evals.reporting.stats import finite_mean, mean_and_std
 from realtalk_evals.score_keys import BERTSCORE, CONTENT_SIMILARITY, EI_AGREEMENT, ROUGE_L, diff_key
 from realtalk_evals.task_names import PERSONA_SIMULATION
 
@@ -85,16 +85,11 @@ def persona_rows(runs: list[Run]) -> list[PersonaRow]:
         for speaker, questions in by_speaker.items():
             row.speaker_questions[speaker] = questions
             row.speakers[speaker] = {
-                column: _mean([question_mean(pool.questions[q], scorer, key) for q in questions])
+                column: finite_mean([question_mean(pool.questions[q], scorer, key) for q in questions])
                 for column, (scorer, key) in PERSONA_COLUMNS.items()
             }
         rows.append(row)
     return rows
-
-
-def _mean(values: list[float]) -> float:
-    finite = [v for v in values if not math.isnan(v)]
-    return sum(finite) / len(finite) if finite else math.nan
 
 
 def _measured(row: PersonaRow, column: str) -> int:

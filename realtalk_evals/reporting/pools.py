@@ -12,7 +12,6 @@ setting, e.g. the dataset), and averages each question's epochs before taking a 
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from inspect_ai.log import EvalSample
 from realtalk_evals.judging.ask import PAPER_GRADER
 from realtalk_evals.reporting.runs import Run, failure_count, score_value
 from realtalk_evals.reporting.sections import Source, sources_of
+from realtalk_evals.reporting.stats import finite_mean
 
 SELECTION_ARGS = frozenset({"conversations", "categories", "sessions", "speaker", "max_per_speaker"})
 """Task parameters that only choose which samples run: runs that differ in them pool (by sample id)."""
@@ -161,8 +161,7 @@ def question_mean(epochs: Iterable[EvalSample], scorer: str, key: str | None = N
 
     Confidence intervals are over questions: N epochs of one question are not N independent observations.
     """
-    values = [v for v in (score_value(s, scorer, key) for s in epochs) if not math.isnan(v)]
-    return sum(values) / len(values) if values else math.nan
+    return finite_mean(score_value(s, scorer, key) for s in epochs)
 
 
 def identity_columns(

@@ -47,6 +47,12 @@ def estimate(values: Iterable[float]) -> Estimate:
     return Estimate(float(finite.mean()), int(finite.size), Z_95 * stderr)
 
 
+def finite_mean(values: Iterable[float]) -> float:
+    """Mean of the finite values (NaN = unscored or unmeasured, left out); NaN when none is finite."""
+    finite = [v for v in values if not math.isnan(v)]
+    return sum(finite) / len(finite) if finite else math.nan
+
+
 def mean_and_std(values: Iterable[float]) -> tuple[float, float]:
     """Mean and (sample) standard deviation across groups, as the paper's table 2 reports speakers."""
     finite = np.array([v for v in values if not math.isnan(v)], dtype=float)
