@@ -7,9 +7,13 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from realtalk_evals.data.files import cache_directory, data_directory, download
 from realtalk_evals.errors import DatasetError
+
+if TYPE_CHECKING:
+    from realtalk_evals.reporting.writer import Report
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -96,6 +100,16 @@ def _data_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printed(report: Report) -> int:
+    """Print a written report; exit 1 when it says nothing usable was left."""
+    print(report.markdown)
+    print("Wrote " + ", ".join(str(path) for path in report.files))
+    if report.error:
+        print(f"error: {report.error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.pricing import load_cost_config
     from realtalk_evals.reporting.report import build_report
@@ -103,9 +117,7 @@ def _report(args: argparse.Namespace) -> int:
 
     runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
     report = build_report(runs, Path(args.out), with_paper=args.with_paper)
-    print(report.markdown)
-    print("Wrote " + ", ".join(str(path) for path in report.files))
-    return 0
+    return _printed(report)
 
 
 def _analysis(args: argparse.Namespace) -> int:
@@ -114,9 +126,7 @@ def _analysis(args: argparse.Namespace) -> int:
     analysis = build_analysis(
         args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
     )
-    print(analysis.markdown)
-    print("Wrote " + ", ".join(str(path) for path in analysis.files))
-    return 0
+    return _printed(analysis)
 
 
 def _finetune_export(args: argparse.Namespace) -> int:

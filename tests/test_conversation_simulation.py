@@ -178,6 +178,7 @@ def test_analysis_reports_the_human_likeness_gap(
     assert main(["analysis", str(logs), "--out", str(out)]) == 0
     markdown = capsys.readouterr().out
     assert "## Human-likeness gap" in markdown
+    assert "| group | speakers | gap (mean \\|z\\|) |" in markdown  # the pipes escaped: three columns
     rows = list(csv.DictReader((out / "human_likeness_gap.csv").read_text(encoding="utf-8").splitlines()))
     gaps = {row["group"]: row["z"] for row in rows if row["metric"] == "gap"}
     assert list(gaps) == ["realtalk", "simulated/realtalk/mock", "locomo"] and float(gaps["realtalk"]) == 0.0

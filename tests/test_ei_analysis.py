@@ -312,10 +312,26 @@ def test_analysis_refuses_to_pool_merged_and_unmerged_labels(
         )
         == 1
     )
-    assert "merged=False, but earlier logs have merged=True" in capsys.readouterr().err
+    assert "labelled with merge=false, but earlier logs with merge=true" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["analysis", str(tmp_path / "empty")]) == 1
     assert "no ei_analysis log found" in capsys.readouterr().err
+
+
+def test_analysis_lists_an_empty_run_apart_and_fails_when_nothing_else_is_left(
+    runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nothing = run(tmp_path / "nothing", Grader(), limit=0, conversations=1, sessions=1)
+    assert nothing.status == "success" and not nothing.samples
+    out = tmp_path / "with"
+    assert main(["analysis", str(runs.root / "realtalk"), str(tmp_path / "nothing"), "--out", str(out)]) == 0
+    markdown = capsys.readouterr().out
+    listed = markdown.split("## Runs left out")[1]
+    assert "no samples (run with --limit 0)" in listed and Path(nothing.location).name in listed
+    assert read_csv(out / "table7.csv")  # the complete run still makes table 7
+    assert main(["analysis", str(tmp_path / "nothing"), "--out", str(tmp_path / "without")]) == 1
+    printed = capsys.readouterr()
+    assert "no usable ei_analysis run: 1 log(s) left out" in printed.err and "## Runs left out" in printed.out
 
 
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ def test_corrupt_logs_and_foreign_tasks_of_the_same_name_are_skipped_with_a_warn
     assert corrupt.name in caplog.text and "not a readable Inspect log" in caplog.text
     assert caplog.text.count("that is not the suite's") == 2
     [row] = _csv(tmp_path / "out" / "runs.csv")
-    assert row["log"].endswith(Path(log.location).name)
+    assert row["logs"].endswith(Path(log.location).name)
     caplog.clear()
     with caplog.at_level(logging.WARNING):
         assert main(["analysis", str(logs), "--out", str(tmp_path / "analysis")]) == 1  # no ei_analysis log
