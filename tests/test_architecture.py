@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "metrics": 1,
     "gold": 1,
     "caches": 2,
+    "parameters": 2,
     # the datasets
     "data": 3,
     # asking graders, running local models
