@@ -108,7 +108,11 @@ def memory_probing(
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
     )
-    metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
+    metadata: dict[str, object] = {
+        "benchmark": MEMORY_PROBING,
+        "input": input,
+        "dataset_commit": UPSTREAM_COMMIT,
+    }
     if memory_system.system.whole_context:
         contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
         answer = memory_answer(contexts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from realtalk_evals.memory.systems.agent import AgentMemory
 from realtalk_evals.memory.systems.base import MemorySystem
 from realtalk_evals.memory.systems.bm25 import BM25Memory
-from realtalk_evals.memory.systems.custom import user_memory
+from realtalk_evals.memory.systems.custom import UserMemory, user_memory
 from realtalk_evals.memory.systems.dense import DenseMemory
 from realtalk_evals.memory.systems.full import FullContext
 from realtalk_evals.memory.systems.hybrid import HybridMemory
@@ -41,3 +41,9 @@ def memory_system(name: object) -> type[MemorySystem]:
     if ":" in given:
         return user_memory(given)
     return BUILT_IN[choice("memory", given, [*BUILT_IN, USER_CLASS])]
+
+
+def logged_system(name: object) -> type[MemorySystem]:
+    """The class describing a system named in a log's `memory` task argument (`full` when absent), without
+    importing a user's module: a user's class is described by `UserMemory`'s capabilities."""
+    return BUILT_IN.get(str(name or FullContext.name), UserMemory)
