@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import difflib
 import inspect
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-import realtalk_evals
 from realtalk_evals.errors import InputError
+from realtalk_evals.user_paths import user_directory, user_path
 
 T = TypeVar("T")
 
@@ -212,22 +211,6 @@ def text(name: str, value: object, what: str = "a name") -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"{name} must be {what}, got {value!r}")
     return value.strip()
-
-
-def user_directory() -> Path:
-    """The directory the user runs from: where the process was when the suite was first imported.
-
-    Inspect imports the suite (its entry point) before it builds a task; it builds a task from a task file
-    inside that file's folder (`inspect eval tasks/ei_analysis.py` builds it in `tasks/`), so the current
-    directory at that moment is not the user's.
-    """
-    return Path(realtalk_evals.LAUNCH_DIRECTORY)
-
-
-def user_path(value: str | os.PathLike[str]) -> Path:
-    """`value` as an absolute path: `~` expanded, a relative path read from `user_directory()`."""
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else user_directory() / path
 
 
 def existing_path(name: str, value: object, what: str = "file or directory") -> Path:

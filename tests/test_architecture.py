@@ -21,6 +21,7 @@ COMPONENTS = {
 LAYERS: dict[str, int] = {
     # shared pieces every concern may use
     "inspect_private": 0,
+    "user_paths": 0,
     "errors": 1,
     "prompts": 1,
     "task_names": 1,

@@ -144,7 +144,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
 
 
 def test_an_unknown_dataset_names_the_choices(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or a path"):
+    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or an existing path"):
         ei_analysis(dataset="reddit")
     with pytest.raises(ValueError, match="no conversation_simulation log or dataset-shaped JSON"):
         ei_analysis(dataset=str(tmp_path))

@@ -185,10 +185,27 @@ def test_a_user_class_that_fails_later_names_itself_in_the_samples_error(tmp_pat
     )
 
 
-def test_units_of_a_user_class_must_name_a_session_of_the_conversation() -> None:
-    memory = Memory(f"{__name__}:FirstTurns", top_k=2)
+class Generated(FirstTurns):
+    def search(self, question: str, k: int) -> Sequence[str | Unit]:
+        return (dia_id for dia_id in reversed(self.turns[:k]))  # type: ignore[return-value]
+
+
+class ForeignUnit(FirstTurns):
+    def search(self, question: str, k: int) -> Sequence[str | Unit]:
+        return [Unit("note", session=99, position=0, lines=("a note",))]
+
+
+def test_results_are_dia_ids_or_units_of_the_conversation_in_a_list_or_a_generator() -> None:
     [conversation] = select_conversations(1)
+    memory = Memory(f"{__name__}:FirstTurns", top_k=2)
     assert [unit.id for unit in memory.select(conversation, "anything")] == ["D1:1", "D1:2"]
+    generated = Memory(f"{__name__}:Generated", top_k=2)
+    assert [unit.id for unit in generated.select(conversation, "anything")] == ["D1:2", "D1:1"]
+    with pytest.raises(
+        MemoryClassError,
+        match=r"ForeignUnit.search\(\) for Chat_1_Emi_Elise returned unit 'note' of session 99",
+    ):
+        Memory(f"{__name__}:ForeignUnit").select(conversation, "anything")
 
 
 def _inspect_eval(tmp_path: Path, memory: str) -> str:

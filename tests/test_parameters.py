@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import realtalk_evals
-from realtalk_evals.errors import InputError
+from realtalk_evals.caches import cache_root
+from realtalk_evals.data.files import data_directory
+from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.parameters import (
     Option,
     boolean,
@@ -22,10 +24,10 @@ from realtalk_evals.parameters import (
     pick,
     refuse_unknown,
     selection,
-    user_directory,
     whole_number,
     whole_number_or_all,
 )
+from realtalk_evals.user_paths import user_directory
 
 COLOURS = [
     Option("R", ("red", "1"), "1 (red)"),
@@ -180,3 +182,18 @@ def test_a_model_is_a_local_directory_where_the_user_is_or_a_hub_id(elsewhere: P
         InputError, match="emotion_model must be a Hugging Face model id or a local directory"
     ):
         model_location("emotion_model", 1.0)
+
+
+def test_path_variables_are_read_from_where_the_user_started(
+    elsewhere: Path, monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    (elsewhere / "data").symlink_to(data_dir)
+    monkeypatch.setenv("REALTALK_DATA_DIR", "data")
+    monkeypatch.setenv("REALTALK_CACHE_DIR", "cache")
+    assert data_directory() == elsewhere / "data"
+    assert cache_root() == elsewhere / "cache"
+    monkeypatch.setenv("REALTALK_DATA_DIR", "nowhere")
+    with pytest.raises(
+        DatasetError, match=f"REALTALK_DATA_DIR=nowhere is not a directory \\({elsewhere / 'nowhere'} was"
+    ):
+        data_directory()

@@ -19,8 +19,8 @@ from inspect_ai.log import list_eval_logs, read_eval_log
 from realtalk_evals.data.realtalk import conversation_from_json, read_json
 from realtalk_evals.data.records import REALTALK_TIMESTAMP_FORMAT, Conversation, parse_conversation_id
 from realtalk_evals.errors import InputError
-from realtalk_evals.parameters import user_path
 from realtalk_evals.task_names import CONVERSATION_SIMULATION
+from realtalk_evals.user_paths import user_path
 
 SIMULATED_PREFIX = "simulated/"
 

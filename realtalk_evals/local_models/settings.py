@@ -22,7 +22,8 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 
 from realtalk_evals.errors import InputError
-from realtalk_evals.parameters import model_location, optional_whole_number, user_path, written_as_path
+from realtalk_evals.parameters import model_location, optional_whole_number, written_as_path
+from realtalk_evals.user_paths import user_path
 
 ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
 CLASSIFIER_KINDS: tuple[ClassifierKind, ...] = get_args(ClassifierKind)

@@ -19,8 +19,9 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from realtalk_evals.errors import InputError
-from realtalk_evals.parameters import existing_path, user_path
+from realtalk_evals.parameters import existing_path
 from realtalk_evals.persona.samples import PersonaSplit, select_speakers
+from realtalk_evals.user_paths import user_path
 
 SpeakerModels = dict[str, dict[str, Any]]
 """Table-8 speaker -> {"model": Inspect model name, "model_args": {...}}: plain data, so Inspect can log it."""

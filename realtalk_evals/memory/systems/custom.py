@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, cast
 
 from realtalk_evals.data.records import Conversation
@@ -106,6 +106,8 @@ class UserMemory(MemorySystem):
     def search(self, question: str, k: int) -> list[Unit]:
         results = self._call("search", question, k)
         where = f"{self.name}: {self.user_class.__name__}.search() for {self.conversation_id}"
+        if isinstance(results, Iterator):  # a generator: its order is kept
+            results = list(results)
         if isinstance(results, Sequence) and not isinstance(results, str | bytes):
             results = list(results)[:k]
         return resolve_results(results, self.turns, self.sessions, where)
