@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import Task
-from inspect_ai.log import read_eval_log
 from tiny_models import TinyModels
 
 import realtalk_evals.tasks
@@ -192,8 +191,7 @@ def test_numbers_booleans_and_choices_of_the_wrong_kind_stop_the_task(
 
 
 def inspect_eval(cwd: Path, *arguments: str, env: dict[str, str] | None = None) -> str:
-    """`inspect eval ...` run as a user runs it, in `cwd`; its console output, after checking it stopped
-    with a message and no traceback."""
+    """`inspect eval ...` run as a user runs it, in `cwd`: its console output on one line, and its exit code."""
     result = subprocess.run(
         [
             sys.executable,
@@ -213,7 +211,7 @@ def inspect_eval(cwd: Path, *arguments: str, env: dict[str, str] | None = None) 
         check=False,
         env=env,
     )
-    return result.stdout + result.stderr + f"\nexit {result.returncode}"
+    return " ".join((result.stdout + result.stderr).split()) + f" exit {result.returncode}"  # unwrapped
 
 
 def assert_stopped_before_any_model_call(output: str, cwd: Path) -> None:
@@ -238,33 +236,28 @@ def test_a_misspelt_parameter_name_on_the_command_line_stops_with_one_message(tm
     assert "not used by task" not in output  # Inspect's own warning no longer shows: the task takes the name
 
 
-def test_relative_paths_on_the_command_line_are_read_from_the_users_directory(
-    tmp_path: Path, tiny_model_env: TinyModels
-) -> None:
+def test_relative_paths_on_the_command_line_are_read_from_the_users_directory(tmp_path: Path) -> None:
     """Issue 21: `inspect eval tasks/ei_analysis.py -T dataset=logs/sim` from the repository root said
     `unknown dataset 'logs/sim'`: Inspect builds a task from a task file inside the file's folder (`tasks/`).
-    Here with a relative dataset folder and a relative classifier directory."""
-    user = tmp_path / "user"
-    (user / "sims").mkdir(parents=True)
+    `sessions=99` stops the run just after the dataset is read, with a message naming what was read."""
+    (tmp_path / "sims").mkdir()
     [conversation] = select_conversations(1)
     raw = as_dataset_json(conversation, simulated_by="realtalk/mock")
-    (user / "sims" / f"{conversation.id}.json").write_text(json.dumps(raw), encoding="utf-8")
-    shutil.copytree(tiny_model_env.sentiment, user / "models" / "sentiment")
-    (user / "tasks").symlink_to(Path(realtalk_evals.tasks.__file__).parent)  # as in a clone of the repository
-    task_file = "tasks/ei_analysis.py"
-    arguments = ["-T", "sessions=1", "-T", "sentiment_model=models/sentiment", "--limit", "1"]
-    inspect_eval(user, task_file, "-T", "dataset=sims", *arguments)
-    [log_file] = (user / "logs").glob("*.eval")
-    log = read_eval_log(str(log_file), header_only=True)
-    assert log.status == "success", log.error
-    assert log.eval.metadata is not None and log.eval.metadata["dataset"] == "simulated/realtalk/mock"
-    assert log.eval.task_args["sentiment_model"] == "models/sentiment"  # as the user gave it
-    log_file.unlink()
-    output = inspect_eval(user, task_file, "-T", "dataset=logs/sim", *arguments)
-    assert_stopped_before_any_model_call(output, user)
+    (tmp_path / "sims" / "Chat_1_Emi_Elise.json").write_text(json.dumps(raw), encoding="utf-8")
+    (tmp_path / "tasks").symlink_to(
+        Path(realtalk_evals.tasks.__file__).parent
+    )  # as in a clone of the repository
+    output = inspect_eval(tmp_path, "tasks/ei_analysis.py", "-T", "dataset=sims", "-T", "sessions=99")
+    assert_stopped_before_any_model_call(output, tmp_path)
     assert (
-        f"unknown dataset 'logs/sim'; valid choices: realtalk, locomo, or an existing path ({user / 'logs' / 'sim'} does not exist"
-        in " ".join(output.split())
+        "unknown session 99; valid choices: the sessions of the selection (Chat_1_Emi_Elise: 1-18)" in output
+    )
+    output = inspect_eval(tmp_path, "tasks/ei_analysis.py", "-T", "dataset=logs/sim")
+    assert_stopped_before_any_model_call(output, tmp_path)
+    looked_up = tmp_path / "logs" / "sim"
+    assert (
+        f"unknown dataset 'logs/sim'; valid choices: realtalk, locomo, or an existing path ({looked_up} does not exist; a relative path is read from {tmp_path}"
+        in output
     )
 
 
