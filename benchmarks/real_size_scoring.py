@@ -446,6 +446,7 @@ def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
         print("dense retriever: skipped (realtalk_evals.memory is not installed)", flush=True)
         return []
     from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.memory.systems.base import MemorySettings
     from realtalk_evals.memory.systems.dense import DenseMemory
     from realtalk_evals.memory.systems.embeddings import load_embedding_model
 
@@ -457,7 +458,7 @@ def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
     rows = []
     with _fresh_caches(scratch, "retriever"):
         for caches in ("cold", "warm"):
-            memory = DenseMemory(unit="turn", embedding_model=encoder)
+            memory = DenseMemory(MemorySettings(unit="turn", embedding_model=encoder))
             started = time.perf_counter()
             cpu_started = _cpu_s()
             memory.index(conversation)

@@ -131,12 +131,12 @@ def _analysis(args: argparse.Namespace) -> int:
 
 def _finetune_export(args: argparse.Namespace) -> int:
     from realtalk_evals.finetune.export import export_training_data
-    from realtalk_evals.persona.samples import parse_history_sessions
+    from realtalk_evals.parameters import whole_number_or_all
 
     exports = export_training_data(
         args.out,
         _speakers(args.speaker),
-        parse_history_sessions(args.history_sessions),
+        whole_number_or_all("history_sessions", args.history_sessions),
         args.validation_fraction,
     )
     for e in exports:
@@ -319,10 +319,11 @@ def _finetune_options(parser: argparse.ArgumentParser, speakers: str, files: boo
         )
 
 
-def _speakers(values: list[str] | None) -> list[str] | None:
+def _speakers(values: list[str] | None) -> list[str | int] | None:
     """`--speaker Emi,Kevin --speaker Paola` as a list of names; None (all 10) for `all` or no option."""
-    names = [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-    return None if not names or [name.lower() for name in names] == ["all"] else names
+    from realtalk_evals.parameters import selection
+
+    return None if not values else selection("--speaker", ",".join(values))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,12 +12,12 @@ from inspect_ai.model import Model
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.errors import check_choice
 from realtalk_evals.judging.ask import JudgeResult, ask_judge, parse_unit_score
 from realtalk_evals.judging.memory_judge import memory_judge_prompt
 from realtalk_evals.judging.panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
 from realtalk_evals.memory.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
+from realtalk_evals.parameters import choice
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGES
 from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
 
@@ -53,7 +53,7 @@ def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> S
         grader: A model to judge with instead of the `grader` role.
         judge_prompt: A key of `MEMORY_JUDGES`: `released` (the released code's prompt) or `suite`.
     """
-    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
+    choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
 
     async def score(state: TaskState, target: Target) -> Score:
         judges = panel_models(grader)

@@ -15,16 +15,16 @@ from inspect_ai import Task, task
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
-from realtalk_evals.data.realtalk import ALL, select_conversations, selection
+from realtalk_evals.data.realtalk import select_conversations, select_sessions
 from realtalk_evals.dataset_analysis.samples import (
+    DATASET_NAMES,
     JUDGE_CALLS_PER_MESSAGE,
     ei_dataset,
-    parse_sessions,
     resolve_dataset,
 )
-from realtalk_evals.errors import InputError
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
+from realtalk_evals.parameters import ALL, Selection, boolean, choice_or_path, refuse_unknown, selection
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 from realtalk_evals.task_names import EI_ANALYSIS
@@ -40,18 +40,20 @@ TASK_VERSION = "3.0.0"
 def ei_analysis(
     *,
     dataset: str = "realtalk",
-    conversations: str | int | list[str | int] | None = ALL,
-    sessions: str | int | list[str | int] | None = ALL,
+    conversations: Selection = ALL,
+    sessions: Selection = ALL,
     merge: bool = True,
     sentiment_model: str | None = None,
     emotion_model: str | None = None,
     intimacy_model: str | None = None,
+    **unknown: object,
 ) -> Task:
     """Message-level EI of every message of REALTALK or LoCoMo; speaker-level EI per conversation.
 
     Args:
         dataset: `realtalk` (10 human chats), `locomo` (the 10 LLM-generated LoCoMo chats), or a path to
-            `conversation_simulation` logs or dataset-shaped JSON files (a file or a directory).
+            `conversation_simulation` logs or dataset-shaped JSON files (a file or a directory; a relative
+            path is read from the directory the command runs from).
         conversations: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10).
         sessions: Session numbers (`1`, `1,2`, a list) for a cheap partial run; default `all`.
         merge: Merge consecutive messages of a speaker within a session (section 4.1); `false` keeps bubbles.
@@ -59,12 +61,12 @@ def ei_analysis(
         emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
         intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
     """
+    refuse_unknown(ei_analysis, unknown)
     models = LocalModels.resolve(sentiment_model, emotion_model, intimacy_model)
-    if not isinstance(merge, bool):
-        raise InputError(f"merge must be true or false, got {merge!r}")
-    label, loaded = resolve_dataset(str(dataset))
-    session_numbers = parse_sessions(selection("sessions", sessions))
+    merge = boolean("merge", merge)
+    label, loaded = resolve_dataset(choice_or_path("dataset", dataset, DATASET_NAMES))
     chosen = select_conversations(selection("conversations", conversations), loaded)
+    session_numbers = select_sessions(selection("sessions", sessions), chosen)
     samples = ei_dataset(chosen, label, merge, session_numbers)
     judge_calls = JUDGE_CALLS_PER_MESSAGE * len(samples)
     logger.info(

@@ -13,15 +13,23 @@ from inspect_ai import Task, task
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.locomo import load_locomo_conversations
-from realtalk_evals.data.realtalk import ALL, select_conversations, selection
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.judging.panel import check_graders, grader_roles
 from realtalk_evals.memory.context import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.memory.evidence import annotate_evidence
-from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
+from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, select_categories
 from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
-from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.select import Memory, probe_questions
 from realtalk_evals.memory.systems.units import Granularity
+from realtalk_evals.parameters import (
+    ALL,
+    Selection,
+    choice,
+    model_location,
+    refuse_unknown,
+    selection,
+    whole_number,
+)
 from realtalk_evals.scorers.evidence_recall import evidence_recall
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
@@ -41,8 +49,8 @@ TASK_VERSION = "2.1.0"
 def memory_probing(
     *,
     input: MemoryInput = "conversation",
-    conversations: str | int | list[str | int] | None = ALL,
-    categories: str | int | list[str | int] | None = ALL,
+    conversations: Selection = ALL,
+    categories: Selection = ALL,
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
@@ -53,6 +61,7 @@ def memory_probing(
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     agent_message_limit: int = 30,
     agent_token_limit: int = 200_000,
+    **unknown: object,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -74,17 +83,18 @@ def memory_probing(
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
     """
-    check_choice("dataset", dataset, get_args(DatasetName))
-    check_choice("input", input, DATASET_INPUTS[dataset])
-    check_choice("solver", solver, get_args(SolverName))
-    for name, limit in (
-        ("agent_message_limit", agent_message_limit),
-        ("agent_token_limit", agent_token_limit),
-    ):
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
+    refuse_unknown(memory_probing, unknown)
+    choice("dataset", dataset, get_args(DatasetName))
+    choice("input", input, DATASET_INPUTS[dataset])
+    choice("solver", solver, get_args(SolverName))
+    message_limit = whole_number("agent_message_limit", agent_message_limit)
+    token_limit = whole_number("agent_token_limit", agent_token_limit)
     memory_system = Memory(
-        memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
+        memory,
+        unit=unit,
+        top_k=top_k,
+        memory_input=input,
+        embedding_model=model_location("embedding_model", embedding_model),
     )
     chosen = select_conversations(
         selection("conversations", conversations),
@@ -92,25 +102,30 @@ def memory_probing(
     )
     check_input_given(chosen, input)
     samples = memory_dataset(
-        chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
+        chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
     check_generate_cache()
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
     )
-    metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
-    if memory == "full":
+    metadata: dict[str, object] = {
+        "benchmark": MEMORY_PROBING,
+        "input": input,
+        "dataset_commit": UPSTREAM_COMMIT,
+    }
+    if memory_system.system.whole_context:
         contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
         answer = memory_answer(contexts)
     else:
         annotate_evidence(samples, {conversation.id: conversation for conversation in chosen})
-        memory_system.prepare(chosen)
-        if memory == "agent":
-            answer = memory_agent(memory_system, agent_message_limit, agent_token_limit)
+        memory_system.prepare(chosen, probes=probe_questions(samples))
+        if memory_system.system.agent:
+            answer = memory_agent(memory_system, message_limit, token_limit)
         else:
             answer = retrieved_memory_answer(memory_system)
         scorers.append(evidence_recall(turn_level=input == "conversation"))
-        metadata |= {"memory": memory, "unit": unit, "top_k": top_k}
+        settings = memory_system.settings
+        metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
         version=TASK_VERSION,
         dataset=samples,

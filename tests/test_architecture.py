@@ -21,6 +21,7 @@ COMPONENTS = {
 LAYERS: dict[str, int] = {
     # shared pieces every concern may use
     "inspect_private": 0,
+    "user_paths": 0,
     "errors": 1,
     "prompts": 1,
     "task_names": 1,
@@ -28,6 +29,7 @@ LAYERS: dict[str, int] = {
     "metrics": 1,
     "gold": 1,
     "caches": 2,
+    "parameters": 2,
     # the datasets
     "data": 3,
     # asking graders, running local models

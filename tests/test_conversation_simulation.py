@@ -133,9 +133,9 @@ def test_dataset_shaped_json_files_are_accepted_too(
     ("args", "message"),
     [
         ({"pairs": 11}, "unknown conversation 11"),
-        ({"sessions": "0"}, "sessions must be session numbers >= 1"),
-        ({"pairs": 1, "sessions": 40}, "no session 40 in the selection"),
-        ({"messages_per_session": 0}, "messages_per_session must be a whole number >= 1"),
+        ({"sessions": "0"}, "unknown session '0'; valid choices: the sessions of the selection"),
+        ({"pairs": 1, "sessions": 40}, "unknown session 40; valid choices: the sessions of the selection"),
+        ({"messages_per_session": 0}, "messages_per_session must be a whole number of at least 1, got 0"),
     ],
 )
 def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], message: str) -> None:
@@ -144,7 +144,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
 
 
 def test_an_unknown_dataset_names_the_choices(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or a path"):
+    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or an existing path"):
         ei_analysis(dataset="reddit")
     with pytest.raises(ValueError, match="no conversation_simulation log or dataset-shaped JSON"):
         ei_analysis(dataset=str(tmp_path))

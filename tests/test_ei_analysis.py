@@ -137,11 +137,11 @@ def test_one_sample_per_merged_message_with_the_session_so_far(tiny_model_env: T
     [
         ({"dataset": "reddit"}, "unknown dataset 'reddit'; valid choices: realtalk, locomo"),
         ({"conversations": 11}, "unknown conversation 11; valid choices: 1 (Chat_1_Emi_Elise)"),
-        ({"sessions": 0}, "sessions must be session numbers >= 1"),
-        ({"sessions": "one"}, "sessions must be session numbers >= 1"),
+        ({"sessions": 0}, "unknown session 0; valid choices: the sessions of the selection"),
+        ({"sessions": "one"}, "unknown session 'one'; valid choices: the sessions of the selection"),
         (
             {"conversations": 1, "sessions": "2,40"},
-            "no session 40 in the selection; sessions are Chat_1_Emi_Elise: 1-18",
+            "unknown session '40'; valid choices: the sessions of the selection (Chat_1_Emi_Elise: 1-18)",
         ),
         ({"merge": "yes"}, "merge must be true or false"),
     ],

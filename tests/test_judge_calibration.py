@@ -140,7 +140,7 @@ def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
     ("args", "message"),
     [
         ({"judge_prompts": "gpt4"}, "unknown judge prompt 'gpt4'; valid choices: released, suite"),
-        ({"judge_prompts": ""}, "no judge prompt selected"),
+        ({"judge_prompts": ""}, "judge_prompts is empty"),
         ({"dataset": "squad"}, "unknown dataset 'squad'; valid choices: realtalk, locomo"),
         ({"seed": "x"}, "seed must be an integer"),
     ],

@@ -23,6 +23,7 @@ from realtalk_evals.local_models.settings import (
     model_problem,
 )
 from realtalk_evals.scorers.content_similarity import BertScoreSettings
+from realtalk_evals.user_paths import user_directory
 
 ENVS = [choice.env for choice in LOCAL_MODEL_CHOICES]
 
@@ -139,8 +140,13 @@ def cache_model(cache: Path, model: str) -> None:
 def test_local_directories_are_checked_without_the_hub(tmp_path: Path) -> None:
     models = shared_tiny_models()
     assert model_problem(models.sentiment) is None
-    assert model_problem(str(tmp_path / "missing")) == "is not an existing local directory"
-    assert model_problem("./models/sentiment") == "is not an existing local directory"
+    missing = tmp_path / "missing"
+    assert model_problem(str(missing)) == f"is not an existing local directory ({missing} does not exist)"
+    relative = user_directory() / "models" / "sentiment"  # read from where the command runs
+    assert (
+        model_problem("./models/sentiment")
+        == f"is not an existing local directory ({relative} does not exist)"
+    )
     assert (
         model_problem(str(tmp_path))
         == "is a directory without a config.json (not a saved transformers model)"

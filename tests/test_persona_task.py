@@ -198,8 +198,8 @@ def test_judge_failures_are_counted_and_left_unscored(tmp_path: Path) -> None:
         ({"speaker": "Bob"}, "unknown speaker 'Bob'; valid choices: Emi, Nicolas"),
         ({"split": "validation"}, "unknown split 'validation'; valid choices: test, train"),
         ({"solver": "oracle"}, "unknown solver 'oracle'; valid choices: model, gold"),
-        ({"history_sessions": "most"}, "history_sessions must be a whole number >= 0 or 'all'"),
-        ({"max_per_speaker": 0}, "max_per_speaker must be a whole number >= 1"),
+        ({"history_sessions": "most"}, "history_sessions must be a whole number of at least 0 or 'all'"),
+        ({"max_per_speaker": 0}, "max_per_speaker must be a whole number of at least 1"),
     ],
 )
 def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, object], message: str) -> None:

@@ -39,7 +39,7 @@ def inspect_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
         ),
         (["-T", "categories=spatial"], "unknown category 'spatial'; valid choices: 1 (multi_hop)"),
         (["-T", "input=memory"], "unknown input 'memory'; valid choices: conversation, events"),
-        (["-T", "conversations=[]"], "no conversation selected"),
+        (["-T", "conversations=[]"], "conversations is empty: `-T conversations=` selects nothing"),
     ],
 )
 def test_bad_parameters_print_one_message_and_write_no_log(

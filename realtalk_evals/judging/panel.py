@@ -19,9 +19,9 @@ from inspect_ai.model import Model, get_model, model_roles
 from inspect_ai.scorer import Metric, SampleScore, Score, krippendorff_alpha, metric
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from realtalk_evals.data.realtalk import as_list
 from realtalk_evals.errors import InputError
 from realtalk_evals.judging.ask import PAPER_GRADER
+from realtalk_evals.parameters import names
 
 GRADER_ROLE = "grader"
 
@@ -55,20 +55,6 @@ def check_distinct(models: Sequence[Model]) -> None:
                 "(give each its own model, model args or generate config)"
             )
         seen.add(identity)
-
-
-def parse_graders(graders: str | Iterable[str] | None) -> list[str] | None:
-    """`-T graders=a,b` as a list of model names; None when not given; empty or duplicated is an InputError."""
-    if graders is None:
-        return None
-    names = [str(name).strip() for name in as_list(graders) or []]
-    names = [name for name in names if name]
-    if not names:
-        raise InputError("graders is empty: name at least one grader model, e.g. graders=openai/gpt-4o-mini")
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise InputError(f"graders names {', '.join(duplicates)} more than once; give each judge once")
-    return names
 
 
 def panel_models(grader: str | None = None) -> list[Model]:
@@ -118,13 +104,14 @@ def judge_agreement() -> Metric:
     return compute
 
 
-def grader_roles(graders: str | Iterable[str] | None) -> dict[str, str | Model | list[str | Model]] | None:
-    """The task's model roles for `-T graders=...`: each name resolved now, so a bad one stops the run here."""
-    names = parse_graders(graders)
-    if names is None:
+def grader_roles(graders: object) -> dict[str, str | Model | list[str | Model]] | None:
+    """The task's model roles for `-T graders=a,b`: each name resolved now, so a bad one stops the run here.
+    None (not given) leaves the role to `--model-role grader=...`."""
+    chosen = names("graders", graders)
+    if chosen is None:
         return None
     models: list[str | Model] = []
-    for name in names:
+    for name in chosen:
         try:
             models.append(get_model(name, memoize=False))
         except Exception as error:

@@ -22,6 +22,8 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.parameters import model_location, optional_whole_number, written_as_path
+from realtalk_evals.user_paths import user_path
 
 ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
 CLASSIFIER_KINDS: tuple[ClassifierKind, ...] = get_args(ClassifierKind)
@@ -106,23 +108,6 @@ class LocalModelError(InputError):
     """A local model cannot be loaded: missing, misspelled, or not cached while the Hub is unreachable."""
 
 
-def _layers(value: object, source: str) -> int | None:
-    if value is None or value == "":
-        return None
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if not (whole or (isinstance(value, str) and value.strip().isdigit())) or int(str(value)) < 1:
-        raise InputError(f"{source} must be a whole number >= 1 (a layer of the model), got {value!r}")
-    return int(str(value))
-
-
-def _model(value: object, source: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{source} must be a Hugging Face model id or a local directory, got {value!r}")
-    return value.strip()
-
-
 class LocalModels(BaseModel):
     """The classifiers' and BERTScore's models (a Hugging Face id or a local directory each).
 
@@ -158,11 +143,14 @@ class LocalModels(BaseModel):
         values: dict[str, Any] = {}
         for field, value in given.items():
             choice = CHOICE[field]
-            parse = _layers if field == "bertscore_layers" else _model
-            if value is not None:
-                parsed = parse(value, choice.parameter)
+            if value is None:
+                name, value = f"${choice.env}", os.environ.get(choice.env) or None
             else:
-                parsed = parse(os.environ.get(choice.env) or None, f"${choice.env}")
+                name = choice.parameter
+            if field == "bertscore_layers":
+                parsed: int | str | None = optional_whole_number(name, value)
+            else:
+                parsed = None if value is None else model_location(name, value)
             if parsed is not None:
                 values[field] = parsed
         return cls(**values)
@@ -228,11 +216,6 @@ class ModelNeed:
         return f"{self.what} {self.model!r} (chosen by {chosen})"
 
 
-def looks_like_path(model: str) -> bool:
-    """A local path rather than a Hub id (`name` or `owner/name`)."""
-    return model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model
-
-
 def _hub_problem(model: str) -> str | None:
     """None when `model` is in the local Hugging Face cache or on the reachable Hub; else what is wrong."""
     from huggingface_hub import HfApi, try_to_load_from_cache
@@ -263,15 +246,15 @@ def _hub_problem(model: str) -> str | None:
 
 def model_problem(model: str) -> str | None:
     """None when `model` (a local directory or a Hub id) can be loaded; else what is wrong, one phrase."""
-    path = Path(model).expanduser()
+    path = user_path(model)
     if path.exists():
         if not path.is_dir():
             return "is a file, not a model directory"
         if not (path / "config.json").is_file():
             return "is a directory without a config.json (not a saved transformers model)"
         return None
-    if looks_like_path(model):
-        return "is not an existing local directory"
+    if written_as_path(model):
+        return f"is not an existing local directory ({path} does not exist)"
     return _hub_problem(model)
 
 
@@ -305,7 +288,7 @@ def bertscore_layer_problem(models: LocalModels) -> str | None:
 
 def _hidden_layers(model: str) -> int | None:
     """The model's number of layers from its config.json (local or cached), or None when unknown."""
-    path = Path(model).expanduser() / "config.json"
+    path = user_path(model) / "config.json"
     if not path.is_file():
         from huggingface_hub import try_to_load_from_cache
         from huggingface_hub.errors import HFValidationError
@@ -345,6 +328,6 @@ def download_local_models(
     download = download or hub_snapshot
     done = []
     for need in models.needs():
-        local = Path(need.model).expanduser().exists() or looks_like_path(need.model)
+        local = user_path(need.model).exists() or written_as_path(need.model)
         done.append((need, None if local else download(need.model)))
     return done

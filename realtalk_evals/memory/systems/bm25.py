@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from realtalk_evals.data.records import Conversation
-from realtalk_evals.memory.context import MemoryInput
-from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+from realtalk_evals.memory.systems.base import MemorySystem
+from realtalk_evals.memory.systems.units import Unit
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -43,16 +44,14 @@ class BM25Index:
         return [self.units[index] for index in self.ranked(query, k)]
 
 
-class BM25Memory:
+class BM25Memory(MemorySystem):
     """`memory=bm25`: the `top_k` units with the highest BM25 score for the question."""
 
-    def __init__(self, unit: Granularity = "turn", memory_input: MemoryInput = "conversation") -> None:
-        self.unit = unit
-        self.memory_input = memory_input
-        self.bm25 = BM25Index([])
+    name: ClassVar[str] = "bm25"
 
     def index(self, conversation: Conversation) -> None:
-        self.bm25 = BM25Index(conversation_units(conversation, self.unit, self.memory_input))
+        super().index(conversation)
+        self.bm25 = BM25Index(self.units)
 
     def search(self, question: str, k: int) -> list[Unit]:
         return self.bm25.search(question, k)
