@@ -26,9 +26,9 @@ def cli_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         items = [cli_value(item) for item in value]
         plain = len(items) > 1 and all(
-            "," not in item and not item.startswith(("[", "{", '"')) for item in items
+            isinstance(item, str) and text == item for item, text in zip(value, items, strict=True)
         )
-        return ",".join(items) if plain else json.dumps(list(value))
+        return ",".join(items) if plain else json.dumps(list(value))  # `a,b` reads back as texts only
     if isinstance(value, str):
         plain = "," not in value and value.strip() == value and value != ""
         return value if plain and yaml.safe_load(value) == value else json.dumps(value)

@@ -4,8 +4,8 @@ What the Inspect community reads in an eval's README: which models and providers
 each run (rebuilt from its log, reporting/commands.py), its date, how many samples it ran of how many, the
 results per category beside the paper's numbers (the report's own sections, with the paper's rows), and the
 deviations from the paper, linked to docs/fidelity.md. It is a function of the logs alone: the same logs give
-the same bytes wherever and whenever it is generated (runs ordered by their logged start, no file paths, no
-figures), so the committed docs/evaluation_report.md can be regenerated and compared.
+the same bytes wherever and whenever it is generated (runs ordered by task, model and logged start, no file
+paths, no figures), so the committed docs/evaluation_report.md can be regenerated and compared.
 """
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ REGENERATE = (
 def evaluation_sections(runs: Runs) -> list[Section]:
     """The report's sections, in order: runs, commands, the results with the paper's numbers, deviations."""
     ordered = Runs(
-        usable=sorted(runs.usable, key=lambda run: (run.log.eval.created, run.task, run.model, run.location)),
+        usable=sorted(runs.usable, key=lambda run: (run.task, run.model, run.log.eval.created, run.location)),
         left_out=sorted(runs.left_out, key=lambda item: (item.task, item.model, item.location)),
     )
     everything = ordered.usable
