@@ -13,10 +13,11 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from inspect_ai.log import list_eval_logs, read_eval_log
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 from test_docs import anchors
 
@@ -121,6 +122,13 @@ def test_a_value_reads_back_as_logged(value: object) -> None:
     assert parsed == value
 
 
+def roles_of(log: EvalLog) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    return {
+        role: [(config.model, config.args) for config in (bound if isinstance(bound, list) else [bound])]
+        for role, bound in (log.eval.model_roles or {}).items()
+    }
+
+
 @pytest.mark.slow
 def test_the_rebuilt_command_runs_the_same_evaluation(eval_set_logs: Path, tmp_path: Path) -> None:
     """memory_probing on realtalk/mock/b: the command, run in a shell, logs the same task, model, arguments,
@@ -141,8 +149,7 @@ def test_the_rebuilt_command_runs_the_same_evaluation(eval_set_logs: Path, tmp_p
     assert again.status == "success"
     for field in ("task", "task_version", "model", "model_args", "task_args", "task_args_passed"):
         assert getattr(again.eval, field) == getattr(original.eval, field), field
-    roles = {role: (c.model, c.args) for role, c in (again.eval.model_roles or {}).items()}
-    assert roles == {role: (c.model, c.args) for role, c in (original.eval.model_roles or {}).items()}
+    assert roles_of(again) == roles_of(original)
     assert again.eval.config.limit == original.eval.config.limit
     assert [s.id for s in again.samples or []] == [s.id for s in original.samples or []]
     assert [s.scores for s in again.samples or []] == [s.scores for s in original.samples or []]

@@ -125,9 +125,12 @@ def status_note(runs: list[Run]) -> str:
     if not real:
         return (
             "**No real provider has been run.** Every model and grader in these logs is the suite's offline "
-            "mock (`realtalk/mock`, a fixed reply), or the gold solver answered without any model. These "
-            "numbers check the pipeline (prompts, scorers, pooling, the report); they measure no language "
-            "model. The paper's numbers are shown beside them for the day real runs replace them."
+            "mock (`realtalk/mock`, a fixed reply), or the gold solver answered without any model, so no "
+            "number below measures a language model. What they show: the scorers' self-check (the gold "
+            "solver's F1), what a retriever puts in the prompt (evidence recall does not depend on the "
+            "answer), and what the calibration metrics give a judge whose verdict is fixed; a mock's own F1 "
+            "and LLM accuracy mean nothing. The paper's numbers are shown beside them for the day real runs "
+            "replace them."
         )
     mock = (
         " (and the suite's offline mock, `realtalk/mock`, where a row names it)"
