@@ -23,7 +23,7 @@ from test_docs import anchors
 
 from realtalk_evals.cli import main
 from realtalk_evals.reporting.commands import cli_value, eval_command
-from realtalk_evals.reporting.evaluation_report import DEVIATIONS, FIDELITY, status_note
+from realtalk_evals.reporting.evaluation_report import DEVIATIONS, FIDELITY, REGENERATE, status_note
 from realtalk_evals.reporting.runs import load_runs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +153,13 @@ def test_the_rebuilt_command_runs_the_same_evaluation(eval_set_logs: Path, tmp_p
     assert again.eval.config.limit == original.eval.config.limit
     assert [s.id for s in again.samples or []] == [s.id for s in original.samples or []]
     assert [s.scores for s in again.samples or []] == [s.scores for s in original.samples or []]
+
+
+def test_the_committed_report_is_generated_and_says_no_provider_ran() -> None:
+    """docs/evaluation_report.md comes from the suite's model-free runs (regenerate it, never edit it); it and
+    the README say plainly that no real provider has been run."""
+    page = (ROOT / "docs" / "evaluation_report.md").read_text(encoding="utf-8")
+    assert page.startswith("# Evaluation report\n\n## Runs\n\n**No real provider has been run.**")
+    assert page.rstrip().endswith(REGENERATE)
+    assert "-T solver=gold" in page and "-T memory=bm25" in page and "-T dataset=locomo" in page
+    assert "**No real provider has been run yet**" in (ROOT / "README.md").read_text(encoding="utf-8")
