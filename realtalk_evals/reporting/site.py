@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -27,6 +27,8 @@ from realtalk_evals.reporting.viewer import Viewer, bundle_viewer
 INDEX = "index.html"
 SAMPLES_DIRECTORY = "samples"
 STYLESHEET = "site.css"
+TEMPLATES = Path(__file__).parent / "templates"
+"""The page templates (Jinja2, autoescaped) and the stylesheet, installed with the package."""
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 """Notes are Markdown written by the suite; raw HTML in them is shown as text, never rendered."""
@@ -150,7 +152,7 @@ class SiteBuilder:
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("realtalk_evals.reporting", "templates"),
+        loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -181,6 +183,17 @@ def logs_of(sections: Sequence[Section]) -> list[str]:
     return list(logs)
 
 
+def _sample_groups(page: SamplesPage, viewer: Viewer) -> list[tuple[Link, list[Link]]]:
+    """Per log of the page: a link to the log, and one to each of its samples (paths from samples/)."""
+    return [
+        (
+            Link(f"../{viewer.log_url(source.log)}", viewer.files[source.log]),
+            [Link(f"../{viewer.sample_url(source.log, sample)}", sample) for sample in source.samples],
+        )
+        for source in page.sources
+    ]
+
+
 def write_site(title: str, sections: Sequence[Section], site: Path, files: Sequence[Path]) -> list[Path]:
     """Write the site into `site`: index.html, the stylesheet, a page per multi-sample row or cell, the CSV
     and PNG `files` the Markdown writer wrote (copied), and the viewer bundle of every log the sections name.
@@ -191,30 +204,25 @@ def write_site(title: str, sections: Sequence[Section], site: Path, files: Seque
     builder = SiteBuilder(viewer)
     views = [builder.section(s, i) for s, i in zip(sections, section_ids(sections), strict=True)]
     environment = _environment()
-    written = []
+    copied = []
     for path in files:
         if path.suffix in {".csv", ".png"}:
             if path.resolve() != (site / path.name).resolve():
                 shutil.copyfile(path, site / path.name)
-            written.append(site / path.name)
+            copied.append(site / path.name)
     stylesheet = site / STYLESHEET
-    stylesheet.write_text(environment.loader.get_source(environment, STYLESHEET)[0], encoding="utf-8")  # type: ignore[union-attr]
-    if builder.pages:
-        (site / SAMPLES_DIRECTORY).mkdir(exist_ok=True)
+    stylesheet.write_text((TEMPLATES / STYLESHEET).read_text(encoding="utf-8"), encoding="utf-8")
     pages = []
     for page in builder.pages:
+        assert viewer is not None  # a page lists samples only when there are logs
         path = site / page.file
-        groups = [
-            (
-                Link(f"../{viewer.log_url(source.log)}", Path(viewer.files[source.log]).name)
-                if viewer
-                else None,
-                [Link(f"../{viewer.sample_url(source.log, s)}", s) for s in source.samples] if viewer else [],
-            )
-            for source in page.sources
-        ]
+        path.parent.mkdir(exist_ok=True)
         html = environment.get_template("samples.html.j2").render(
-            report=title, page=page, groups=groups, count=sample_count(page.sources), root="../"
+            report=title,
+            page=page,
+            groups=_sample_groups(page, viewer),
+            count=sample_count(page.sources),
+            root="../",
         )
         path.write_text(html, encoding="utf-8")
         pages.append(path)
@@ -223,4 +231,4 @@ def write_site(title: str, sections: Sequence[Section], site: Path, files: Seque
         environment.get_template("site.html.j2").render(title=title, sections=views, logs=len(logs), root=""),
         encoding="utf-8",
     )
-    return [index, stylesheet, *written, *pages]
+    return [index, stylesheet, *copied, *pages]
