@@ -116,7 +116,13 @@ def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.runs import load_runs
 
     runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
-    report = build_report(runs, Path(args.out), with_paper=args.with_paper)
+    html = Path(args.html) if args.html else None
+    report = build_report(runs, Path(args.out), with_paper=args.with_paper, html=html)
+    if args.evaluation_report and runs.usable:
+        from realtalk_evals.reporting.evaluation_report import write_evaluation_report
+
+        write_evaluation_report(runs, Path(args.evaluation_report))
+        report.files.append(Path(args.evaluation_report))
     return _printed(report)
 
 
@@ -124,7 +130,11 @@ def _analysis(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.analysis import build_analysis
 
     analysis = build_analysis(
-        args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
+        args.logs,
+        Path(args.out),
+        with_paper=args.with_paper,
+        intimacy_x=args.intimacy_x,
+        html=Path(args.html) if args.html else None,
     )
     return _printed(analysis)
 
@@ -207,6 +217,15 @@ def _tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _html_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html",
+        metavar="DIR",
+        help="also write the report as a static HTML site into DIR, each row linked to its samples in "
+        "Inspect's log viewer (bundled into DIR/viewer)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtalk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -245,6 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--model-cost-config",
         help="prices that override the logged cost, in Inspect's --model-cost-config format (YAML or JSON)",
     )
+    _html_option(report)
+    report.add_argument(
+        "--evaluation-report",
+        metavar="FILE",
+        help="also write the Evaluation Report (models, commands, dates, samples, results beside the paper's, "
+        "deviations) to FILE, e.g. docs/evaluation_report.md; the same logs give the same file",
+    )
     report.set_defaults(handler=_report)
 
     analysis = commands.add_parser("analysis", help="table 7, figures 2/6 and 3 from ei_analysis logs")
@@ -257,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="position",
         help="fit intimacy progression against 1..n over the speaker's sessions (released code) or session numbers",
     )
+    _html_option(analysis)
     analysis.set_defaults(handler=_analysis)
 
     finetune = commands.add_parser("finetune", help="per-speaker fine-tuning for persona simulation")

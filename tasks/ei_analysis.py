@@ -28,12 +28,14 @@ from realtalk_evals.parameters import ALL, Selection, boolean, choice_or_path, r
 from realtalk_evals.scorers.message_ei import message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 from realtalk_evals.task_names import EI_ANALYSIS
+from realtalk_evals.versions import TaskVersion
 
 logger = logging.getLogger(__name__)
 
 
-TASK_VERSION = "3.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("3-A")
+"""`N-X` as in evals/ei_analysis/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -79,12 +81,13 @@ def ei_analysis(
     check_generate_cache()
     check_classifier_cache()
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=ei_judges(),
         scorer=scorer,
         metadata={
             "benchmark": EI_ANALYSIS,
+            **TASK_VERSION.metadata,
             "dataset": label,
             "merge": merge,
             "sessions": session_numbers,

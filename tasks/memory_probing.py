@@ -37,12 +37,14 @@ from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 from realtalk_evals.task_names import MEMORY_PROBING
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.1.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("2-B")
+"""`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -110,6 +112,7 @@ def memory_probing(
     )
     metadata: dict[str, object] = {
         "benchmark": MEMORY_PROBING,
+        **TASK_VERSION.metadata,
         "input": input,
         "dataset_commit": UPSTREAM_COMMIT,
     }
@@ -127,7 +130,7 @@ def memory_probing(
         settings = memory_system.settings
         metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),

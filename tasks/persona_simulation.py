@@ -34,12 +34,14 @@ from realtalk_evals.scorers.ei_agreement import ei_agreement
 from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_reply
 from realtalk_evals.task_names import PERSONA_SIMULATION
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "3.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("3-A")
+"""`N-X` as in evals/persona_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -109,7 +111,7 @@ def persona_simulation(
     check_generate_cache()
     check_classifier_cache()
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
         scorer=[
@@ -120,6 +122,7 @@ def persona_simulation(
         ],
         metadata={
             "benchmark": PERSONA_SIMULATION,
+            **TASK_VERSION.metadata,
             "split": split,
             "history_sessions": "all" if history is None else history,
             "dataset_commit": UPSTREAM_COMMIT,

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "paper": 1,
     "metrics": 1,
     "gold": 1,
+    "versions": 1,
     "caches": 2,
     "parameters": 2,
     # the datasets

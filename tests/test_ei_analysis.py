@@ -354,3 +354,20 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     assert log.eval.task == "realtalk_evals/ei_analysis" and log.samples is not None and len(log.samples) == 3
     values = speaker_values(log)
     assert values["refl_freq"] == 1.0 and values["epitome"] == 3.0  # every speaker: all True, all 3
+
+
+def test_analysis_writes_its_sections_as_a_site_too(runs: Runs, tmp_path: Path) -> None:
+    """`--html`: the analysis's own sections, rendered by the same site writer, every link resolving (to the
+    bundled viewer's logs and samples too)."""
+    from test_site import INDEX, Page, check_link
+
+    out, site = tmp_path / "analysis", tmp_path / "site"
+    assert main(["analysis", str(runs.root / "realtalk"), "--out", str(out), "--html", str(site)]) == 0
+    markdown = (out / "ei_analysis.md").read_text(encoding="utf-8")
+    index = Page((site / INDEX).read_text(encoding="utf-8"))
+    assert index.headings == [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+    pages = [site / INDEX, *(site / "samples").glob("*.html")]
+    links = [(page, href) for page in pages for href in Page(page.read_text(encoding="utf-8")).links]
+    assert any("/samples/sample/" in href for _, href in links)
+    for page, href in links:
+        check_link(site, page, href)

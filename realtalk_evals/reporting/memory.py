@@ -154,6 +154,8 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
         values: list[object] = list(identity_cells(pool.identity, all_columns))
         values += [len(pool.questions), pool.epochs, pool.failures()]
         values += [x for e in estimates for x in (e.mean, e.low, e.high, e.n)]
+        first = len(columns) + 2  # the first estimate's column
+        per_category = [c for _ in metrics for c in CATEGORIES]
         table_rows.append(
             Row(
                 identity_cells(pool.identity, columns)
@@ -162,6 +164,11 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
                 + [str(pool.failures())],
                 values,
                 pool.sources(),
+                cell_sources={
+                    first + index: pool.sources(question_ids(pool, [category]))
+                    for index, category in enumerate(per_category)
+                    if category != "all"
+                },
             )
         )
     if with_paper:

@@ -16,11 +16,11 @@ from inspect_ai.model import ModelUsage
 
 from realtalk_evals.reporting.pricing import CostConfig, usage_cost
 from realtalk_evals.score_keys import FAILURE_KEYS
-from realtalk_evals.task_names import EI_ANALYSIS, MEMORY_PROBING, PERSONA_SIMULATION
+from realtalk_evals.task_names import EI_ANALYSIS, JUDGE_CALIBRATION, MEMORY_PROBING, PERSONA_SIMULATION
 
 logger = logging.getLogger(__name__)
 
-SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS)
+SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS, JUDGE_CALIBRATION)
 
 
 @dataclass
@@ -211,6 +211,7 @@ REQUIRED_METADATA: dict[str, tuple[str, ...]] = {
     MEMORY_PROBING: ("category_name",),
     PERSONA_SIMULATION: ("speaker",),
     EI_ANALYSIS: ("conversation_id", "conversation_speakers", "position", "session", "speaker"),
+    JUDGE_CALIBRATION: ("judge_prompt", "kind", "should_pass"),
 }
 """The sample metadata each task's sections read: a log whose samples lack it (a copied task that kept the
 suite's name and metadata) is left out with its reason rather than stopping the report."""
