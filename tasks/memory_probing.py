@@ -83,6 +83,7 @@ def memory_probing(
     ):
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
+    roles = grader_roles(graders)  # before any loading: an unusable grader is the first thing to hear of
     memory_system = Memory(
         memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
     )
@@ -117,6 +118,6 @@ def memory_probing(
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
-        model_roles=grader_roles(graders),
+        model_roles=roles,
         metadata=metadata,
     )

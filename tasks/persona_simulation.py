@@ -14,6 +14,7 @@ from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.realtalk import ALL, load_conversations, selection
 from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.judging.panel import check_graders, default_grader_role
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.persona.samples import (
@@ -88,6 +89,7 @@ def persona_simulation(
     if not isinstance(discrimination, bool):
         raise InputError(f"discrimination must be true or false, got {discrimination!r}")
     models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
+    roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     dataset = persona_dataset(
         load_conversations(),
         splits,
@@ -102,6 +104,8 @@ def persona_simulation(
         version=TASK_VERSION,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
+        setup=check_graders(),
+        model_roles=roles,
         scorer=[
             content_similarity(local_models),
             ei_agreement(None, local_models),

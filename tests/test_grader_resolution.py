@@ -1,0 +1,109 @@
+"""The grader is made when the task is built: an unusable default judge stops the run before the model under
+test answers anything (issue 21, point 1), with one message naming the `--model-role` to bind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval
+from inspect_ai.model import get_model
+from openai_server import start_openai_server
+
+from realtalk_evals.errors import InputError
+from realtalk_evals.tasks.memory_probing import memory_probing
+
+INSPECT = [sys.executable, "-m", "inspect_ai"]
+
+
+def without_openai(env: dict[str, str]) -> dict[str, str]:
+    """The environment with no OpenAI key or URL: the paper's default judge cannot be made."""
+    return {k: v for k, v in env.items() if not k.startswith(("OPENAI_", "AZUREAI_OPENAI"))}
+
+
+def test_inspect_eval_without_a_grader_or_openai_key_stops_before_the_model_under_test_answers(
+    tmp_path: Path,
+) -> None:
+    """The model under test is an OpenAI-compatible server under another service name (`openai-api/local/...`),
+    so it works without OPENAI_API_KEY; the default grader, openai/gpt-4o-mini, does not."""
+    with start_openai_server() as server:
+        env = without_openai(dict(os.environ)) | {"LOCAL_API_KEY": "k", "LOCAL_BASE_URL": server.base_url}
+        result = subprocess.run(
+            [*INSPECT, "eval", "realtalk_evals/memory_probing", "--model", "openai-api/local/gpt-4o"]
+            + ["-T", "conversations=1", "--limit", "3", "--log-dir", str(tmp_path / "logs")],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        asked = len(server.chat_requests)
+    output = " ".join((result.stdout + result.stderr).split())  # the console wraps the message at its width
+    assert result.returncode != 0, output
+    assert asked == 0, "the model under test was called before the grader was found unusable"
+    assert "--model-role grader=PROVIDER/MODEL" in output and "No OPENAI_API_KEY" in output, output
+    assert "Traceback" not in output and "[bold]" not in output
+    assert len(output) < 400, output  # one message
+    assert not list((tmp_path / "logs").glob("*.eval")), "no run started, so no log in error"
+
+
+def test_a_bound_grader_role_is_not_replaced_by_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [k for k in os.environ if k.startswith("OPENAI_")]:
+        monkeypatch.delenv(name)
+    [log] = eval(
+        "realtalk_evals/memory_probing",
+        task_args={"conversations": 1},
+        model="realtalk/mock",
+        model_roles={"grader": "realtalk/mock/judge"},
+        limit=1,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    assert log.eval.model_roles is not None and log.eval.model_roles["grader"].model == "realtalk/mock/judge"
+
+
+def test_persona_simulation_built_by_eval_without_a_usable_grader_stops_with_the_role_to_bind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [k for k in os.environ if k.startswith("OPENAI_")]:
+        monkeypatch.delenv(name)
+    calls: list[object] = []
+    with pytest.raises(InputError, match="--model-role grader="):
+        eval(
+            "realtalk_evals/persona_simulation",
+            task_args={"speaker": "Emi", "max_per_speaker": 2},
+            model=get_model(
+                "realtalk/counted", custom_outputs=lambda *a: calls.append(a) or "hi", memoize=False
+            ),
+            log_dir=str(tmp_path),
+            display="none",
+        )
+    assert calls == []
+
+
+def test_a_task_built_before_eval_stops_every_sample_before_its_model_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built in Python, the task cannot know the roles `eval()` will bind; `check_graders` runs first in
+    each sample and stops it when no grader is bound and the default cannot be made."""
+    for name in [k for k in os.environ if k.startswith("OPENAI_")]:
+        monkeypatch.delenv(name)
+    calls: list[object] = []
+    task = memory_probing(conversations=1)
+    [log] = eval(
+        task,
+        model=get_model("realtalk/counted", custom_outputs=lambda *a: calls.append(a) or "x", memoize=False),
+        limit=2,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert calls == []
+    assert log.status == "error" and log.error is not None
+    assert "--model-role grader=" in log.error.message
