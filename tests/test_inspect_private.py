@@ -8,13 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inspect_ai import Task, eval
+from inspect_ai import Task, eval, task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 import realtalk_evals
-from realtalk_evals.inspect_private import active_generate_config, init_model_roles
+from realtalk_evals.inspect_private import active_generate_config, active_model, init_model_roles
 
 ROOT = Path(realtalk_evals.__file__).parent.parent
 
@@ -88,3 +88,18 @@ def test_init_model_roles_binds_a_role_outside_eval() -> None:
     grader = get_model("realtalk/mock/grader", reply="graded", memoize=False)
     init_model_roles({"grader": grader})
     assert get_model(role="grader") is grader
+
+
+def test_active_model_is_the_evals_model_while_it_builds_a_task_and_none_outside(tmp_path: Path) -> None:
+    seen: list[object] = []
+
+    @task
+    def probe() -> Task:
+        seen.append(active_model())
+        return Task(dataset=[Sample(input="q")])
+
+    assert active_model() is None
+    model = get_model("realtalk/mock/probe", memoize=False)
+    [log] = eval(probe, model=model, log_dir=str(tmp_path), display="none")
+    assert log.status == "success"
+    assert len(seen) == 1 and seen[0] is not None and str(seen[0]) == "realtalk/mock/probe"
