@@ -13,18 +13,19 @@ from __future__ import annotations
 import logging
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.realtalk import load_conversations, select_conversations
 from realtalk_evals.dataset_analysis.samples import check_sessions, parse_sessions
 from realtalk_evals.persona.simulation import HISTORY_SESSIONS, parse_messages_per_session, simulation_samples
-from realtalk_evals.scorers.style_fidelity import conversation_style_fidelity
+from realtalk_evals.scorers.style_fidelity import CONVERSATION_STYLE_KEYS, conversation_style_fidelity
 from realtalk_evals.solvers.conversation_simulation import simulate_conversation
 from realtalk_evals.task_names import CONVERSATION_SIMULATION
 
 logger = logging.getLogger(__name__)
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "1.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -63,4 +64,7 @@ def conversation_simulation(
             "model_calls": calls,
             "dataset_commit": UPSTREAM_COMMIT,
         },
+        headline_metric=HeadlineMetric(
+            scorer="conversation_style_fidelity", score=CONVERSATION_STYLE_KEYS[0], metric="mean"
+        ),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -25,14 +26,15 @@ from realtalk_evals.dataset_analysis.samples import (
 from realtalk_evals.errors import InputError
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
-from realtalk_evals.scorers.message_ei import message_ei
+from realtalk_evals.score_keys import MESSAGE_EI
+from realtalk_evals.scorers.message_ei import LABELLED, message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 from realtalk_evals.task_names import EI_ANALYSIS
 
 logger = logging.getLogger(__name__)
 
 
-TASK_VERSION = "2.0.0"
+TASK_VERSION = "2.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -90,4 +92,5 @@ def ei_analysis(
             "judge_calls": judge_calls,
             "dataset_commit": UPSTREAM_COMMIT,
         },
+        headline_metric=HeadlineMetric(scorer=MESSAGE_EI, score=LABELLED, metric="mean"),
     )

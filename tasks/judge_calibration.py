@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.calibration.candidates import calibration_samples
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -18,11 +19,11 @@ from realtalk_evals.data.realtalk import as_list, select_conversations
 from realtalk_evals.errors import InputError, check_choice
 from realtalk_evals.memory.samples import DATASET_CATEGORIES, locomo_samples, memory_samples, parse_categories
 from realtalk_evals.prompts import MEMORY_JUDGES
-from realtalk_evals.scorers.judge_calibration import judge_verdict
+from realtalk_evals.scorers.judge_calibration import ACCURACY, judge_verdict
 from realtalk_evals.solvers.judge_calibration import judge_candidate
 from realtalk_evals.task_names import JUDGE_CALIBRATION
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "1.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 Selection = str | int | list[str | int] | None
@@ -87,4 +88,5 @@ def judge_calibration(
         solver=judge_candidate(),
         scorer=judge_verdict(prompts),
         metadata={"benchmark": JUDGE_CALIBRATION, "dataset": dataset, "dataset_commit": UPSTREAM_COMMIT},
+        headline_metric=HeadlineMetric(scorer="judge_verdict", score=ACCURACY, metric="mean"),
     )

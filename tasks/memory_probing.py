@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -22,8 +23,10 @@ from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memor
 from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
 from realtalk_evals.memory.systems.select import Memory
 from realtalk_evals.memory.systems.units import Granularity
+from realtalk_evals.score_keys import LLM_ACCURACY, LLM_JUDGE
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.evidence_recall import evidence_recall
-from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
@@ -33,7 +36,7 @@ from realtalk_evals.task_names import MEMORY_PROBING
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.1.0"
+TASK_VERSION = "2.2.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -96,7 +99,8 @@ def memory_probing(
         chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
     check_generate_cache()
-    scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
+    # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
+    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
         [trap_answer()] if dataset == "locomo" else []
     )
     metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
@@ -120,4 +124,5 @@ def memory_probing(
         scorer=scorers,
         model_roles=roles,
         metadata=metadata,
+        headline_metric=HeadlineMetric(scorer=LLM_JUDGE, score=LLM_ACCURACY, metric="mean"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -25,9 +26,11 @@ from realtalk_evals.persona.samples import (
     select_speakers,
 )
 from realtalk_evals.persona.speaker_models import speaker_models_for
+from realtalk_evals.score_keys import CONTENT_SIMILARITY, ROUGE_L
 from realtalk_evals.scorers.content_similarity import content_similarity
 from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_reply
 from realtalk_evals.task_names import PERSONA_SIMULATION
@@ -35,7 +38,7 @@ from realtalk_evals.task_names import PERSONA_SIMULATION
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.0.0"
+TASK_VERSION = "2.1.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -110,6 +113,7 @@ def persona_simulation(
             content_similarity(local_models),
             ei_agreement(None, local_models),
             style_fidelity(),
+            empty_reply(),
             *([real_or_simulated()] if discrimination else []),
         ],
         metadata={
@@ -119,4 +123,6 @@ def persona_simulation(
             "dataset_commit": UPSTREAM_COMMIT,
             **({"speaker_models": {s: m["model"] for s, m in models.items()}} if models else {}),
         },
+        # table 2's first column: lexical similarity (ROUGE-L), the mean over speakers
+        headline_metric=HeadlineMetric(scorer=CONTENT_SIMILARITY, score=ROUGE_L, metric="speaker_mean"),
     )

@@ -47,8 +47,12 @@ answer (the request waits until the client gives up or the server stops)."""
 HANG_S = 3600.0
 """How long a `hang` fault waits: longer than any test, which stops the server (cancelling it) first."""
 
+NO_CHOICES = "\0no-choices"
+"""A reply function's answer for a completion with an empty `choices` list, as some providers send."""
+
 ReplyFunction = Callable[[list[dict[str, Any]]], str | None]
-"""Request messages -> reply text; None answers with `content: null`, as some providers do."""
+"""Request messages -> reply text; None answers with `content: null`, as some providers do; NO_CHOICES with
+`choices: []`."""
 FaultFunction = Callable[[list[dict[str, Any]]], "Fault | None"]
 
 CACHE_MIN_TOKENS = 1024
@@ -303,6 +307,16 @@ class OpenAIServer:
     def _completion(self, number: int, body: dict[str, Any]) -> Response:
         messages: list[dict[str, Any]] = body["messages"]
         text = self.reply(messages)
+        choices = [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ]
+        if text == NO_CHOICES:
+            text, choices = "", []
         prompt = "\n".join(message_text(message) for message in messages)
         prompt_tokens = approximate_tokens(prompt)
         completion_tokens = approximate_tokens(text or "")
@@ -313,14 +327,7 @@ class OpenAIServer:
                 "created": int(time.time()),
                 "model": str(body.get("model", "gpt-4o-mini")),
                 "system_fingerprint": "fp_test",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text, "refusal": None},
-                        "logprobs": None,
-                        "finish_reason": "stop",
-                    }
-                ],
+                "choices": choices,
                 "usage": {
                     "prompt_tokens": prompt_tokens,
                     "completion_tokens": completion_tokens,

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "task_names": 1,
     "paper": 1,
     "metrics": 1,
+    "replies": 1,
     "gold": 1,
     "caches": 2,
     # the datasets

@@ -7,6 +7,9 @@ root too: its path runs through a regular file.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,33 @@ def test_a_cache_that_exists_but_cannot_be_written_warns_or_stops(
     )
     with pytest.raises(InputError, match="is not writable .*set REALTALK_CACHE_DIR"):
         check_cache_directory(read_only, "The classifier cache", "REALTALK_CACHE_DIR", required=True)
+
+
+@pytest.mark.parametrize("memory", ["dense", "hybrid"])
+def test_an_unusable_embedding_cache_stops_inspect_eval_with_one_message(
+    tmp_path: Path, unusable: Path, memory: str
+) -> None:
+    """From the command line, as a user meets it: the cache is checked before the embedding model loads."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspect_ai",
+            "eval",
+            "realtalk_evals/memory_probing",
+            "--model",
+            "realtalk/mock",
+        ]
+        + ["--model-role", "grader=realtalk/mock", "-T", "conversations=1", "-T", f"memory={memory}"]
+        + ["--limit", "1", "--log-dir", str(tmp_path / "logs")],
+        cwd=tmp_path,
+        env={**os.environ, "REALTALK_CACHE_DIR": str(unusable), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode != 0, output
+    assert "The embedding cache (shared with the classifier labels) cannot be created at" in output, output
+    assert "set REALTALK_CACHE_DIR to a writable directory" in output and "Traceback" not in output

@@ -22,7 +22,7 @@ QA = select_conversations(1)[0].qa
 COMMONSENSE = [qa for qa in QA if qa.category == 3]
 
 
-def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+def score_dict(sample: EvalSample, scorer: str = "llm_judge") -> dict[str, Any]:
     """A sample's dict-valued score."""
     assert sample.scores is not None
     value = sample.scores[scorer].value
@@ -221,7 +221,7 @@ def test_a_two_judge_panel_keeps_each_score_and_its_agreement(tmp_path: Path) ->
         assert value["llm_accuracy"] == (first[n] + second[n]) / 2  # type: ignore[index]
         assert value["llm_majority"] == float(first[n] >= 0.5 and second[n] >= 0.5)  # type: ignore[index]
         assert value["judges_agree"] == float(first[n] == second[n])  # type: ignore[index]
-        assert sample.scores["llm_accuracy"].metadata["graders"] == ["realtalk/judge_a", "realtalk/judge_b"]  # type: ignore[index]
+        assert sample.scores["llm_judge"].metadata["graders"] == ["realtalk/judge_a", "realtalk/judge_b"]  # type: ignore[index]
     expected = krippendorff.alpha(reliability_data=np.array([first, second]), level_of_measurement="interval")
     metrics = metric_values(log)
     agreement = {name: v for (score, name), v in metrics.items() if score == "judges_agree"}
@@ -242,9 +242,9 @@ def test_one_failing_judge_is_counted_and_the_panel_uses_the_other(tmp_path: Pat
         value = score_dict(sample)
         assert value["llm_accuracy"] == 1.0 and value["judge_failure"] == 1.0  # type: ignore[index]
         assert math.isnan(value["llm_accuracy_2"])  # type: ignore[index]
-        assert len(sample.scores["llm_accuracy"].metadata["judge_replies"][1]) == 2  # type: ignore[index]
-        assert "realtalk/judge_b: judge failure" in ((sample.scores or {})["llm_accuracy"].explanation or "")
-    assert metric_values(log)[("judge_failure", "realtalk_evals/count")] == 10.0
+        assert len(sample.scores["llm_judge"].metadata["judge_replies"][1]) == 2  # type: ignore[index]
+        assert "realtalk/judge_b: judge failure" in ((sample.scores or {})["llm_judge"].explanation or "")
+    assert metric_values(log)[("judge_failure", "count")] == 10.0
 
 
 def test_graders_parameter_binds_a_panel(tmp_path: Path) -> None:

@@ -175,7 +175,7 @@ def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path
         scores = sample.scores or {}
         assert scores["partial_match"].value == float(right)
         assert scores["partial_match"].answer == options["a"]
-        assert scores["llm_accuracy"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
+        assert scores["llm_judge"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
         assert scores["trap_answer"].value == float(not right)
     assert 0 < declined < 47
     assert log.results is not None

@@ -62,11 +62,15 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert log.status == "success"
     assert log.samples is not None and len(log.samples) == 70
     for sample in log.samples:
-        assert sample.scores is not None and set(sample.scores) == {"partial_match", "llm_accuracy"}
+        assert sample.scores is not None and set(sample.scores) == {
+            "partial_match",
+            "llm_judge",
+            "empty_reply",
+        }
         expected = 1.0 if sample.output.completion == sample.target else None
         if expected is not None:
             assert sample.scores["partial_match"].value == expected
-        assert sample.scores["llm_accuracy"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
+        assert sample.scores["llm_judge"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
 
     # the model under test saw only D.2 prompts; the grader saw only judge prompts
     assert len(answered) == 70 and len(judged) == 70
@@ -92,7 +96,7 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
         assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))
     assert metrics[("llm_accuracy", "mean")] == 1.0
     assert metrics[("llm_accuracy", "grouped_temporal")] == 1.0
-    assert metrics[("judge_failure", "realtalk_evals/count")] == 0.0
+    assert metrics[("judge_failure", "count")] == 0.0
 
 
 def test_gold_solver_calls_no_model_and_scores_perfect_f1(tmp_path: Path) -> None:
@@ -121,7 +125,7 @@ def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(
         assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
     assert len(judged) == 20  # one question and one repair turn per sample
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["realtalk_evals/count"].value == 10.0
+    assert failures.metrics["count"].value == 10.0
 
 
 def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:

@@ -130,4 +130,4 @@ def test_unusable_judge_replies_are_counted_failures_not_scores(tmp_path: Path, 
         assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
         assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["realtalk_evals/count"].value == 3.0
+    assert failures.metrics["count"].value == 3.0

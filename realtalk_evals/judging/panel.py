@@ -16,13 +16,14 @@ import re
 from collections.abc import Iterable, Sequence
 
 from inspect_ai.model import Model, get_model, model_roles
-from inspect_ai.scorer import Metric, SampleScore, Score, krippendorff_alpha, metric
+from inspect_ai.scorer import Metric, SampleScore, Score, krippendorff_alpha
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from realtalk_evals.data.realtalk import as_list
 from realtalk_evals.errors import InputError
 from realtalk_evals.inspect_private import active_model
 from realtalk_evals.judging.ask import PAPER_GRADER
+from realtalk_evals.metrics import short_metric
 
 GRADER_ROLE = "grader"
 
@@ -109,7 +110,7 @@ def alpha(units: Iterable[Sequence[float | None]]) -> float:
     return float(krippendorff_alpha(level="interval")(usable))  # type: ignore[arg-type]
 
 
-@metric
+@short_metric
 def judge_agreement() -> Metric:
     """Krippendorff's alpha of the panel's judges, from each sample's `judge_scores` metadata."""
 

@@ -11,12 +11,13 @@ from realtalk_evals.data.records import CATEGORY_NAMES
 from realtalk_evals.judging.panel import JUDGE_SCORES, alpha
 from realtalk_evals.reporting.runs import Run, pooled_samples
 from realtalk_evals.reporting.tables import markdown_table, number_cell, write_csv
-from realtalk_evals.score_keys import LLM_ACCURACY
+from realtalk_evals.score_keys import LLM_JUDGE, SCORER_ALIASES
 from realtalk_evals.task_names import MEMORY_PROBING
 
 
 def judge_scores(sample: EvalSample) -> list[float | None]:
-    score = (sample.scores or {}).get(LLM_ACCURACY)
+    scores = sample.scores or {}
+    score = scores.get(LLM_JUDGE) or scores.get(SCORER_ALIASES[LLM_JUDGE])
     scores = (score.metadata or {}).get(JUDGE_SCORES) if score is not None else None
     return list(scores) if isinstance(scores, list) else []
 

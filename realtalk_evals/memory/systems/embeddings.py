@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from realtalk_evals.errors import InputError
-from realtalk_evals.local_models.cache import classifier_cache
+from realtalk_evals.local_models.cache import check_classifier_cache, classifier_cache
 from realtalk_evals.local_models.settings import PREPARE_HINT, model_problem
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -50,6 +50,13 @@ def load_embedding_model(name: str) -> Any:
             f"embedding_model {name!r} cannot be loaded ({type(error).__name__}: {error}); give a "
             "sentence-transformers model id that is downloaded or reachable, or a local model directory"
         ) from error
+
+
+def check_embeddings(name: str) -> None:
+    """At task construction: the embedding cache can be written (every indexed conversation and question writes
+    to it) and the model `name` loads; each failure is one InputError naming what to set or give."""
+    check_classifier_cache("The embedding cache (shared with the classifier labels)")
+    load_embedding_model(name)
 
 
 def embed(name: str, texts: list[str]) -> np.ndarray:

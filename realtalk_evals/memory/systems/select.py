@@ -21,7 +21,7 @@ from realtalk_evals.memory.context import MemoryInput
 from realtalk_evals.memory.systems.bm25 import BM25Memory
 from realtalk_evals.memory.systems.custom import is_class_path, load_memory_class, resolve_results
 from realtalk_evals.memory.systems.dense import DenseMemory
-from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL, load_embedding_model
+from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL, check_embeddings
 from realtalk_evals.memory.systems.hybrid import HybridMemory
 from realtalk_evals.memory.systems.oracle import oracle_units
 from realtalk_evals.memory.systems.recent import recent_units
@@ -73,7 +73,7 @@ class Memory:
         self.embedding_model = embedding_model
         self._custom = load_memory_class(memory) if is_class_path(memory) else None
         if memory in EMBEDDING_MEMORIES:
-            load_embedding_model(embedding_model)
+            check_embeddings(embedding_model)
         self._systems: dict[str, Any] = {}
         self._units: dict[str, list[Unit]] = {}
         self._conversations: dict[str, Conversation] = {}
