@@ -11,6 +11,8 @@ from __future__ import annotations
 from inspect_ai.model import ModelOutput
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from realtalk_evals.secrets import scrub_exception
+
 
 class NoChoicesError(RuntimeError):
     """The provider's reply held no choice: there is no answer to score."""
@@ -38,11 +40,15 @@ async def generate_checked(state: TaskState, generate: Generate) -> TaskState:
     """`generate(state)`, with a reply without any choice reported as NoChoicesError.
 
     Inspect sets `state.output` before it reads the reply's message, so the cause is known when that read
-    fails; any other IndexError is left as it is."""
+    fails; any other IndexError is left as it is. Any other error is scrubbed of API keys before Inspect
+    records it."""
     try:
         return await generate(state)
     except IndexError:
         check_choices(state.output, str(state.model))
+        raise
+    except Exception as error:
+        scrub_exception(error)  # a provider's error may echo the key it was sent
         raise
 
 

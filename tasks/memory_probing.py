@@ -86,7 +86,6 @@ def memory_probing(
     ):
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
-    roles = grader_roles(graders)  # before any loading: an unusable grader is the first thing to hear of
     memory_system = Memory(
         memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
     )
@@ -103,6 +102,7 @@ def memory_probing(
     scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
         [trap_answer()] if dataset == "locomo" else []
     )
+    roles = grader_roles(graders)  # after the parameters, before indexing or any model call
     metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
     if memory == "full":
         contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}

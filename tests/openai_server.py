@@ -177,6 +177,8 @@ class OpenAIServer:
     """The most chat requests the server was handling at once (with `delay`, a measure of concurrency)."""
     fault_for: FaultFunction | None = None
     """Scripted faults for chosen requests, checked before (and instead of) `failures`."""
+    echo_key: bool = False
+    """A 401 says `Incorrect API key provided: <the key sent>`, as OpenAI's API does."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -294,7 +296,7 @@ class OpenAIServer:
             if fault == "drop":
                 response: Response = _DroppedResponse()
             elif fault is not None:
-                response = self._failure(fault)
+                response = self._failure(fault, recorded.headers.get("authorization", ""))
             else:
                 response = self._completion(number, body)
         finally:
@@ -342,14 +344,17 @@ class OpenAIServer:
             headers={"x-request-id": f"req_test_{number}"},
         )
 
-    def _failure(self, status: int) -> Response:
+    def _failure(self, status: int, authorization: str = "") -> Response:
         headers = {}
         if not self.failures.client_retry:
             headers["x-should-retry"] = "false"
         if self.failures.retry_after is not None:
             headers["retry-after-ms"] = str(int(self.failures.retry_after * 1000))
         kind = {401: "invalid_api_key", 429: "rate_limit_exceeded"}.get(status, "server_error")
-        return _error(status, kind, f"scripted failure (HTTP {status})", headers)
+        message = f"scripted failure (HTTP {status})"
+        if status == 401 and self.echo_key:
+            message = f"Incorrect API key provided: {authorization.removeprefix('Bearer ')}. You can find your API key at https://platform.openai.com/account/api-keys."
+        return _error(status, kind, message, headers)
 
     def _cached_tokens(self, prompt: str) -> int:
         """Tokens of the longest prompt prefix seen before, like OpenAI's automatic prompt caching.
@@ -385,9 +390,12 @@ def start_openai_server(
     failures: FailurePlan | None = None,
     startup_timeout: float = 10.0,
     fault_for: FaultFunction | None = None,
+    echo_key: bool = False,
 ) -> Iterator[OpenAIServer]:
     """Run an OpenAIServer on 127.0.0.1 (ephemeral port) in a background thread while the block runs."""
-    server = OpenAIServer(reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for)
+    server = OpenAIServer(
+        reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for, echo_key=echo_key
+    )
     with serve(server, startup_timeout) as running:
         yield running
 

@@ -26,7 +26,8 @@ LAYERS: dict[str, int] = {
     "task_names": 1,
     "paper": 1,
     "metrics": 1,
-    "replies": 1,
+    "replies": 2,
+    "secrets": 1,
     "gold": 1,
     "caches": 2,
     # the datasets

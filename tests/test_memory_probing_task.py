@@ -16,7 +16,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.reporting.runs import score_value
-from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, LLM_JUDGE, PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 Replier = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]
@@ -118,9 +118,9 @@ def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(
     assert log.status == "success" and log.samples is not None and len(log.samples) == 10
     for sample in log.samples:
         assert sample.scores is not None
-        score = sample.scores[LLM_ACCURACY]
-        assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
-        assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
+        score = sample.scores[LLM_JUDGE]
+        assert score_value(sample, LLM_JUDGE, JUDGE_FAILURE) == 1.0
+        assert math.isnan(score_value(sample, LLM_JUDGE, LLM_ACCURACY))
         assert "judge failure" in (score.explanation or "")
         assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
     assert len(judged) == 20  # one question and one repair turn per sample
@@ -137,8 +137,7 @@ def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
     log = run(tmp_path, model, grader, conversations=1, categories=3)
     assert log.status == "success" and log.samples is not None
     assert all(
-        (score_value(s, LLM_ACCURACY, LLM_ACCURACY), score_value(s, LLM_ACCURACY, JUDGE_FAILURE))
-        == (0.5, 0.0)
+        (score_value(s, LLM_JUDGE, LLM_ACCURACY), score_value(s, LLM_JUDGE, JUDGE_FAILURE)) == (0.5, 0.0)
         for s in log.samples
     )
 
