@@ -185,15 +185,35 @@ def _finetune_local(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tasks(args: argparse.Namespace) -> int:
-    """The registered tasks, as `inspect eval` names them from any directory (`inspect list tasks` lists only
-    task files under the current directory)."""
+ENTRY_POINT_GROUP = "inspect_ai"
+"""The entry-point group in which Inspect finds installed packages' tasks, models and hooks."""
+
+
+def registered_tasks() -> list[tuple[str, str]]:
+    """(name, first docstring line) of every task this package registers with Inspect, read from its entry point
+    (as Inspect loads it): `inspect list tasks` lists only task files under the current directory."""
+    from importlib.metadata import entry_points
+
     from inspect_ai.util import registry_info
 
-    from realtalk_evals._registry import ei_analysis, memory_probing, persona_simulation
+    found = []
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        if point.value.split(":")[0] != "realtalk_evals._registry":
+            continue
+        for value in vars(point.load()).values():
+            try:
+                info = registry_info(value)
+            except (AttributeError, TypeError, ValueError):  # not a registered object
+                continue
+            if info.type == "task":
+                found.append((info.name, (value.__doc__ or "").strip().splitlines()[0]))
+    return sorted(set(found))
 
-    for task in (memory_probing, persona_simulation, ei_analysis):
-        print(f"{registry_info(task).name:<36} {(task.__doc__ or '').strip().splitlines()[0]}")
+
+def _tasks(args: argparse.Namespace) -> int:
+    """The registered tasks, as `inspect eval` names them from any directory."""
+    for name, summary in registered_tasks():
+        print(f"{name:<40} {summary}")
     return 0
 
 
