@@ -62,10 +62,10 @@ def _data_info(args: argparse.Namespace) -> int:
 
 
 def _models_download(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models.settings import LocalModels, download_local_models
+    from realtalk_evals.local_models.settings import LocalModels, download_local_models, suite_needs
 
     try:
-        downloaded = download_local_models(LocalModels.resolve())
+        downloaded = download_local_models(suite_needs(LocalModels.resolve()))
     except Exception as error:  # noqa: BLE001 - a network or Hub error, reported in one line
         print(
             f"realtalk: error: downloading the local models failed: {type(error).__name__}: {error}",
@@ -78,11 +78,13 @@ def _models_download(args: argparse.Namespace) -> int:
 
 
 def _models_check(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models.settings import LocalModels
+    from realtalk_evals.local_models.settings import LocalModels, check_local_models, suite_needs
 
     models = LocalModels.resolve()
-    models.check()
-    for need in models.needs():
+    needs = suite_needs(models)
+    check_local_models(needs)  # one message for every model that cannot be loaded
+    models.check()  # and BERTScore's layer
+    for need in needs:
         print(f"{need.what}: {need.model} ready")
     return 0
 
@@ -238,7 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
         handler=_tasks
     )
-    models = commands.add_parser("models", help="the local classifier and BERTScore models (LocalModels)")
+    models = commands.add_parser(
+        "models",
+        help="the local models: EI classifiers, BERTScore's model, the dense retriever's embedding model",
+    )
     models_commands = models.add_subparsers(dest="models_command", required=True)
     models_commands.add_parser(
         "download", help="download the models ($REALTALK_*_MODEL or the defaults) into the Hugging Face cache"

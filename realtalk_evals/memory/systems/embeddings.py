@@ -11,11 +11,14 @@ import numpy as np
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.local_models.cache import check_classifier_cache, classifier_cache
-from realtalk_evals.local_models.settings import PREPARE_HINT, model_problem
+from realtalk_evals.local_models.settings import (
+    DEFAULT_EMBEDDING_MODEL,
+    embedding_need,
+    model_problem,
+    prepare_hint,
+)
 
-DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-"""Small (22M parameters, 384 dimensions, about 90 MB), English, fast on a CPU, and the most used baseline
-encoder of sentence-transformers and of memory-benchmark harnesses (see docs/memory_systems.md)."""
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "check_embeddings", "embed", "load_embedding_model"]
 
 CACHE_KIND = "embedding"
 """The `kind` of embedding records in the cache shared with the classifier labels (`ei/cache.py`)."""
@@ -42,7 +45,8 @@ def load_embedding_model(name: str) -> Any:
     machine gets the message in seconds rather than after sentence-transformers' download retries."""
     problem = model_problem(name)
     if problem is not None:
-        raise InputError(f"embedding_model {name!r} cannot be loaded: it {problem}. {PREPARE_HINT}")
+        hint = prepare_hint([embedding_need(name)])
+        raise InputError(f"embedding_model {name!r} cannot be loaded: it {problem}. {hint}")
     try:
         return _load(name)
     except Exception as error:  # any failure to load (missing, offline, not a model) is the user's to fix
