@@ -110,6 +110,37 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cost(args: argparse.Namespace) -> int:
+    import yaml
+
+    from realtalk_evals.cost_estimate import estimate_run, estimate_table, graders_of, price
+    from realtalk_evals.errors import InputError, check_choice
+    from realtalk_evals.reporting.pricing import load_cost_config
+    from realtalk_evals.task_names import TASK_NAMES
+
+    task = args.task.removeprefix("realtalk_evals/")
+    check_choice("task", task, TASK_NAMES)
+    task_args = {}
+    for given in args.task_args:  # as `inspect eval -T` reads them: NAME=VALUE, the value as YAML
+        name, separator, value = given.partition("=")
+        if not separator or not name:
+            raise InputError(f"-T takes NAME=VALUE, got {given!r}")
+        task_args[name.strip()] = yaml.safe_load(value)
+    roles = dict(role.partition("=")[::2] for role in args.model_role)
+    prices = load_cost_config(args.model_cost_config)
+    estimates = estimate_run(
+        task, task_args, args.model, graders_of(task_args, roles.get("grader")), args.limit, args.epochs
+    )
+    price(estimates, prices)
+    print(f"realtalk_evals/{task} {json.dumps(task_args, sort_keys=True)}: estimated before the run")
+    print(estimate_table(estimates))
+    print(
+        "Tokens are characters / 4 of the prompts the run would send; output tokens assume short replies; "
+        "repair turns, retries and cache hits are not counted (docs/cost.md)."
+    )
+    return 0
+
+
 def _analysis(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.analysis import build_analysis
 
@@ -261,6 +292,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="prices that override the logged cost, in Inspect's --model-cost-config format (YAML or JSON)",
     )
     report.set_defaults(handler=_report)
+
+    cost = commands.add_parser(
+        "cost", help="calls, tokens and dollars of a run, estimated before it is started (no model is called)"
+    )
+    cost.add_argument("task", help="memory_probing, persona_simulation, ei_analysis, judge_calibration, ...")
+    cost.add_argument(
+        "-T", dest="task_args", action="append", default=[], metavar="NAME=VALUE", help="task parameter"
+    )
+    cost.add_argument("--model", required=True, help="the model under test, as for inspect eval")
+    cost.add_argument(
+        "--model-role", action="append", default=[], metavar="grader=MODEL", help="the grader (a,b: a panel)"
+    )
+    cost.add_argument(
+        "--model-cost-config",
+        help="prices in Inspect's --model-cost-config format (YAML or JSON, USD per 1M tokens)",
+    )
+    cost.add_argument("--limit", type=int, help="the run's --limit")
+    cost.add_argument("--epochs", type=int, default=1, help="the run's --epochs")
+    cost.set_defaults(handler=_cost)
 
     analysis = commands.add_parser("analysis", help="table 7, figures 2/6 and 3 from ei_analysis logs")
     analysis.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")

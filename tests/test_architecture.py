@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
     "reporting": 8,
     # entry points
     "mock_provider": 9,
+    "cost_estimate": 9,
     "_registry": 10,
     "cli": 11,
 }
