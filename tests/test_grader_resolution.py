@@ -107,3 +107,36 @@ def test_a_task_built_before_eval_stops_every_sample_before_its_model_call(
     assert calls == []
     assert log.status == "error" and log.error is not None
     assert "--model-role grader=" in log.error.message
+
+
+def inspect_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*INSPECT, "eval", "realtalk_evals/memory_probing", *args, "--log-dir", str(tmp_path / "logs")],
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_failures_only_inspect_reports_behave_as_docs_failures_md_says(tmp_path: Path) -> None:
+    """docs/failures.md lists what the suite cannot check first; if Inspect changes, the page must too."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "failures.md").read_text(encoding="utf-8")
+    no_provider = inspect_cli(tmp_path, "--model", "gpt-4o")
+    assert no_provider.returncode == 1 and "Traceback" in no_provider.stdout + no_provider.stderr
+    assert "`--model gpt-4o`" in page and "`--model openai/gpt-4o`" in page
+    bad_role = inspect_cli(tmp_path, "--model", "realtalk/mock", "--model-role", "grader=nosuch/judge")
+    assert bad_role.returncode == 1 and "Model API nosuch" in bad_role.stdout + bad_role.stderr
+    checked = inspect_cli(tmp_path, "--model", "realtalk/mock", "-T", "graders=nosuch/judge")
+    output = " ".join((checked.stdout + checked.stderr).split())
+    assert checked.returncode == 1 and "grader 'nosuch/judge' (graders) cannot be resolved" in output
+    assert "Traceback" not in output and "`-T graders=nosuch/judge`" in page
+    silent = inspect_cli(tmp_path, "--model", "realtalk/mock", "-T", "conversations=99", "--display", "none")
+    assert silent.returncode == 1 and silent.stdout + silent.stderr == ""
+    json = inspect_cli(
+        tmp_path, "--model", "realtalk/mock", "-T", "conversations=99", "--display", "none", "--json"
+    )
+    assert json.returncode == 1 and "unknown conversation 99" in json.stderr
+    assert "`--display none`" in page and "`--json`, which prints the message on stderr" in page
