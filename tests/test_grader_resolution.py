@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,16 @@ INSPECT = [sys.executable, "-m", "inspect_ai"]
 def without_openai(env: dict[str, str]) -> dict[str, str]:
     """The environment with no OpenAI key or URL: the paper's default judge cannot be made."""
     return {k: v for k, v in env.items() if not k.startswith(("OPENAI_", "AZUREAI_OPENAI"))}
+
+
+def counted(calls: list[object], reply: str) -> Callable[..., str]:
+    """A mock model's outputs that record every call."""
+
+    def answer(*request: object) -> str:
+        calls.append(request)
+        return reply
+
+    return answer
 
 
 def test_inspect_eval_without_a_grader_or_openai_key_stops_before_the_model_under_test_answers(
@@ -66,7 +77,8 @@ def test_a_bound_grader_role_is_not_replaced_by_the_default(
         display="none",
     )
     assert log.status == "success", log.error
-    assert log.eval.model_roles is not None and log.eval.model_roles["grader"].model == "realtalk/mock/judge"
+    grader = (log.eval.model_roles or {})["grader"]
+    assert not isinstance(grader, list) and grader.model == "realtalk/mock/judge"
 
 
 def test_persona_simulation_built_by_eval_without_a_usable_grader_stops_with_the_role_to_bind(
@@ -79,9 +91,7 @@ def test_persona_simulation_built_by_eval_without_a_usable_grader_stops_with_the
         eval(
             "realtalk_evals/persona_simulation",
             task_args={"speaker": "Emi", "max_per_speaker": 2},
-            model=get_model(
-                "realtalk/counted", custom_outputs=lambda *a: calls.append(a) or "hi", memoize=False
-            ),
+            model=get_model("realtalk/counted", custom_outputs=counted(calls, "hi"), memoize=False),
             log_dir=str(tmp_path),
             display="none",
         )
@@ -99,7 +109,7 @@ def test_a_task_built_before_eval_stops_every_sample_before_its_model_call(
     task = memory_probing(conversations=1)
     [log] = eval(
         task,
-        model=get_model("realtalk/counted", custom_outputs=lambda *a: calls.append(a) or "x", memoize=False),
+        model=get_model("realtalk/counted", custom_outputs=counted(calls, "x"), memoize=False),
         limit=2,
         log_dir=str(tmp_path),
         display="none",

@@ -155,4 +155,4 @@ def test_a_short_named_metric_is_made_again_from_its_logged_name() -> None:
     """Inspect recomputes metrics (after a score edit) by making each one from the name the log holds."""
     made = registry_create("metric", registry_info(count()).name)
     scores = [SampleScore(score=Score(value=v)) for v in (1.0, 0.0, 1.0)]
-    assert registry_info(made).name == "count" and made(scores) == 2.0
+    assert registry_info(made).name == "count" and made(scores) == 2.0  # type: ignore[arg-type]

@@ -16,8 +16,8 @@ from realtalk_evals.task_names import MEMORY_PROBING
 
 
 def judge_scores(sample: EvalSample) -> list[float | None]:
-    scores = sample.scores or {}
-    score = scores.get(LLM_JUDGE) or scores.get(SCORER_ALIASES[LLM_JUDGE])
+    logged = sample.scores or {}
+    score = logged.get(LLM_JUDGE) or logged.get(SCORER_ALIASES[LLM_JUDGE])
     scores = (score.metadata or {}).get(JUDGE_SCORES) if score is not None else None
     return list(scores) if isinstance(scores, list) else []
 
