@@ -7,13 +7,12 @@ import gzip
 import json
 import os
 import secrets
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, run_command
 from inspect_ai.log import read_eval_log
 from openai_server import FailurePlan, start_openai_server
 
@@ -42,24 +41,12 @@ def test_an_echoed_key_reaches_no_console_log_trace_or_report(
     key = f"sk-test-{secrets.token_hex(24)}"
     logs, data_home, reports = tmp_path / "logs", tmp_path / "data-home", tmp_path / "reports"
     with start_openai_server(failures=FailurePlan(first=10**6, faults=(401,)), echo_key=True) as server:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "inspect_ai",
-                "eval",
-                "realtalk_evals/memory_probing",
-                "--model",
-                "openai/gpt-4o",
-            ]
+        result = run_command(
+            [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "openai/gpt-4o"]
             + ["--model-role", "grader=openai/gpt-4o-mini", "-T", "conversations=1", "--limit", "2"]
             + ["--log-dir", str(logs), "--display", "plain", "--log-level", "info"],
-            cwd=tmp_path,
-            env={**os.environ, **server.env(key), "XDG_DATA_HOME": str(data_home), "COLUMNS": "200"},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+            tmp_path,
+            {**os.environ, **server.env(key), "XDG_DATA_HOME": str(data_home)},
         )
         echoed = [r for r in server.chat_requests if r.outcome == 401]
     assert echoed, "the provider was asked and refused the key"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from tiny_models import TinyModels
 
 from realtalk_evals.caches import check_cache_directory
@@ -88,26 +87,14 @@ def test_an_unusable_embedding_cache_stops_inspect_eval_with_one_message(
     tmp_path: Path, unusable: Path, memory: str
 ) -> None:
     """From the command line, as a user meets it: the cache is checked before the embedding model loads."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "--model",
-            "realtalk/mock",
-        ]
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "realtalk/mock"]
         + ["--model-role", "grader=realtalk/mock", "-T", "conversations=1", "-T", f"memory={memory}"]
         + ["--limit", "1", "--log-dir", str(tmp_path / "logs")],
-        cwd=tmp_path,
-        env={**os.environ, "REALTALK_CACHE_DIR": str(unusable), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        tmp_path,
+        {**os.environ, "REALTALK_CACHE_DIR": str(unusable)},
     )
-    output = " ".join((result.stdout + result.stderr).split())
+    output = printed(result)
     assert result.returncode != 0, output
     assert "The embedding cache (shared with the classifier labels) cannot be created at" in output, output
     assert "set REALTALK_CACHE_DIR to a writable directory" in output and "Traceback" not in output

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from command_line import INSPECT_EVAL, REALTALK, run_command
 from inspect_ai.log import read_eval_log
 from openai_server import last_user_text, start_openai_server
 from tiny_models import TinyModels
@@ -19,7 +18,6 @@ from realtalk_evals.cli import main as realtalk_main
 from realtalk_evals.cost_estimate import REPLY_TOKENS, recorded_reply
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 
-BIN = Path(sys.executable).parent
 PRICES = """\
 openai/gpt-4o: {input: 2.5, output: 10.0, input_cache_write: 2.5, input_cache_read: 1.25}
 openai/gpt-4o-mini: {input: 0.15, output: 0.6, input_cache_write: 0.15, input_cache_read: 0.075}
@@ -43,18 +41,15 @@ def test_the_estimate_matches_the_run_it_estimates_and_calls_no_model(tmp_path: 
         return recorded_reply(last_user_text(messages))
 
     with start_openai_server(reply=reply) as server:
-        env = {**os.environ, **server.env(), "COLUMNS": "200"}
-        estimate = subprocess.run(
-            [str(BIN / "realtalk"), "cost", "memory_probing", *task, *roles, "--model-cost-config", str(prices)],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+        env = {**os.environ, **server.env()}
+        command = ["cost", "memory_probing", *task, *roles, "--model-cost-config", str(prices)]
+        estimate = run_command([*REALTALK, *command], tmp_path, env)
         assert estimate.returncode == 0, estimate.stderr
         assert server.chat_requests == [], "the estimate called the provider"
-        run = subprocess.run(
-            [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", *task, *roles]
-            + ["--log-dir", str(tmp_path / "logs"), "--display", "none"],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+        logs = ["--log-dir", str(tmp_path / "logs"), "--display", "none"]
+        run = run_command(
+            [*INSPECT_EVAL, "realtalk_evals/memory_probing", *task, *roles, *logs], tmp_path, env
+        )
     assert run.returncode == 0, run.stderr
     [path] = (tmp_path / "logs").glob("*.eval")
     usage = read_eval_log(str(path)).stats.model_usage

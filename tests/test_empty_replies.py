@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
@@ -65,28 +64,16 @@ def test_a_reply_without_choices_ends_in_one_recorded_message_not_an_index_error
         return '{"score": 1}' if "ground truth" in last_user_text(messages) else NO_CHOICES
 
     with start_openai_server(reply=no_choices) as server:
-        result = subprocess.run(
-            [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing"]
-            + [
-                "--model",
-                "openai/gpt-4o",
-                "--model-role",
-                "grader=openai/gpt-4o-mini",
-                "-T",
-                "conversations=1",
-            ]
+        result = run_command(
+            [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "openai/gpt-4o"]
+            + ["--model-role", "grader=openai/gpt-4o-mini", "-T", "conversations=1"]
             + ["--limit", "2", "--log-dir", str(tmp_path), "--display", "plain"],
-            cwd=tmp_path,
-            env={**os.environ, **server.env(), "COLUMNS": "200"},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+            tmp_path,
+            {**os.environ, **server.env()},
         )
-    output = result.stdout + result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))
     assert log.status == "error" and log.error is not None
     assert "openai/gpt-4o sent a reply without any choice (`choices: []`" in log.error.message
     assert "IndexError" not in log.error.message
-    assert "sent a reply without any choice" in " ".join(output.split())
+    assert "sent a reply without any choice" in printed(result)

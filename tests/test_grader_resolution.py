@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from inspect_ai import eval
 from inspect_ai.model import get_model
 from openai_server import start_openai_server
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.tasks.memory_probing import memory_probing
-
-INSPECT = [sys.executable, "-m", "inspect_ai"]
 
 
 def without_openai(env: dict[str, str]) -> dict[str, str]:
@@ -42,18 +40,14 @@ def test_inspect_eval_without_a_grader_or_openai_key_stops_before_the_model_unde
     so it works without OPENAI_API_KEY; the default grader, openai/gpt-4o-mini, does not."""
     with start_openai_server() as server:
         env = without_openai(dict(os.environ)) | {"LOCAL_API_KEY": "k", "LOCAL_BASE_URL": server.base_url}
-        result = subprocess.run(
-            [*INSPECT, "eval", "realtalk_evals/memory_probing", "--model", "openai-api/local/gpt-4o"]
+        result = run_command(
+            [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "openai-api/local/gpt-4o"]
             + ["-T", "conversations=1", "--limit", "3", "--log-dir", str(tmp_path / "logs")],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
+            tmp_path,
+            env,
         )
         asked = len(server.chat_requests)
-    output = " ".join((result.stdout + result.stderr).split())  # the console wraps the message at its width
+    output = printed(result)
     assert result.returncode != 0, output
     assert asked == 0, "the model under test was called before the grader was found unusable"
     assert "--model-role grader=PROVIDER/MODEL" in output and "No OPENAI_API_KEY" in output, output
@@ -120,15 +114,8 @@ def test_a_task_built_before_eval_stops_every_sample_before_its_model_call(
 
 
 def inspect_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*INSPECT, "eval", "realtalk_evals/memory_probing", *args, "--log-dir", str(tmp_path / "logs")],
-        cwd=tmp_path,
-        env={**os.environ, "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    command = [*INSPECT_EVAL, "realtalk_evals/memory_probing", *args, "--log-dir", str(tmp_path / "logs")]
+    return run_command(command, tmp_path)
 
 
 def test_the_failures_only_inspect_reports_behave_as_docs_failures_md_says(tmp_path: Path) -> None:
@@ -140,7 +127,7 @@ def test_the_failures_only_inspect_reports_behave_as_docs_failures_md_says(tmp_p
     bad_role = inspect_cli(tmp_path, "--model", "realtalk/mock", "--model-role", "grader=nosuch/judge")
     assert bad_role.returncode == 1 and "Model API nosuch" in bad_role.stdout + bad_role.stderr
     checked = inspect_cli(tmp_path, "--model", "realtalk/mock", "-T", "graders=nosuch/judge")
-    output = " ".join((checked.stdout + checked.stderr).split())
+    output = printed(checked)
     assert checked.returncode == 1 and "grader 'nosuch/judge' (graders) cannot be resolved" in output
     assert "Traceback" not in output and "`-T graders=nosuch/judge`" in page
     silent = inspect_cli(tmp_path, "--model", "realtalk/mock", "-T", "conversations=99", "--display", "none")

@@ -4,13 +4,11 @@ metric is shown by a short name; no viewer column shows a whole dict-valued scor
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from command_line import INSPECT_EVAL, run_command
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
@@ -67,24 +65,11 @@ def check_log(log: EvalLog, scorer: str, score: str, metric: str, first_score: b
 
 def test_memory_probing_leads_with_judged_accuracy_and_prints_short_metric_names(tmp_path: Path) -> None:
     """From the command line, as the console shows it (`memory=recent` adds the evidence-recall counts)."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "--model",
-            "realtalk/mock",
-        ]
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "realtalk/mock"]
         + ["--model-role", "grader=realtalk/mock", "-T", "conversations=1", "-T", "memory=recent"]
         + ["--limit", "3", "--display", "plain", "--log-dir", str(tmp_path)],
-        cwd=tmp_path,
-        env={**os.environ, "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        tmp_path,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

@@ -5,11 +5,12 @@ cache variable is honoured; `hf download` exists; each parameter or variable a m
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, REALTALK, printed, run_command
+from test_local_models import cache_model
 from tiny_embedding import build_tiny_sentence_encoder
 
 from realtalk_evals.local_models.settings import (
@@ -23,32 +24,21 @@ from realtalk_evals.local_models.settings import (
 BIN = Path(sys.executable).parent
 
 
-def cache_model(hub: Path, model: str) -> None:
-    """Lay out `model` in a Hugging Face cache as a download does (refs/main -> snapshots/<commit>)."""
-    repo = hub / f"models--{model.replace('/', '--')}"
-    (repo / "refs").mkdir(parents=True)
-    (repo / "refs" / "main").write_text("abc123")
-    (repo / "snapshots" / "abc123").mkdir(parents=True)
-    (repo / "snapshots" / "abc123" / "config.json").write_text('{"num_hidden_layers": 24}')
-
-
 def offline_env(hf_home: Path) -> dict[str, str]:
     """No Hub, an own Hugging Face home, and no local-model variable from the calling environment."""
     env = {k: v for k, v in os.environ.items() if k not in {c.env for c in LOCAL_MODEL_CHOICES}}
-    return env | {"HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "1", "COLUMNS": "200"}
+    return env | {"HF_HOME": str(hf_home), "HF_HUB_OFFLINE": "1"}
 
 
 def run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
-    result = subprocess.run(
-        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
-    return result.returncode, " ".join((result.stdout + result.stderr).split())
+    result = run_command(command, cwd, env)
+    return result.returncode, printed(result)
 
 
 def test_models_check_names_the_embedding_model_and_passes_from_a_copied_hf_home(tmp_path: Path) -> None:
     """The advice "copy the Hugging Face cache (..., or $HF_HOME) here": a cache under $HF_HOME is used."""
     home = tmp_path / "hf-home"
-    code, output = run([str(BIN / "realtalk"), "models", "check"], offline_env(home), tmp_path)
+    code, output = run([*REALTALK, "models", "check"], offline_env(home), tmp_path)
     assert (
         code == 1
         and "embedding model (memory=dense|hybrid) 'sentence-transformers/all-MiniLM-L6-v2'" in output
@@ -56,7 +46,7 @@ def test_models_check_names_the_embedding_model_and_passes_from_a_copied_hf_home
     assert "`realtalk models download`" in output and "$HF_HOME" in output
     for need in suite_needs(LocalModels()):
         cache_model(home / "hub", need.model)
-    code, output = run([str(BIN / "realtalk"), "models", "check"], offline_env(home), tmp_path)
+    code, output = run([*REALTALK, "models", "check"], offline_env(home), tmp_path)
     assert code == 0, output
     assert "embedding model (memory=dense|hybrid): sentence-transformers/all-MiniLM-L6-v2 ready" in output
 
@@ -81,7 +71,7 @@ def test_every_variable_a_hint_names_is_read(monkeypatch: pytest.MonkeyPatch) ->
 def test_offline_dense_memory_says_to_point_embedding_model_at_a_directory_and_that_works(
     tmp_path: Path,
 ) -> None:
-    command = [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "--model"]
+    command = [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model"]
     command += [
         "realtalk/mock",
         "--model-role",
