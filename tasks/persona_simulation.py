@@ -92,7 +92,6 @@ def persona_simulation(
     if not isinstance(discrimination, bool):
         raise InputError(f"discrimination must be true or false, got {discrimination!r}")
     models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
-    roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     dataset = persona_dataset(
         load_conversations(),
         splits,
@@ -101,6 +100,7 @@ def persona_simulation(
         per_speaker,
     )
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
+    roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     check_generate_cache()
     check_classifier_cache()
     return Task(

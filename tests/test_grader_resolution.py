@@ -13,6 +13,7 @@ from command_line import INSPECT_EVAL, printed, run_command
 from inspect_ai import eval
 from inspect_ai.model import get_model
 from openai_server import start_openai_server
+from tiny_models import TinyModels
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.tasks.memory_probing import memory_probing
@@ -76,7 +77,7 @@ def test_a_bound_grader_role_is_not_replaced_by_the_default(
 
 
 def test_persona_simulation_built_by_eval_without_a_usable_grader_stops_with_the_role_to_bind(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_model_env: TinyModels
 ) -> None:
     for name in [k for k in os.environ if k.startswith("OPENAI_")]:
         monkeypatch.delenv(name)
