@@ -58,12 +58,12 @@ def sample_scores(log: EvalLog) -> dict[str, dict[str, Any]]:
 
 
 def flat(scores: dict[str, dict[str, Any]]) -> dict[str, float]:
-    """`sample/scorer/key` -> value, for a tolerant comparison."""
+    """`sample/scorer/key` -> value (a scorer with one number: `sample/scorer/`), for a tolerant comparison."""
     return {
         f"{sample}/{scorer}/{key}": value
         for sample, by_scorer in scores.items()
         for scorer, values in by_scorer.items()
-        for key, value in values.items()
+        for key, value in (values.items() if isinstance(values, dict) else [("", values)])
     }
 
 
