@@ -122,4 +122,5 @@ def test_registry_add_registers_a_metric_under_the_name_given() -> None:
     registry_add(total, RegistryInfo(type="metric", name="realtalk_test_total"))
     made = registry_create("metric", "realtalk_test_total")
     assert registry_info(total).name == "realtalk_test_total"
-    assert made([SampleScore(score=Score(value=2.0)), SampleScore(score=Score(value=1.0))]) == 3.0  # type: ignore[arg-type]
+    scores = [SampleScore(score=Score(value=2.0)), SampleScore(score=Score(value=1.0))]
+    assert made(scores) == 3.0  # type: ignore[arg-type]
