@@ -7,9 +7,11 @@ root too: its path runs through a regular file.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from tiny_models import TinyModels
 
 from realtalk_evals.caches import check_cache_directory
@@ -78,3 +80,21 @@ def test_a_cache_that_exists_but_cannot_be_written_warns_or_stops(
     )
     with pytest.raises(InputError, match="is not writable .*set REALTALK_CACHE_DIR"):
         check_cache_directory(read_only, "The classifier cache", "REALTALK_CACHE_DIR", required=True)
+
+
+@pytest.mark.parametrize("memory", ["dense", "hybrid"])
+def test_an_unusable_embedding_cache_stops_inspect_eval_with_one_message(
+    tmp_path: Path, unusable: Path, memory: str
+) -> None:
+    """From the command line, as a user meets it: the cache is checked before the embedding model loads."""
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "realtalk/mock"]
+        + ["--model-role", "grader=realtalk/mock", "-T", "conversations=1", "-T", f"memory={memory}"]
+        + ["--limit", "1", "--log-dir", str(tmp_path / "logs")],
+        tmp_path,
+        {**os.environ, "REALTALK_CACHE_DIR": str(unusable)},
+    )
+    output = printed(result)
+    assert result.returncode != 0, output
+    assert "The embedding cache (shared with the classifier labels) cannot be created at" in output, output
+    assert "set REALTALK_CACHE_DIR to a writable directory" in output and "Traceback" not in output

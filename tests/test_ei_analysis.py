@@ -49,7 +49,7 @@ def run(log_dir: Path, grader: Grader, limit: int | None = None, **task_args: ob
 
 
 def metric_values(log: EvalLog) -> dict[str, dict[str, float]]:
-    """Score name (`message_ei` for the speaker-level metric, `reflective`, `<attribute>_failures`, ...) ->
+    """Score name (`labelled`, `reflective`, `<attribute>_failures`, ...) ->
     metric name -> value."""
     assert log.results is not None
     return {score.name: {name: m.value for name, m in score.metrics.items()} for score in log.results.scores}
@@ -67,8 +67,11 @@ def sample_value(sample: EvalSample) -> dict[str, float]:
 
 
 def speaker_values(log: EvalLog) -> dict[str, float]:
-    """Short speaker-level name (`refl_freq`, ...) -> mean over the run's speakers, as the task logged it."""
-    return metric_values(log)["message_ei"]
+    """Short speaker-level name (`refl_freq`, ...) -> mean over the run's speakers, as the task logged it (the
+    `speaker_level` metrics of the headline score, `labelled`)."""
+    assert log.results is not None
+    [labelled] = [score for score in log.results.scores if score.name == "labelled"]
+    return {m.name: m.value for m in labelled.metrics.values() if m.group == "speaker_level"}
 
 
 def recomputed(log: EvalLog) -> dict[str, dict[str, SpeakerEI]]:
@@ -165,7 +168,7 @@ def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Ru
         explanation = sample.scores["message_ei"].explanation  # type: ignore[index]
         assert explanation is not None and f"intimacy={ei['intimacy']:.3f}" in explanation.split(", ")
     values = metric_values(log)
-    assert all(values[f"{attribute}_failures"]["realtalk_evals/count"] == 0.0 for attribute in EI_ATTRIBUTES)
+    assert all(values[f"{attribute}_failures"]["count"] == 0.0 for attribute in EI_ATTRIBUTES)
     assert all(
         math.isfinite(values[name]["mean"]) for name in ("reflective", "grounding", "empathy", "intimacy")
     )
@@ -195,7 +198,7 @@ def test_judge_failures_are_recorded_and_left_out(tmp_path: Path) -> None:
     log = run(tmp_path, Grader(unreadable=True), limit=4, conversations=1, sessions=1)
     assert log.status == "success" and log.samples is not None and log.results is not None
     values = metric_values(log)
-    assert {name: values[f"{name}_failures"]["realtalk_evals/count"] for name in EI_ATTRIBUTES} == {
+    assert {name: values[f"{name}_failures"]["count"] for name in EI_ATTRIBUTES} == {
         "reflective": 4.0,
         "grounding": 4.0,
         "empathy": 4.0,

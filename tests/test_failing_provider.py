@@ -50,7 +50,7 @@ TASK = f"{TASK_FILE}@memory_probing"
 MODEL = "openai/gpt-4o-mini"
 INSPECT = [sys.executable, "-m", "inspect_ai"]
 LIMIT = 6
-SCORERS = {"partial_match", "llm_accuracy"}
+SCORERS = {"partial_match", "llm_judge", "empty_reply"}
 QUESTION_LINE = re.compile(r"^Question: (.*)$", re.MULTILINE)
 
 Scores = dict[str, dict[str, Any]]

@@ -21,7 +21,7 @@ from realtalk_evals.tasks.memory_probing import memory_probing
 QUESTIONS = realtalk_questions(1, 3)
 
 
-def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+def score_dict(sample: EvalSample, scorer: str = "llm_judge") -> dict[str, Any]:
     """A sample's dict-valued score."""
     assert sample.scores is not None
     value = sample.scores[scorer].value
@@ -109,7 +109,7 @@ def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Pat
         assert values[(f"false_accept_{prompt}", "mean")] == 1.0
         assert values[(f"true_accept_{prompt}", "mean")] == 1.0
         assert values[(f"false_accept_{prompt}", "grouped_commonsense")] == 1.0
-    assert values[("judge_failure", "realtalk_evals/count")] == 0.0
+    assert values[("judge_failure", "count")] == 0.0
 
 
 def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_pa
         assert values[(f"false_accept_{prompt}", "mean")] == 0.0
         assert values[(f"true_accept_{prompt}", "mean")] == 0.5  # the gold passes, the padded gold does not
         # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
-        assert values[(f"kappa_{prompt}", "realtalk_evals/cohen_kappa")] == pytest.approx(4 / 7)
+        assert values[(f"kappa_{prompt}", "cohen_kappa")] == pytest.approx(4 / 7)
     assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
 
 

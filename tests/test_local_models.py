@@ -16,6 +16,7 @@ from realtalk_evals.errors import InputError
 from realtalk_evals.local_models import settings as local_models
 from realtalk_evals.local_models.settings import (
     BERTSCORE_DEFAULT,
+    DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MODELS,
     LOCAL_MODEL_CHOICES,
     LocalModelError,
@@ -184,7 +185,7 @@ def test_hf_hub_offline_stops_without_trying_the_hub(
 
 
 def test_a_cached_model_passes_with_the_hub_unreachable(empty_hub: Path) -> None:
-    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT]:
+    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT, DEFAULT_EMBEDDING_MODEL]:
         cache_model(empty_hub, model)
     LocalModels().check()
 
@@ -238,7 +239,12 @@ def test_models_download_fetches_every_hub_model_and_leaves_local_ones(
     monkeypatch.setattr(local_models, "hub_snapshot", fake_snapshot)
     monkeypatch.setenv("REALTALK_INTIMACY_MODEL", shared_tiny_models().intimacy)
     assert main(["models", "download"]) == 0
-    assert fetched == [DEFAULT_MODELS["sentiment"], DEFAULT_MODELS["emotion"], BERTSCORE_DEFAULT]
+    assert fetched == [
+        DEFAULT_MODELS["sentiment"],
+        DEFAULT_MODELS["emotion"],
+        BERTSCORE_DEFAULT,
+        DEFAULT_EMBEDDING_MODEL,
+    ]
     out = capsys.readouterr().out
     assert f"emotion classifier: {DEFAULT_MODELS['emotion']} -> {tmp_path / DEFAULT_MODELS['emotion']}" in out
     assert "intimacy classifier" in out and "a local directory, left as is" in out
@@ -262,7 +268,7 @@ def test_models_check_names_what_is_missing_and_passes_when_cached(
 ) -> None:
     assert main(["models", "check"]) == 1
     assert "realtalk: error: local models cannot be loaded" in capsys.readouterr().err
-    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT]:
+    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT, DEFAULT_EMBEDDING_MODEL]:
         cache_model(empty_hub, model)
     assert main(["models", "check"]) == 0
     assert f"BERTScore model: {BERTSCORE_DEFAULT} ready" in capsys.readouterr().out

@@ -124,8 +124,33 @@ def test_letter_replies_map_back_to_the_option_and_the_trap_is_recognised() -> N
     assert chosen_option("b) something", options) == "b) something"
     assert gives_trap_answer("Self-care is important!", "self-care is important")
     assert gives_trap_answer("(a) self-care is important", "self-care is important")
-    assert not gives_trap_answer("Not mentioned; maybe self-care is important", "self-care is important")
+    assert gives_trap_answer("Not mentioned; maybe self-care is important", "self-care is important")
+    assert not gives_trap_answer("Not mentioned in the conversation", "self-care is important")
     assert not gives_trap_answer("running", "self-care is important")
+
+
+def test_a_trap_inside_a_hedge_counts_as_trapped_while_f1_credits_the_hedge(tmp_path: Path) -> None:
+    """The released F1 rule credits any reply saying "not mentioned"; the trap rate counts the bait taken."""
+
+    samples = memory_probing(dataset="locomo", conversations=1, categories="adversarial").dataset
+    traps = {s.metadata["source_question"]: s.metadata["adversarial_answer"] for s in samples if s.metadata}
+
+    def hedge(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        [trap] = [
+            trap for question, trap in traps.items() if f"Question: {question} Select" in messages[-1].text
+        ]
+        return ModelOutput.from_content("m", f"Not mentioned in the conversation, but probably {trap}")
+
+    model = get_model("realtalk/mock", custom_outputs=hedge, memoize=False)
+    log = _run(tmp_path, model, conversations=1, categories="adversarial")
+    assert log.status == "success" and log.samples is not None and len(log.samples) == len(traps) == 47
+    for sample in log.samples:
+        scores = sample.scores or {}
+        assert scores["partial_match"].value == 1.0  # LoCoMo's rule, as released
+        assert scores["trap_answer"].value == 1.0, scores["trap_answer"].answer
+    assert log.results is not None
+    metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
+    assert metrics[("trap_answer", "trap_rate")] == 1.0
 
 
 def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path) -> None:
@@ -150,7 +175,7 @@ def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path
         scores = sample.scores or {}
         assert scores["partial_match"].value == float(right)
         assert scores["partial_match"].answer == options["a"]
-        assert scores["llm_accuracy"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
+        assert scores["llm_judge"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
         assert scores["trap_answer"].value == float(not right)
     assert 0 < declined < 47
     assert log.results is not None

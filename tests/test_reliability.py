@@ -15,7 +15,7 @@ from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
 
 from realtalk_evals.reporting.runs import score_value
-from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, LLM_JUDGE
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 
@@ -127,7 +127,7 @@ def test_unusable_judge_replies_are_counted_failures_not_scores(tmp_path: Path, 
     log = read_eval_log(log.location)
     assert log.status == "success" and log.samples is not None
     for sample in log.samples:
-        assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
-        assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
+        assert score_value(sample, LLM_JUDGE, JUDGE_FAILURE) == 1.0
+        assert math.isnan(score_value(sample, LLM_JUDGE, LLM_ACCURACY))
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["realtalk_evals/count"].value == 3.0
+    assert failures.metrics["count"].value == 3.0

@@ -22,7 +22,7 @@ from realtalk_evals.tasks.memory_probing import memory_probing
 WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
-def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+def score_dict(sample: EvalSample, scorer: str = "llm_judge") -> dict[str, Any]:
     """A sample's dict-valued score."""
     assert sample.scores is not None
     value = sample.scores[scorer].value

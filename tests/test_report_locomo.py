@@ -94,7 +94,7 @@ def test_report_puts_realtalk_and_locomo_side_by_side_with_the_drop(
         ("commonsense", "open_domain"),
     ):
         row = rows[category]
-        for metric, scorer in (("f1", "partial_match"), ("llm", "llm_accuracy")):
+        for metric, scorer in (("f1", "partial_match"), ("llm", "llm_judge")):
             real = _scores(realtalk, {category}, scorer)
             generated = _scores(locomo, {locomo_name}, scorer)
             assert float(row[f"realtalk_{metric}_mean"]) == pytest.approx(statistics.mean(real))

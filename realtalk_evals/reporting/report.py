@@ -48,6 +48,7 @@ RUN_COLUMNS = [
     "status",
     "samples",
     "judge failures",
+    "empty replies",
     "input tokens",
     "cached input tokens",
     "output tokens",
@@ -74,6 +75,7 @@ def runs_section(runs: list[Run]) -> Section:
             run.status,
             str(run.samples),
             str(run.judge_failures),
+            str(run.empty_replies),
             *_usage_cells(run.model_usage, run.model_cost),
             *_usage_cells(run.grader_usage, run.grader_cost),
             number_cell(run.wall_seconds, 1),
@@ -84,7 +86,8 @@ def runs_section(runs: list[Run]) -> Section:
         "Runs",
         [
             "Every run the tables below use. Judge failures count failed verdicts and classifier labels (a "
-            "panel of two judges that both fail on an answer counts 2), over every sample and epoch."
+            "panel of two judges that both fail on an answer counts 2), over every sample and epoch. Empty "
+            "replies count answers of the model under test without text (scored as empty answers)."
         ],
         [Table(RUN_COLUMNS, rows, csv="runs.csv")],
     )
