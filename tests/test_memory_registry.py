@@ -237,7 +237,8 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
             "-T",
             f"memory={memory}",
         ]
-        + ["-T", "conversations=1", "--model", "realtalk/mock", "--log-dir", str(tmp_path / "logs")],
+        + ["-T", "conversations=1", "--model", "realtalk/mock", "--model-role", "grader=realtalk/mock"]
+        + ["--log-dir", str(tmp_path / "logs")],
         cwd=tmp_path,
         capture_output=True,
         text=True,
