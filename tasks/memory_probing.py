@@ -98,7 +98,11 @@ def memory_probing(
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
     )
-    metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
+    metadata: dict[str, str | int] = {
+        "benchmark": MEMORY_PROBING,
+        "input": input,
+        "dataset_commit": UPSTREAM_COMMIT,
+    }
     if memory == "full":
         contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
         answer = memory_answer(contexts)

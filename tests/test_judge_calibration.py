@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
@@ -15,6 +17,7 @@ from realtalk_evals.calibration.candidates import NEAR_ZERO_F1, calibration_samp
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.answer_f1 import token_f1
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
+from realtalk_evals.scorers.judge_calibration import cohen_kappa_score
 from realtalk_evals.tasks.judge_calibration import judge_calibration, locomo_questions, realtalk_questions
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -122,6 +125,16 @@ def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_pa
         # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
         assert values[(f"kappa_{prompt}", "realtalk_evals/cohen_kappa")] == pytest.approx(4 / 7)
     assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=2, max_size=40))
+def test_cohen_kappa_is_scikit_learns(pairs: list[tuple[int, int]]) -> None:
+    """The few lines of numpy give scikit-learn's kappa (the reference; no longer imported by the scorer)."""
+    from sklearn.metrics import cohen_kappa_score as reference
+
+    first, second = [a for a, _ in pairs], [b for _, b in pairs]
+    assume(len(set(first) | set(second)) >= 2)  # undefined for one label: the metric reports NaN instead
+    assert cohen_kappa_score(first, second) == pytest.approx(reference(first, second), abs=1e-12)
 
 
 def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
