@@ -151,6 +151,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
         ei_analysis(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Runs) -> None:
     log = runs.realtalk
     assert log.status == "success" and log.samples is not None
@@ -216,6 +217,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
+@pytest.mark.slow
 def test_analysis_writes_table_7_and_figures(
     runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -318,6 +320,7 @@ def test_analysis_refuses_to_pool_merged_and_unmerged_labels(
     assert "no ei_analysis log found" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/ei_analysis`; the judge's one reply reads as True and as empathy 3."""
     replies = tmp_path / "replies.json"  # -M splits a value at commas, so the reply goes in a file

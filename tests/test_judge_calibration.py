@@ -104,6 +104,7 @@ def test_candidates_are_deterministic_from_the_seed() -> None:
     assert texts(3) != texts(4)
 
 
+@pytest.mark.slow
 def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(lambda _: '{"score": 1}'))
     assert log.status == "success" and log.samples is not None
@@ -115,6 +116,7 @@ def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Pat
     assert values[("judge_failure", "realtalk_evals/count")] == 0.0
 
 
+@pytest.mark.slow
 def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(exact_gold))
     assert log.status == "success" and log.samples is not None
@@ -137,6 +139,7 @@ def test_cohen_kappa_is_scikit_learns(pairs: list[tuple[int, int]]) -> None:
     assert cohen_kappa_score(first, second) == pytest.approx(reference(first, second), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(lambda _: "looks fine"), judge_prompts="suite")
     assert log.status == "success" and log.samples is not None
@@ -211,6 +214,7 @@ def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() ->
             assert f"<predicted_answer>\n{sample.metadata['candidate']}\n</predicted_answer>" in prompt  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) -> None:
     """The gold candidates' prompts are exactly what memory_probing's judge gets for the gold answer."""
     sent: list[str] = []
@@ -238,6 +242,7 @@ def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) ->
     assert any("Ground truth: " in prompt and ";" in prompt.split("Ground truth: ")[1] for prompt in gold)
 
 
+@pytest.mark.slow
 def test_locomo_run_shows_how_a_substring_judge_is_fooled_by_hedges(tmp_path: Path) -> None:
     """A judge that passes any answer containing "not mentioned" accepts the right answers and rejects the
     trap, but gives a hedge full credit."""

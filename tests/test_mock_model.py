@@ -110,6 +110,7 @@ async def test_only_documented_names_run_the_mock() -> None:
     assert (await scripted.generate("q")).completion == "y"
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_mocks_errors_as_one_line(tmp_path: Path) -> None:
     for model_args in (["--model", "realtalk/gpt-4o"], ["--model", "realtalk/mock", "-M", "reply=a, b"]):
         result = subprocess.run(

@@ -80,6 +80,7 @@ def test_all_is_the_default_and_can_be_given(tiny_model_env: TinyModels) -> None
     assert len(persona_simulation(speaker="all", max_per_speaker=1).dataset) == 10
 
 
+@pytest.mark.slow
 def test_an_empty_value_on_the_command_line_selects_nothing_and_says_so(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "inspect_ai", "eval", "realtalk_evals/memory_probing", "-T", "conversations="]
