@@ -239,11 +239,13 @@ def test_run_stopped_by_a_provider_outage_is_completed_by_eval_retry_without_red
     assert requests_per_question(retry_requests) == each_asked_once(unfinished)
 
 
-ATTEMPT_TIMEOUT_S = 5
+ATTEMPT_TIMEOUT_S = 10
 """Long enough for every attempt to reach the server, and every answered one to finish, on a loaded machine:
 an attempt that times out before its request is sent would leave fewer hung requests than attempts, and one
-that times out on the way back would be asked twice. The hung attempts wait it out twice (with Inspect's
-3-6 s backoff between)."""
+that times out on the way back would be asked twice. The run takes one sample at a time, so an attempt's
+time is its own request's work, never that of five other samples' 26,000-token prompts (at a load average
+of 17 on 2 cores, 5 s with six samples at once was not enough). The hung attempts wait it out twice (with
+Inspect's 3-6 s backoff between)."""
 
 RUN_BOUND_S = 300
 """Without `--attempt-timeout` the run would wait forever; with it, it ends by itself well within this."""
@@ -272,6 +274,7 @@ def test_a_hung_provider_ends_in_recorded_errors_that_eval_retry_completes(
 
     with serve(fault_for=never_answer) as server:
         options = ("--limit", str(LIMIT), "--attempt-timeout", str(ATTEMPT_TIMEOUT_S), "--max-retries", "1")
+        options += ("--max-samples", "1")  # see ATTEMPT_TIMEOUT_S
         inspect_cli(*inspect_eval(log_dir, *options, "--display", "none")[len(INSPECT) :])
         [stopped_path] = log_dir.glob("*.eval")
         stopped = read_eval_log(str(stopped_path))
