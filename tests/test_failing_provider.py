@@ -273,8 +273,8 @@ def test_a_hung_provider_ends_in_recorded_errors_that_eval_retry_completes(
         )
 
     with serve(fault_for=never_answer) as server:
-        options = ("--limit", str(LIMIT), "--attempt-timeout", str(ATTEMPT_TIMEOUT_S), "--max-retries", "1")
-        options += ("--max-samples", "1")  # see ATTEMPT_TIMEOUT_S
+        options = ["--limit", str(LIMIT), "--attempt-timeout", str(ATTEMPT_TIMEOUT_S), "--max-retries", "1"]
+        options += ["--max-samples", "1"]  # see ATTEMPT_TIMEOUT_S
         inspect_cli(*inspect_eval(log_dir, *options, "--display", "none")[len(INSPECT) :])
         [stopped_path] = log_dir.glob("*.eval")
         stopped = read_eval_log(str(stopped_path))
