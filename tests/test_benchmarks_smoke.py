@@ -19,7 +19,7 @@ def test_data_part_of_the_speed_benchmark_builds_every_prompt() -> None:
         check=False,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])

@@ -333,7 +333,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         *options, "--log-dir", str(tmp_path), "--display", "plain",
     ]  # fmt: skip
     env = {**os.environ, "INSPECT_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, env=env)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))

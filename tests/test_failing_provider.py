@@ -429,7 +429,7 @@ def test_api_key_reaches_the_provider_but_no_log_report_or_error_message(
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=900,
             check=False,
         )
     assert {r.headers.get("authorization") for r in server.chat_requests} == {f"Bearer {key}"}

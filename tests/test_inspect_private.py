@@ -52,7 +52,7 @@ def test_prerequisite_error_is_printed_by_the_cli_as_its_message_alone(tmp_path:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
         env={**os.environ, "INSPECT_LOG_DIR": str(tmp_path / "logs")},
     )

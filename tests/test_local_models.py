@@ -262,7 +262,7 @@ def test_inspect_eval_exits_non_zero_in_seconds_with_one_short_message(tmp_path:
                    "--log-dir", str(tmp_path / "logs"), "--display", "plain"]  # fmt: skip
         with unanswering_hub() as (endpoint, requests):
             result = subprocess.run(
-                command, capture_output=True, text=True, timeout=300, env=env | {"HF_ENDPOINT": endpoint}
+                command, capture_output=True, text=True, timeout=900, env=env | {"HF_ENDPOINT": endpoint}
             )
         output = result.stdout + result.stderr
         assert result.returncode != 0, output

@@ -187,7 +187,7 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -422,7 +422,7 @@ def test_benchmark_indexes_and_retrieves_against_the_current_code() -> None:
         [sys.executable, str(benchmark), "--skip-eval", "--repeat", "1"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
         check=False,
     )
     assert "BM25 top-10 retrieval per question" in result.stdout, result.stderr[-2000:]

@@ -117,7 +117,7 @@ def test_the_cli_prints_the_mocks_errors_as_one_line(tmp_path: Path) -> None:
             [sys.executable, "-m", "inspect_ai", "eval", "tasks/memory_probing.py", *model_args],
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=900,
             check=False,
             cwd=REPO,
             env={**os.environ, "INSPECT_LOG_DIR": str(tmp_path)},

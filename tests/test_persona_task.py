@@ -240,7 +240,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         "--display",
         "plain",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))

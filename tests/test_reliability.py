@@ -24,7 +24,7 @@ def inspect_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
         [sys.executable, "-m", "inspect_ai", "eval", *args],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
         env={**os.environ, **(env or {})},
     )

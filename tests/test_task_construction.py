@@ -88,7 +88,7 @@ def test_an_empty_value_on_the_command_line_selects_nothing_and_says_so(tmp_path
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
     output = result.stdout + result.stderr
