@@ -5,18 +5,28 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, scorer
 from inspect_ai.solver import TaskState
-from sklearn.metrics import cohen_kappa_score
 
 from realtalk_evals.calibration.candidates import CANDIDATE_KINDS, accepted
 from realtalk_evals.judging.ask import parse_unit_score
 from realtalk_evals.metrics import count, short_metric
 
 
+def cohen_kappa_score(first: Sequence[int], second: Sequence[int]) -> float:
+    """Cohen's (1960) kappa of two raters' labels: (p_o - p_e) / (1 - p_e), with p_e from each rater's own label
+    shares. A few lines of numpy instead of scikit-learn, whose import alone took 1.5 s of every `inspect` command."""
+    a, b = np.asarray(first), np.asarray(second)
+    labels = np.union1d(a, b)
+    observed = float(np.mean(a == b))
+    chance = float(sum(np.mean(a == label) * np.mean(b == label) for label in labels))
+    return (observed - chance) / (1 - chance)
+
+
 @short_metric
 def cohen_kappa() -> Metric:
-    """Cohen's kappa (scikit-learn) between the judge's acceptances and the known verdicts."""
+    """Cohen's kappa between the judge's acceptances and the known verdicts."""
 
     def compute(scores: list[SampleScore]) -> float:
         known = [int(bool((s.score.metadata or {}).get("should_pass"))) for s in scores]

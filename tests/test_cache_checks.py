@@ -42,6 +42,7 @@ def test_a_read_only_data_cache_says_to_set_realtalk_cache_dir(
         data_directory()
 
 
+@pytest.mark.slow
 def test_an_unusable_inspect_cache_stops_every_task_with_what_to_set(
     monkeypatch: pytest.MonkeyPatch, unusable: Path, tiny_model_env: TinyModels
 ) -> None:

@@ -154,6 +154,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
         ei_analysis(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Runs) -> None:
     log = runs.realtalk
     assert log.status == "success" and log.samples is not None
@@ -219,6 +220,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
+@pytest.mark.slow
 def test_analysis_writes_table_7_and_figures(
     runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -337,6 +339,7 @@ def test_analysis_lists_an_empty_run_apart_and_fails_when_nothing_else_is_left(
     assert "no usable ei_analysis run: 1 log(s) left out" in printed.err and "## Runs left out" in printed.out
 
 
+@pytest.mark.slow
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/ei_analysis`; the judge's one reply reads as True and as empathy 3."""
     replies = tmp_path / "replies.json"  # -M splits a value at commas, so the reply goes in a file
@@ -349,7 +352,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         *options, "--log-dir", str(tmp_path), "--display", "plain",
     ]  # fmt: skip
     env = {**os.environ, "INSPECT_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, env=env)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))

@@ -142,7 +142,7 @@ def test_the_rebuilt_command_runs_the_same_evaluation(eval_set_logs: Path, tmp_p
     command = eval_command(original) + f" --log-dir {tmp_path} --display none"
     env = {**os.environ, "INSPECT_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
-        command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+        command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900
     )
     assert done.returncode == 0, done.stderr[-2000:]
     again = read_eval_log(list_eval_logs(str(tmp_path))[0].name)

@@ -23,6 +23,8 @@ from test_persona_task import tiny_model_args
 
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
+pytestmark = pytest.mark.slow  # end to end: Inspect against a scripted provider, and real runs
+
 MODEL = "openai/gpt-4o-mini"
 
 

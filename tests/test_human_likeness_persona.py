@@ -193,6 +193,7 @@ def test_style_fidelity_metric_per_speaker(tmp_path: Path) -> None:
     assert style_fidelity_values([]) == {}
 
 
+@pytest.mark.slow
 def test_persona_simulation_turns_discrimination_on_with_one_parameter(tmp_path: Path) -> None:
     off = run(tmp_path / "off", "lol same", Grader(), speaker="Emi", max_per_speaker=2)
     assert off.status == "success" and off.samples is not None

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from inspect_ai import Task, eval, task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig, get_model
@@ -42,6 +43,7 @@ def test_no_private_inspect_import_outside_the_one_module() -> None:
                     assert not private, f"{path.relative_to(ROOT)} imports {module}"
 
 
+@pytest.mark.slow
 def test_prerequisite_error_is_printed_by_the_cli_as_its_message_alone(tmp_path: Path) -> None:
     task_file = tmp_path / "bad.py"
     task_file.write_text(
@@ -57,7 +59,7 @@ def test_prerequisite_error_is_printed_by_the_cli_as_its_message_alone(tmp_path:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
         env={**os.environ, "INSPECT_LOG_DIR": str(tmp_path / "logs")},
     )

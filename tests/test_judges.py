@@ -185,6 +185,7 @@ def test_verdict_reading(reply: str, expected: float | None) -> None:
     assert parse_unit_score(reply) == expected
 
 
+@pytest.mark.slow
 def test_judge_cache_is_scoped_to_the_graders_model_args(tmp_path: Path) -> None:
     """Two graders with one name and config but other model args must not share cached verdicts."""
     yes = get_model("realtalk/mock", reply='{"score": 1}', memoize=False)

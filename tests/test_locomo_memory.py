@@ -61,6 +61,7 @@ def test_all_1986_questions_in_the_five_categories_with_realtalk_ids_and_metadat
     assert len(chosen) == 24 + 44 + 46 + 87
 
 
+@pytest.mark.slow
 def test_temporal_questions_get_the_date_hint_and_the_prompt_shows_locomo_dates_and_captions(
     tmp_path: Path,
 ) -> None:
@@ -153,6 +154,7 @@ def test_a_trap_inside_a_hedge_counts_as_trapped_while_f1_credits_the_hedge(tmp_
     assert metrics[("trap_answer", "trap_rate")] == 1.0
 
 
+@pytest.mark.slow
 def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path) -> None:
     """A model that always replies `(a)`: right exactly where (a) is "Not mentioned", trapped elsewhere."""
     asked: list[str] = []
@@ -184,6 +186,7 @@ def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path
     assert metrics[("partial_match", "adversarial")] == pytest.approx(declined / 47)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["realtalk", "locomo"])
 def test_gold_solver_scores_one_on_every_category(tmp_path: Path, dataset: str) -> None:
     [log] = eval(
@@ -372,6 +375,7 @@ def test_locomo_selections_render_exactly_the_full_context_with_the_files_dates(
     assert anyio.run(search["read_session"].tool, 1).startswith("DATE: 1:56 pm on 8 May, 2023\n")
 
 
+@pytest.mark.slow
 def test_locomo_oracle_shows_the_evidence_with_recall_one(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
     log = _run(tmp_path, model, memory="oracle", conversations=1, categories="temporal,adversarial")
@@ -390,6 +394,7 @@ def test_locomo_oracle_shows_the_evidence_with_recall_one(tmp_path: Path) -> Non
     assert set(trap.metrics) == {"trap_rate"}
 
 
+@pytest.mark.slow
 def test_locomo_bm25_runs_end_to_end_searching_the_question_without_options(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
     log = _run(tmp_path, model, memory="bm25", top_k=5, conversations=2, categories="adversarial,temporal")
@@ -407,6 +412,7 @@ def test_locomo_bm25_runs_end_to_end_searching_the_question_without_options(tmp_
     assert adversarial_score and all(value == 1.0 for value in adversarial_score)
 
 
+@pytest.mark.slow
 def test_locomo_evidence_naming_no_turn_is_counted_by_evidence_recall(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply="x", memoize=False)
     log = _run(tmp_path, model, memory="oracle", conversations=7, categories="multi_hop")

@@ -51,6 +51,7 @@ def run(log_dir: Path, model: Model, grader: Model | str, **task_args: object) -
     return read_eval_log(log.location)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("memory_input", ["conversation", "events"])
 def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, memory_input: str) -> None:
     answered: list[str] = []
@@ -156,6 +157,7 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, str], me
         memory_probing(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point, also from a
     directory holding its own `tasks.py`, `scorers/` and `solvers.py` (the suite installs one import name)."""
@@ -188,7 +190,7 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -242,7 +242,7 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
@@ -252,11 +252,13 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
     return output
 
 
+@pytest.mark.slow
 def test_on_the_command_line_a_user_class_whose_index_raises_stops_with_one_message(tmp_path: Path) -> None:
     output = _inspect_eval(tmp_path, "my_memory:Broken")
     assert "my_memory:Broken: Broken.index() raised ConnectionError: mem0 is not running" in output
 
 
+@pytest.mark.slow
 def test_on_the_command_line_a_user_class_whose_search_returns_none_stops_with_one_message(
     tmp_path: Path,
 ) -> None:

@@ -91,6 +91,7 @@ def real_judge_prompts(log: EvalLog, prompts: list[str]) -> list[str]:
     return [p for p in prompts if any(target in p for target in targets)]
 
 
+@pytest.mark.slow
 def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
     grader = Grader()
     log = run(
@@ -146,6 +147,7 @@ def test_gold_solver_agrees_perfectly_on_every_attribute(tmp_path: Path) -> None
     assert len(grader.prompts) == 4 * 3  # the real message is judged once, not once per side
 
 
+@pytest.mark.slow
 def test_a_second_model_reuses_the_real_messages_labels(tmp_path: Path) -> None:
     models = shared_tiny_models()
     grader = Grader()
@@ -212,6 +214,7 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, object],
         persona_simulation(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/persona_simulation` with -T parameters, as a user runs it."""
     reply = (
@@ -242,7 +245,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         "--display",
         "plain",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))

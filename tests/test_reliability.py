@@ -24,12 +24,13 @@ def inspect_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Com
         [sys.executable, "-m", "inspect_ai", "eval", *args],
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
         env={**os.environ, **(env or {})},
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("task_args", "message"),
     [
@@ -55,6 +56,7 @@ def test_bad_parameters_print_one_message_and_write_no_log(
     assert not list(tmp_path.glob("*.eval"))
 
 
+@pytest.mark.slow
 def test_corrupt_data_file_prints_one_message_naming_it_and_writes_no_log(
     tmp_path: Path, data_dir: Path
 ) -> None:
@@ -89,6 +91,7 @@ ODD_ANSWERS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(ODD_ANSWERS))
 def test_odd_answers_are_scored_by_the_f1_rule(tmp_path: Path, kind: str) -> None:
     model = get_model("realtalk/mock", reply=ODD_ANSWERS[kind], memoize=False)

@@ -99,6 +99,7 @@ def _values(log: EvalLog, category: str, scorer: str) -> list[Any]:
     return [(s.scores or {})[scorer].value for s in log.samples if s.metadata["category_name"] == category]
 
 
+@pytest.mark.slow
 def test_report_tables_match_the_sample_scores_of_the_logs(
     compare_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -84,6 +84,7 @@ def panel_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log_dir
 
 
+@pytest.mark.slow
 def test_length_bias_table_shows_a_length_loving_judge(panel_logs: Path, tmp_path: Path) -> None:
     runs = load_runs([panel_logs], load_cost_config())
     report = build_report(runs, tmp_path)
