@@ -463,7 +463,8 @@ def reference_scoring(root: Path, pairs: list[tuple[str, str]]) -> dict[str, Any
 
 
 def _label(record: dict[str, Any]) -> Any:
-    return record.get("label", record.get("value"))
+    """A classifier record's label, or the intimacy regressor's raw value (what MessageEI holds)."""
+    return record["label"] if "label" in record else record["raw"]
 
 
 def compare(suite: dict[str, dict[str, Any]], reference: dict[str, Any]) -> dict[str, Any]:
@@ -615,6 +616,7 @@ def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
         print("dense retriever: skipped (realtalk_evals.memory is not installed)", flush=True)
         return []
     from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.memory.systems.base import MemorySettings
     from realtalk_evals.memory.systems.dense import DenseMemory
     from realtalk_evals.memory.systems.embeddings import load_embedding_model
 
@@ -626,7 +628,7 @@ def measure_retriever(scratch: Path) -> list[dict[str, Any]]:
     rows = []
     with _fresh_caches(scratch, "retriever"):
         for caches in ("cold", "warm"):
-            memory = DenseMemory(unit="turn", embedding_model=encoder)
+            memory = DenseMemory(MemorySettings(unit="turn", embedding_model=encoder))
             started = time.perf_counter()
             cpu_started = _cpu_s()
             memory.index(conversation)

@@ -18,6 +18,7 @@ from pathlib import Path
 from platformdirs import user_cache_dir
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.user_paths import user_path
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ CACHE_DIR_ENV = "REALTALK_CACHE_DIR"
 
 def cache_root() -> Path:
     """`$REALTALK_CACHE_DIR`, else the user's cache directory for realtalk-evals (each cache a folder below)."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or user_cache_dir("realtalk-evals"))
+    return user_path(os.environ.get(CACHE_DIR_ENV) or user_cache_dir("realtalk-evals"))
 
 
 def check_cache_directory(make: Callable[[], Path], what: str, variable: str, required: bool = False) -> None:

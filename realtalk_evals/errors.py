@@ -23,9 +23,3 @@ class DatasetError(PrerequisiteError, RuntimeError):
     def __init__(self, message: str) -> None:
         RuntimeError.__init__(self, message)
         self.message = message
-
-
-def check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    """Raise InputError unless `value` is one of `choices`."""
-    if value not in choices:
-        raise InputError(f"unknown {name} {value!r}; valid choices: {', '.join(choices)}")

@@ -138,15 +138,31 @@ PAPER_SUMMARY: dict[str, dict[str, float]] = {
 hours"; "2.31 consecutive messages per turn, with a median of 2.00 and a maximum of 68"."""
 
 PAPER_TABLE_5: dict[int, dict[str, int]] = {
-    1: {"days": 21, "words": 17341, "words_per_day": 826, "images": 35},
-    2: {"days": 21, "words": 16040, "words_per_day": 764, "images": 46},
-    3: {"days": 16, "words": 11057, "words_per_day": 691, "images": 35},
-    4: {"days": 16, "words": 11511, "words_per_day": 719, "images": 37},
-    5: {"days": 21, "words": 16902, "words_per_day": 805, "images": 37},
-    6: {"days": 21, "words": 18005, "words_per_day": 857, "images": 39},
-    7: {"days": 21, "words": 16343, "words_per_day": 778, "images": 43},
-    8: {"days": 21, "words": 17191, "words_per_day": 819, "images": 25},
-    9: {"days": 21, "words": 18089, "words_per_day": 861, "images": 27},
-    10: {"days": 21, "words": 16951, "words_per_day": 807, "images": 23},
+    1: {"days": 21, "words": 17341, "words_per_day": 826, "images": 35, "topics": 6},
+    2: {"days": 21, "words": 16040, "words_per_day": 764, "images": 46, "topics": 7},
+    3: {"days": 16, "words": 11057, "words_per_day": 691, "images": 35, "topics": 7},
+    4: {"days": 16, "words": 11511, "words_per_day": 719, "images": 37, "topics": 6},
+    5: {"days": 21, "words": 16902, "words_per_day": 805, "images": 37, "topics": 7},
+    6: {"days": 21, "words": 18005, "words_per_day": 857, "images": 39, "topics": 8},
+    7: {"days": 21, "words": 16343, "words_per_day": 778, "images": 43, "topics": 8},
+    8: {"days": 21, "words": 17191, "words_per_day": 819, "images": 25, "topics": 6},
+    9: {"days": 21, "words": 18089, "words_per_day": 861, "images": 27, "topics": 7},
+    10: {"days": 21, "words": 16951, "words_per_day": 807, "images": 23, "topics": 8},
 }
-"""Appendix A.2, table 5, by chat number (the table's `Emi + Elise` is Chat_1, ..., `Fahim + Muhammed` Chat_10)."""
+"""Appendix A.2, table 5, by chat number (the table's `Emi + Elise` is Chat_1, ..., `Fahim + Muhammed` Chat_10).
+`topics` is the table's Topics column (section 5.1: pairs "revisit topics 6-8 times"); the released files hold
+no topic annotation, so it has no measured counterpart."""
+
+PAPER_TABLE_6: dict[int, dict[str, int]] = {
+    1: {"multi_hop": 30, "temporal": 30, "commonsense": 10, "events": 44},
+    2: {"multi_hop": 30, "temporal": 31, "commonsense": 12, "events": 41},
+    3: {"multi_hop": 30, "temporal": 30, "commonsense": 11, "events": 51},
+    4: {"multi_hop": 30, "temporal": 30, "commonsense": 10, "events": 61},
+    5: {"multi_hop": 31, "temporal": 31, "commonsense": 14, "events": 61},
+    6: {"multi_hop": 30, "temporal": 30, "commonsense": 12, "events": 84},
+    7: {"multi_hop": 30, "temporal": 30, "commonsense": 12, "events": 90},
+    8: {"multi_hop": 30, "temporal": 31, "commonsense": 10, "events": 83},
+    9: {"multi_hop": 30, "temporal": 31, "commonsense": 9, "events": 29},
+    10: {"multi_hop": 30, "temporal": 45, "commonsense": 10, "events": 56},
+}
+"""Appendix A.3, table 6 (QA & event statistics), by chat number as table 5."""

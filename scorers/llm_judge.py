@@ -12,14 +12,14 @@ from inspect_ai.model import Model
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.errors import check_choice
 from realtalk_evals.judging.ask import JudgeResult, ask_judge, parse_unit_score
 from realtalk_evals.judging.memory_judge import memory_judge_prompt
 from realtalk_evals.judging.panel import JUDGE_SCORES, judge_agreement, panel_models, panel_value
 from realtalk_evals.memory.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
+from realtalk_evals.parameters import choice
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGES
-from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, LLM_JUDGE
 
 EMPTY_REPLY = "(empty reply: the model returned no text)"
 """Shown in explanations for a prediction with no text (a provider's `content: null`, or an empty string)."""
@@ -44,16 +44,16 @@ def _judge_line(model: Model, result: JudgeResult[float]) -> str:
         "llm_accuracy_*": [mean()],
         "judges_agree": [mean(), grouped(judge_agreement(), "category_name")],
     },
-    name=LLM_ACCURACY,
+    name=LLM_JUDGE,
 )
-def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
+def llm_judge(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
     """Judge score in [0, 1] (a panel's mean); an unreadable judge reply is a counted failure, not a score.
 
     Args:
         grader: A model to judge with instead of the `grader` role.
         judge_prompt: A key of `MEMORY_JUDGES`: `released` (the released code's prompt) or `suite`.
     """
-    check_choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
+    choice("judge_prompt", judge_prompt, tuple(MEMORY_JUDGES))
 
     async def score(state: TaskState, target: Target) -> Score:
         judges = panel_models(grader)

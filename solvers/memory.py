@@ -9,11 +9,13 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from realtalk_evals.gold import answer_with_target
 from realtalk_evals.memory.context import render_memory_prompt
+from realtalk_evals.replies import generate_checked
 
 
 @solver
 def memory_answer(contexts: Mapping[str, str]) -> Solver:
-    """Replace the sample's question with the full D.2 user message for its conversation, and ask the model.
+    """Replace the sample's question with the full D.2 user message for its conversation, and ask the model
+    (a reply without any choice is reported as NoChoicesError, as `checked_generate` does).
 
     `contexts` maps conversation id to the rendered conversation (or events), built once per task so that
     728 questions share 10 strings (a `MemoryContexts`, so that the log's plan records ids, not the text).
@@ -24,7 +26,7 @@ def memory_answer(contexts: Mapping[str, str]) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         context = contexts[state.metadata["conversation_id"]]
         state.messages = [ChatMessageUser(content=render_memory_prompt(context, state.metadata["question"]))]
-        return await generate(state)
+        return await generate_checked(state, generate)
 
     return solve
 

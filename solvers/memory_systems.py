@@ -10,10 +10,11 @@ from inspect_ai.util import message_limit, token_limit
 
 from realtalk_evals.data.records import display_name
 from realtalk_evals.memory.context import render_memory_prompt
-from realtalk_evals.memory.systems.select import Memory, select_off_loop, shown_metadata
+from realtalk_evals.memory.systems.select import Memory, search_query, select_off_loop, shown_metadata
 from realtalk_evals.memory.systems.tools import conversation_tools
 from realtalk_evals.memory.systems.units import Unit, chronological_sessions, render_units
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
+from realtalk_evals.replies import generate_checked
 
 
 @solver
@@ -26,13 +27,12 @@ def retrieved_memory_answer(memory: Memory) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         conversation = memory.conversation(state.metadata["conversation_id"])
         question = state.metadata["question"]
-        # LoCoMo asks with additions (answer options, a date hint); retrieval searches the question itself
-        query = state.metadata.get("source_question", question)
+        query = search_query(state.metadata)
         units = await select_off_loop(memory, conversation, query, state.metadata.get("evidence", []))
         context = render_units(conversation, units, memory.memory_input)
         state.messages = [ChatMessageUser(content=render_memory_prompt(context, question))]
         state.metadata.update(shown_metadata(units))
-        return await generate(state)
+        return await generate_checked(state, generate)
 
     return solve
 

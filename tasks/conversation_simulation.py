@@ -13,54 +13,62 @@ from __future__ import annotations
 import logging
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.data.files import UPSTREAM_COMMIT
-from realtalk_evals.data.realtalk import load_conversations, select_conversations
-from realtalk_evals.dataset_analysis.samples import check_sessions, parse_sessions
-from realtalk_evals.persona.simulation import HISTORY_SESSIONS, parse_messages_per_session, simulation_samples
-from realtalk_evals.scorers.style_fidelity import conversation_style_fidelity
+from realtalk_evals.data.realtalk import load_conversations, select_conversations, select_sessions
+from realtalk_evals.parameters import ALL, Selection, optional_whole_number, refuse_unknown, selection
+from realtalk_evals.persona.simulation import HISTORY_SESSIONS, simulation_samples
+from realtalk_evals.scorers.style_fidelity import CONVERSATION_STYLE_KEYS, conversation_style_fidelity
 from realtalk_evals.solvers.conversation_simulation import simulate_conversation
 from realtalk_evals.task_names import CONVERSATION_SIMULATION
+from realtalk_evals.versions import TaskVersion
 
 logger = logging.getLogger(__name__)
 
-TASK_VERSION = "1.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("1-B")
+"""`N-X` as in evals/conversation_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
 def conversation_simulation(
     *,
-    pairs: str | int | list[str | int] | None = None,
-    sessions: str | int | list[str | int] | None = None,
+    pairs: Selection = ALL,
+    sessions: Selection = ALL,
     messages_per_session: int | None = None,
+    **unknown: object,
 ) -> Task:
     """Simulate each chosen pair's sessions, both sides by the model under test (`--model`).
 
     Args:
-        pairs: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default all 10.
-        sessions: Session numbers to simulate (`1,2` for a cheap partial run); default all.
+        pairs: Conversation ids or chat numbers (`1`, `Chat_1_Emi_Elise`, `1,2`); default `all` (10).
+        sessions: Session numbers to simulate (`1,2` for a cheap partial run); default `all`.
         messages_per_session: Merged messages per session (the speakers alternate); default the real session's.
     """
+    refuse_unknown(conversation_simulation, unknown)
     conversations = load_conversations()
-    chosen = select_conversations(pairs, conversations)
-    session_numbers = parse_sessions(sessions)
-    check_sessions(session_numbers, chosen)
-    per_session = parse_messages_per_session(messages_per_session)
+    chosen = select_conversations(selection("pairs", pairs), conversations, parameter="pairs")
+    session_numbers = select_sessions(selection("sessions", sessions), chosen)
+    per_session = optional_whole_number("messages_per_session", messages_per_session)
     dataset = simulation_samples(chosen, conversations, session_numbers, per_session)
     calls = sum(int(sample.metadata["model_calls"]) for sample in dataset if sample.metadata)
     logger.info(f"conversation_simulation: {len(dataset)} pairs, {calls} model calls before --limit")
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=dataset,
         solver=simulate_conversation(),
         scorer=conversation_style_fidelity(),
         metadata={
             "benchmark": CONVERSATION_SIMULATION,
+            **TASK_VERSION.metadata,
             "sessions": session_numbers,
             "messages_per_session": per_session,
             "history_sessions": HISTORY_SESSIONS,
             "model_calls": calls,
             "dataset_commit": UPSTREAM_COMMIT,
         },
+        headline_metric=HeadlineMetric(
+            scorer="conversation_style_fidelity", score=CONVERSATION_STYLE_KEYS[0], metric="mean"
+        ),
     )

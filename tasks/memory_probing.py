@@ -9,40 +9,53 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.locomo import load_locomo_conversations
-from realtalk_evals.data.realtalk import ALL, select_conversations, selection
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.judging.panel import check_graders, grader_roles
 from realtalk_evals.memory.context import DATASET_INPUTS, MemoryContexts, MemoryInput, check_input_given
 from realtalk_evals.memory.evidence import annotate_evidence
-from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, parse_categories
+from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, select_categories
 from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
-from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.select import Memory, probe_questions
 from realtalk_evals.memory.systems.units import Granularity
+from realtalk_evals.parameters import (
+    ALL,
+    Selection,
+    choice,
+    model_location,
+    refuse_unknown,
+    selection,
+    whole_number,
+)
+from realtalk_evals.score_keys import LLM_ACCURACY, LLM_JUDGE
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.evidence_recall import evidence_recall
-from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 from realtalk_evals.task_names import MEMORY_PROBING
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.1.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("2-C")
+"""`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
 def memory_probing(
     *,
     input: MemoryInput = "conversation",
-    conversations: str | int | list[str | int] | None = ALL,
-    categories: str | int | list[str | int] | None = ALL,
+    conversations: Selection = ALL,
+    categories: Selection = ALL,
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
@@ -53,6 +66,7 @@ def memory_probing(
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     agent_message_limit: int = 30,
     agent_token_limit: int = 200_000,
+    **unknown: object,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
 
@@ -74,17 +88,18 @@ def memory_probing(
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
     """
-    check_choice("dataset", dataset, get_args(DatasetName))
-    check_choice("input", input, DATASET_INPUTS[dataset])
-    check_choice("solver", solver, get_args(SolverName))
-    for name, limit in (
-        ("agent_message_limit", agent_message_limit),
-        ("agent_token_limit", agent_token_limit),
-    ):
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InputError(f"{name} must be a whole number of at least 1, got {limit!r}")
+    refuse_unknown(memory_probing, unknown)
+    choice("dataset", dataset, get_args(DatasetName))
+    choice("input", input, DATASET_INPUTS[dataset])
+    choice("solver", solver, get_args(SolverName))
+    message_limit = whole_number("agent_message_limit", agent_message_limit)
+    token_limit = whole_number("agent_token_limit", agent_token_limit)
     memory_system = Memory(
-        memory, unit=unit, top_k=top_k, memory_input=input, embedding_model=embedding_model
+        memory,
+        unit=unit,
+        top_k=top_k,
+        memory_input=input,
+        embedding_model=model_location("embedding_model", embedding_model),
     )
     chosen = select_conversations(
         selection("conversations", conversations),
@@ -92,30 +107,39 @@ def memory_probing(
     )
     check_input_given(chosen, input)
     samples = memory_dataset(
-        chosen, parse_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
+        chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
     check_generate_cache()
-    scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
+    # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
+    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
         [trap_answer()] if dataset == "locomo" else []
     )
-    metadata = {"benchmark": MEMORY_PROBING, "input": input, "dataset_commit": UPSTREAM_COMMIT}
-    if memory == "full":
+    roles = grader_roles(graders)  # after the parameters, before indexing or any model call
+    metadata: dict[str, object] = {
+        "benchmark": MEMORY_PROBING,
+        **TASK_VERSION.metadata,
+        "input": input,
+        "dataset_commit": UPSTREAM_COMMIT,
+    }
+    if memory_system.system.whole_context:
         answer = memory_answer(MemoryContexts(chosen, input))
     else:
         annotate_evidence(samples, {conversation.id: conversation for conversation in chosen})
-        memory_system.prepare(chosen)
-        if memory == "agent":
-            answer = memory_agent(memory_system, agent_message_limit, agent_token_limit)
+        memory_system.prepare(chosen, probes=probe_questions(samples))
+        if memory_system.system.agent:
+            answer = memory_agent(memory_system, message_limit, token_limit)
         else:
             answer = retrieved_memory_answer(memory_system)
         scorers.append(evidence_recall(turn_level=input == "conversation"))
-        metadata |= {"memory": memory, "unit": unit, "top_k": top_k}
+        settings = memory_system.settings
+        metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
-        model_roles=grader_roles(graders),
+        model_roles=roles,
         metadata=metadata,
+        headline_metric=HeadlineMetric(scorer=LLM_JUDGE, score=LLM_ACCURACY, metric="mean"),
     )

@@ -9,33 +9,43 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
-from realtalk_evals.data.realtalk import ALL, load_conversations, selection
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.data.realtalk import load_conversations
+from realtalk_evals.errors import InputError
+from realtalk_evals.judging.panel import check_graders, default_grader_role
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
-from realtalk_evals.persona.samples import (
-    SplitName,
-    parse_history_sessions,
-    parse_max_per_speaker,
-    persona_dataset,
-    select_speakers,
+from realtalk_evals.parameters import (
+    ALL,
+    boolean,
+    choice,
+    existing_path,
+    optional_whole_number,
+    refuse_unknown,
+    selection,
+    whole_number_or_all,
 )
+from realtalk_evals.persona.samples import SplitName, persona_dataset, select_speakers
 from realtalk_evals.persona.speaker_models import speaker_models_for
+from realtalk_evals.score_keys import CONTENT_SIMILARITY, ROUGE_L
 from realtalk_evals.scorers.content_similarity import content_similarity
 from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_reply
 from realtalk_evals.task_names import PERSONA_SIMULATION
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("3-B")
+"""`N-X` as in evals/persona_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -53,6 +63,7 @@ def persona_simulation(
     bertscore_model: str | None = None,
     bertscore_layers: int | None = None,
     discrimination: bool = False,
+    **unknown: object,
 ) -> Task:
     """Continue each speaker's conversation one real message at a time; compare content and EI.
 
@@ -64,7 +75,8 @@ def persona_simulation(
         max_per_speaker: A seeded, reproducible subsample of at most this many messages per speaker.
         solver: `model` asks the model under test; `gold` replies with the real message (no model call).
         speaker_models: A JSON or YAML file mapping each speaker to the Inspect model that answers their
-            samples (e.g. their fine-tuned model), instead of the model under test.
+            samples (e.g. their fine-tuned model), instead of the model under test (a relative path is read
+            from the directory the command runs from).
         sentiment_model: Sentiment classifier id or directory (else $REALTALK_SENTIMENT_MODEL, else cardiffnlp's).
         emotion_model: Emotion classifier id or directory (else $REALTALK_EMOTION_MODEL, else cardiffnlp's).
         intimacy_model: Intimacy regressor id or directory (else $REALTALK_INTIMACY_MODEL, else cardiffnlp's).
@@ -75,19 +87,23 @@ def persona_simulation(
         discrimination: Also ask the `grader` which of the real and the simulated message the person wrote
             (one more judge call a sample; off by default, as the paper has no such judge).
     """
+    refuse_unknown(persona_simulation, unknown)
     local_models = LocalModels.resolve(
         sentiment_model, emotion_model, intimacy_model, bertscore_model, bertscore_layers
     )
-    check_choice("split", split, get_args(SplitName))
-    check_choice("solver", solver, get_args(SolverName))
-    history = parse_history_sessions(history_sessions)
-    per_speaker = parse_max_per_speaker(max_per_speaker)
-    splits = select_speakers(selection("speaker", speaker))  # type: ignore[arg-type]
+    choice("split", split, get_args(SplitName))
+    choice("solver", solver, get_args(SolverName))
+    history = whole_number_or_all("history_sessions", history_sessions)
+    per_speaker = optional_whole_number("max_per_speaker", max_per_speaker)
+    splits = select_speakers(selection("speaker", speaker))
     if speaker_models is not None and solver != "model":
         raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
-    if not isinstance(discrimination, bool):
-        raise InputError(f"discrimination must be true or false, got {discrimination!r}")
-    models = speaker_models_for(speaker_models, splits) if speaker_models is not None else None
+    discrimination = boolean("discrimination", discrimination)
+    models = (
+        speaker_models_for(existing_path("speaker_models", speaker_models, "file"), splits)
+        if speaker_models is not None
+        else None
+    )
     dataset = persona_dataset(
         load_conversations(),
         splits,
@@ -96,23 +112,30 @@ def persona_simulation(
         per_speaker,
     )
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
+    roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     check_generate_cache()
     check_classifier_cache()
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=dataset,
         solver=persona_reply(models) if solver == "model" else persona_gold(),
+        setup=check_graders(),
+        model_roles=roles,
         scorer=[
             content_similarity(local_models),
             ei_agreement(None, local_models),
             style_fidelity(),
+            empty_reply(),
             *([real_or_simulated()] if discrimination else []),
         ],
         metadata={
             "benchmark": PERSONA_SIMULATION,
+            **TASK_VERSION.metadata,
             "split": split,
             "history_sessions": "all" if history is None else history,
             "dataset_commit": UPSTREAM_COMMIT,
             **({"speaker_models": {s: m["model"] for s, m in models.items()}} if models else {}),
         },
+        # table 2's first column: lexical similarity (ROUGE-L), the mean over speakers
+        headline_metric=HeadlineMetric(scorer=CONTENT_SIMILARITY, score=ROUGE_L, metric="speaker_mean"),
     )

@@ -11,8 +11,9 @@ from matplotlib.figure import Figure
 
 from realtalk_evals.ei import SPEAKER_METRICS, PersonaConsistency, SpeakerEI, message_labels
 from realtalk_evals.reporting import ei_figures as figures
-from realtalk_evals.reporting.analysis import _table_7, partial_conversations
+from realtalk_evals.reporting.analysis import partial_conversations, table_7_section
 from realtalk_evals.reporting.ei_logs import DatasetLabels, LabelledMessage
+from realtalk_evals.reporting.writer import write_report
 
 LABELS = {"reflective": True, "grounding": False, "empathy": 2, "sentiment": "positive", "emotion": "joy"}
 
@@ -33,8 +34,9 @@ def _chat_1_opening() -> DatasetLabels:
 
 def test_table7_csv_writes_names_as_the_markdown_does(tmp_path: Path) -> None:
     data = _chat_1_opening()
-    markdown, path = _table_7(data, data.speaker_ei(), False, tmp_path)
-    [row] = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    report = write_report("t", [table_7_section(data, data.speaker_ei(), False)], tmp_path, "t.md")
+    markdown = report.markdown
+    [row] = list(csv.DictReader((tmp_path / "table7.csv").read_text(encoding="utf-8").splitlines()))
     assert (row["speaker_1"], row["speaker_2"]) == ("Emi", "Elise")
     assert "| Emi | Elise |" in markdown
 
@@ -51,11 +53,11 @@ def test_figure_3_has_one_colour_scale_and_a_colour_bar(
 ) -> None:
     drawn: list[Figure] = []
 
-    def keep(figure: Figure, path: Path) -> Path:
+    def keep(figure: Figure, path: Path, dpi: int = 0) -> Path:
         drawn.append(figure)
         return path
 
-    monkeypatch.setattr(figures, "_save", keep)
+    monkeypatch.setattr(figures, "save_figure", keep)
     intimacy = {"intimacy_progression_linear": 0.0009, "intimacy_progression_exp": 0.0012}  # raw slopes
     differences: SpeakerEI = {**dict.fromkeys(SPEAKER_METRICS, 0.1), **intimacy}
     differences |= {"emotion_diversity": 1.5, "empathy": None}

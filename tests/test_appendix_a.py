@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 
 from realtalk_evals.cli import main
+from realtalk_evals.data.files import data_directory
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation, Message, Session
 from realtalk_evals.data.statistics import (
     consecutive_runs,
+    conversation_stats,
     dataset_stats,
     pair_stats,
     response_gaps,
 )
-from realtalk_evals.paper import PAPER_SUMMARY
+from realtalk_evals.paper import PAPER_SUMMARY, PAPER_TABLE_5, PAPER_TABLE_6
 
 START = datetime(2024, 1, 1, 20, 0)
 
@@ -82,3 +85,42 @@ def test_data_stats_prints_both_datasets_the_paper_and_definitions(
     assert runs_max.split()[-3:] == ["68.00", "1.00", "68.00"]
     assert "images: messages that share an image" in out
     assert "Chat_1_Emi_Elise                 18   22 [21] 17230 [17341]" in out
+
+
+def test_table_6_matches_the_files_except_chat_6_commonsense() -> None:
+    """Questions per category and events per chat: 39 of table 6's 40 cells equal the files'."""
+    differing = {}
+    for conversation in load_conversations():
+        stats = conversation_stats(conversation)
+        measured = {**stats.questions, "events": stats.events}
+        for name, printed in PAPER_TABLE_6[conversation.number].items():
+            if measured[name] != printed:
+                differing[(conversation.id, name)] = (measured[name], printed)
+    assert differing == {("Chat_6_Vanessa_Nicolas", "commonsense"): (10, 12)}
+
+
+def test_table_5_differs_for_every_chat_and_chats_3_and_4_are_6000_words_longer() -> None:
+    pairs = {c.number: pair_stats(c) for c in load_conversations()}
+    for number, pair in pairs.items():
+        printed = PAPER_TABLE_5[number]
+        assert (pair.words, pair.images) != (printed["words"], printed["images"]), number
+    assert [pairs[n].words - PAPER_TABLE_5[n]["words"] for n in (3, 4)] == [6378, 6035]
+
+
+def test_the_files_hold_no_topics_so_only_the_papers_topics_are_shown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def keys(value: object) -> set[str]:
+        if isinstance(value, dict):
+            return set(value).union(*(keys(item) for item in value.values()))
+        return set().union(*(keys(item) for item in value)) if isinstance(value, list) else set()
+
+    found = set().union(
+        *(keys(json.loads(path.read_text(encoding="utf-8"))) for path in data_directory().glob("Chat_*.json"))
+    )
+    assert {"clean_text", "blip_caption", "sub-event", "evidence"} <= found  # every level was walked
+    assert not [key for key in found if "topic" in key.lower()]
+    assert main(["data", "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "Chat_10_Fahim_Muhhamed           20   24 [21]" in out and "22 [23]   - [8]" in out
+    assert "Chat_6_Vanessa_Nicolas        30 [30]    30 [30]      10 [12]    84 [84]" in out

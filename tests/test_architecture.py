@@ -21,13 +21,18 @@ COMPONENTS = {
 LAYERS: dict[str, int] = {
     # shared pieces every concern may use
     "inspect_private": 0,
+    "user_paths": 0,
     "errors": 1,
     "prompts": 1,
     "task_names": 1,
     "paper": 1,
     "metrics": 1,
+    "replies": 2,
+    "secrets": 1,
     "gold": 1,
+    "versions": 1,
     "caches": 2,
+    "parameters": 2,
     # the datasets
     "data": 3,
     # asking graders, running local models
@@ -47,6 +52,7 @@ LAYERS: dict[str, int] = {
     "reporting": 8,
     # entry points
     "mock_provider": 9,
+    "cost_estimate": 9,
     "_registry": 10,
     "cli": 11,
 }

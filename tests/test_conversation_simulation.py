@@ -60,6 +60,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalLog, Writer
         )
 
 
+@pytest.mark.slow
 def test_the_model_plays_both_people_for_the_real_sessions(simulated: tuple[EvalLog, Writer, Path]) -> None:
     log, writer, _ = simulated
     assert log.status == "success" and log.samples is not None and len(log.samples) == 1
@@ -98,6 +99,7 @@ def test_the_model_plays_both_people_for_the_real_sessions(simulated: tuple[Eval
     assert isinstance(style, dict) and style["bubbles_mean_difference"] > 0  # always two bubbles
 
 
+@pytest.mark.slow
 def test_ei_analysis_labels_the_simulated_conversation(simulated: tuple[EvalLog, Writer, Path]) -> None:
     log, _, root = simulated
     [analysed] = eval(
@@ -133,9 +135,9 @@ def test_dataset_shaped_json_files_are_accepted_too(
     ("args", "message"),
     [
         ({"pairs": 11}, "unknown conversation 11"),
-        ({"sessions": "0"}, "sessions must be session numbers >= 1"),
-        ({"pairs": 1, "sessions": 40}, "no session 40 in the selection"),
-        ({"messages_per_session": 0}, "messages_per_session must be a whole number >= 1"),
+        ({"sessions": "0"}, "unknown session '0'; valid choices: the sessions of the selection"),
+        ({"pairs": 1, "sessions": 40}, "unknown session 40; valid choices: the sessions of the selection"),
+        ({"messages_per_session": 0}, "messages_per_session must be a whole number of at least 1, got 0"),
     ],
 )
 def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], message: str) -> None:
@@ -144,7 +146,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
 
 
 def test_an_unknown_dataset_names_the_choices(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or a path"):
+    with pytest.raises(ValueError, match="valid choices: realtalk, locomo, or an existing path"):
         ei_analysis(dataset="reddit")
     with pytest.raises(ValueError, match="no conversation_simulation log or dataset-shaped JSON"):
         ei_analysis(dataset=str(tmp_path))
@@ -156,6 +158,7 @@ def test_default_length_is_the_real_session_count() -> None:
     assert sample.metadata is not None and sample.metadata["model_calls"] == len(real)
 
 
+@pytest.mark.slow
 def test_analysis_reports_the_human_likeness_gap(
     simulated: tuple[EvalLog, Writer, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,6 +181,7 @@ def test_analysis_reports_the_human_likeness_gap(
     assert main(["analysis", str(logs), "--out", str(out)]) == 0
     markdown = capsys.readouterr().out
     assert "## Human-likeness gap" in markdown
+    assert "| group | speakers | gap (mean \\|z\\|) |" in markdown  # the pipes escaped: three columns
     rows = list(csv.DictReader((out / "human_likeness_gap.csv").read_text(encoding="utf-8").splitlines()))
     gaps = {row["group"]: row["z"] for row in rows if row["metric"] == "gap"}
     assert list(gaps) == ["realtalk", "simulated/realtalk/mock", "locomo"] and float(gaps["realtalk"]) == 0.0

@@ -6,7 +6,7 @@ import pytest
 
 from realtalk_evals.data.realtalk import load_conversations, resolve_conversation_id, select_conversations
 from realtalk_evals.data.statistics import conversation_stats, dataset_totals
-from realtalk_evals.memory.samples import memory_samples, parse_categories
+from realtalk_evals.memory.samples import memory_samples, select_categories
 
 
 def test_ten_conversations_with_728_questions_in_the_paper_categories() -> None:
@@ -74,10 +74,11 @@ def test_unknown_conversation_lists_the_valid_choices() -> None:
 def test_task_parameters_accept_yaml_lists_and_comma_strings() -> None:
     assert [c.number for c in select_conversations([2, 1])] == [1, 2]
     assert [c.number for c in select_conversations("2,1")] == [1, 2]
-    assert parse_categories("multi_hop,3") == [1, 3]
-    assert parse_categories([2]) == [2]
+    assert select_categories("multi_hop,3") == [1, 3]
+    assert select_categories([2]) == [2]
+    assert select_categories("Multi-Hop") == [1]
     with pytest.raises(ValueError, match="valid choices: 1 \\(multi_hop\\)"):
-        parse_categories("spatial")
+        select_categories("spatial")
 
 
 def test_memory_samples_have_stable_unique_ids_and_metadata() -> None:

@@ -1,8 +1,7 @@
-"""EI classifiers on tiny local models: labels, intimacy sigmoid, truncation, batching, caching, failures."""
+"""EI classifiers on tiny local models: labels, intimacy as released, truncation, batching, caching, failures."""
 
 from __future__ import annotations
 
-import math
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,7 +16,6 @@ from realtalk_evals.ei.classifiers import (
     max_input_tokens,
     model_key,
     read_output,
-    sigmoid,
 )
 from realtalk_evals.local_models.batching import batcher_stats
 from realtalk_evals.local_models.cache import classifier_cache, classifier_cache_path
@@ -36,17 +34,46 @@ def _inferred(kind: str, model: str) -> int:
     return stats.items if stats else 0
 
 
-def test_sigmoid_is_the_logistic_function_without_overflow() -> None:
-    assert sigmoid(0.0) == 0.5
-    assert sigmoid(2.0) == pytest.approx(1 / (1 + math.exp(-2.0)))
-    assert sigmoid(-2.0) == pytest.approx(1 - sigmoid(2.0))
-    assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0
-
-
-def test_intimacy_output_is_put_on_the_sigmoid_scale() -> None:
+def test_intimacy_output_is_kept_as_the_raw_regression_value() -> None:
     record = read_output("intimacy", [{"label": "LABEL_0", "score": -3.0}], ["LABEL_0"])
-    assert record == {"value": pytest.approx(sigmoid(-3.0)), "raw": -3.0}
-    assert record["value"] == pytest.approx(0.0474, abs=1e-4)
+    assert record == {"raw": -3.0}  # no sigmoid (that would give 0.047)
+
+
+def _released_pipeline(model_dir: str) -> Any:
+    """The released `utils_hf_models.HFModel`'s pipeline: model and tokenizer loaded, every setting default."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, pipeline
+
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    return pipeline("text-classification", model=model, tokenizer=tokenizer)
+
+
+async def test_intimacy_equals_the_released_pipelines_value_on_the_tiny_model() -> None:
+    """The released code's intimacy is `pipeline(text)[0]["score"]` with default settings; for a config that
+    declares `problem_type="regression"` (as cardiffnlp's intimacy model's does) that is the raw value."""
+    settings = _settings()
+    released = _released_pipeline(settings.intimacy)
+    assert released.model.config.problem_type == "regression" and released.model.config.num_labels == 1
+    texts = [
+        *TEXTS,
+        "omg I miss you so much, we have to meet soon",
+        "k",
+    ]  # short: the released code does not truncate
+    expected = [released(text)[0]["score"] for text in texts]
+    records = await classify_messages(settings, texts)
+    assert [record.intimacy for record in records] == pytest.approx(expected, abs=1e-5)
+    assert len(set(expected)) == len(texts)  # the tiny model tells the texts apart
+
+
+async def test_intimacy_records_cached_by_earlier_versions_give_the_raw_value() -> None:
+    """Before 3.0.0 the cache held `{"value": sigmoid, "raw": raw}`; the raw value is what is read."""
+    settings = _settings()
+    text = "a message cached by persona_simulation 2.0.0"
+    classifier_cache().put_many(
+        "intimacy", model_key(settings.intimacy), {text: {"value": 0.8808, "raw": 2.0}}
+    )
+    [record] = await classify_messages(settings, [text])
+    assert record.intimacy == 2.0
 
 
 def test_top_label_ties_go_to_the_first_label_in_model_order() -> None:
@@ -79,9 +106,9 @@ async def test_tiny_models_give_labels_of_the_paper_sets_and_truncate_long_texts
     for record in records:
         assert record.failures == []
         assert record.sentiment in SENTIMENT_LABELS and record.emotion in EMOTION_LABELS
-        assert record.intimacy is not None and 0.0 < record.intimacy < 1.0
+        assert record.intimacy is not None
     raw = load_pipeline(settings.intimacy)(TEXTS[0], function_to_apply="none")[0]["score"]
-    assert records[0].intimacy == pytest.approx(sigmoid(raw), abs=1e-6)
+    assert records[0].intimacy == pytest.approx(raw, abs=1e-6)
     assert len({record.emotion for record in records} | {record.sentiment for record in records}) > 2
 
 

@@ -17,6 +17,7 @@ from scipy.stats import ttest_rel
 from test_persona_task import Grader, tiny_model_args
 from tiny_models import TinyModels
 
+import realtalk_evals
 from realtalk_evals.cli import main
 from realtalk_evals.errors import InputError
 from realtalk_evals.persona.speaker_models import read_speaker_models, record_speaker_models
@@ -57,6 +58,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, EvalLog]
     return root / "logs", models_file, tuned
 
 
+@pytest.mark.slow
 def test_each_speaker_is_answered_by_their_own_model(logs: tuple[Path, Path, EvalLog]) -> None:
     _, models_file, log = logs
     assert log.status == "success" and log.samples is not None and len(log.samples) == 9
@@ -135,7 +137,7 @@ def test_bad_speaker_models_files_fail_before_any_model_call(
     tmp_path: Path, tiny_model_env: TinyModels
 ) -> None:
     path = tmp_path / "models.yaml"
-    with pytest.raises(InputError, match="speaker_models file not found"):
+    with pytest.raises(InputError, match=f"speaker_models: no file at {path} "):
         persona_simulation(speaker="Emi", speaker_models=str(path))
     path.write_text("Emi: realtalk/mock/emi-ft\nBob: realtalk/bob-ft\n")
     with pytest.raises(InputError, match="unknown speaker 'Bob'; valid choices: Emi, Nicolas"):
@@ -152,19 +154,20 @@ def test_bad_speaker_models_files_fail_before_any_model_call(
             read_speaker_models(path)
 
 
-def test_a_relative_path_is_also_read_from_the_shells_directory(
+def test_a_relative_path_is_read_from_the_directory_the_command_runs_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`inspect eval tasks/persona_simulation.py` builds the task inside tasks/: `$PWD` is where the user is."""
+    """`inspect eval tasks/persona_simulation.py` builds the task inside tasks/: the path is read from where
+    the user started the command, whatever the current directory is then."""
     (tmp_path / "models.json").write_text('{"Kevin": "realtalk/mock/kevin-ft"}')
     (tmp_path / "tasks").mkdir()
     monkeypatch.chdir(tmp_path / "tasks")
-    monkeypatch.setenv("PWD", str(tmp_path))
+    monkeypatch.setattr(realtalk_evals, "LAUNCH_DIRECTORY", str(tmp_path))
     assert read_speaker_models("models.json") == {
         "Kevin": {"model": "realtalk/mock/kevin-ft", "model_args": {}}
     }
-    monkeypatch.setenv("PWD", str(tmp_path / "tasks"))
-    with pytest.raises(InputError, match="not found"):
+    monkeypatch.setattr(realtalk_evals, "LAUNCH_DIRECTORY", str(tmp_path / "tasks"))
+    with pytest.raises(InputError, match=f"no file at {tmp_path / 'tasks' / 'models.json'} "):
         read_speaker_models("models.json")
 
 

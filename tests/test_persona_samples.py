@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -13,13 +14,13 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation, Message, Session
+from realtalk_evals.parameters import whole_number_or_all
 from realtalk_evals.persona.samples import (
     PERSONA_SPLITS,
     PersonaSplit,
     conversation_turns,
     data_speaker,
     merge_messages,
-    parse_history_sessions,
     persona_dataset,
     persona_samples,
     predicted_message,
@@ -93,7 +94,7 @@ def test_split_table_is_table_8_and_resolves_in_the_data() -> None:
 def test_speakers_are_selected_in_any_case_and_unknown_ones_list_the_choices() -> None:
     assert [s.speaker for s in select_speakers("elise,EMI")] == ["Emi", "Elise"]
     assert [s.speaker for s in select_speakers(["Fahim"])] == ["Fahim"]
-    assert len(select_speakers(None)) == 10
+    assert len(select_speakers(None)) == len(select_speakers("all")) == 10
     with pytest.raises(ValueError, match="unknown speaker 'Bob'; valid choices: Emi, Nicolas"):
         select_speakers("Emi,Bob")
 
@@ -152,11 +153,12 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
 
 
 def test_all_history_sessions_and_parameter_parsing() -> None:
-    assert parse_history_sessions("all") is None and parse_history_sessions(2) == 2
-    assert parse_history_sessions("5") == 5
+    parse = partial(whole_number_or_all, "history_sessions")
+    assert parse("all") is None and parse(2) == 2
+    assert parse("5") == 5
     for bad in (-1, "three", True, 1.5):
         with pytest.raises(ValueError, match="history_sessions must be"):
-            parse_history_sessions(bad)  # type: ignore[arg-type]
+            parse(bad)
     [split] = select_speakers("Emi")
     conversation = next(c for c in load_conversations() if c.id == split.test)
     every = persona_samples(split, conversation, "test", None)

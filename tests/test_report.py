@@ -99,6 +99,7 @@ def _values(log: EvalLog, category: str, scorer: str) -> list[Any]:
     return [(s.scores or {})[scorer].value for s in log.samples if s.metadata["category_name"] == category]
 
 
+@pytest.mark.slow
 def test_report_tables_match_the_sample_scores_of_the_logs(
     compare_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -121,7 +122,7 @@ def test_report_tables_match_the_sample_scores_of_the_logs(
             assert int(row[f"f1_{category}_n"]) == len(f1)
             half = Z_95 * statistics.stdev(f1) / math.sqrt(len(f1))
             assert float(row[f"f1_{category}_ci_high"]) == pytest.approx(statistics.mean(f1) + half)
-            llm = [value["llm_accuracy"] for value in _values(log, category, "llm_accuracy")]
+            llm = [value["llm_accuracy"] for value in _values(log, category, "llm_judge")]
             assert float(row[f"llm_{category}_mean"]) == pytest.approx(statistics.mean(llm))
     forgetful = rows[("realtalk/forgetful", "conversation")]
     assert 0 < float(forgetful["f1_all_mean"]) < 1
@@ -143,7 +144,7 @@ def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: P
             "350",
         )
         # the grader's tokens and cost are the log's own per-role figures, priced by Inspect during the run
-        grader = read_eval_log(run["log"], header_only=True).stats.role_usage.get("grader", ModelUsage())
+        grader = read_eval_log(run["logs"], header_only=True).stats.role_usage.get("grader", ModelUsage())
         assert (run["grader input tokens"], run["grader output tokens"]) == (
             str(grader.input_tokens),
             str(grader.output_tokens),
@@ -166,7 +167,7 @@ def test_report_runs_table_carries_tokens_grader_commit_and_cost(compare_logs: P
     )
     out = tmp_path / "priced"
     assert main(["report", str(compare_logs), "--out", str(out), "--model-cost-config", str(prices)]) == 0
-    priced = next(r for r in _csv(out / "runs.csv") if r["log"] == judged[0]["log"])
+    priced = next(r for r in _csv(out / "runs.csv") if r["logs"] == judged[0]["logs"])
     model_cost = (7000 * 1.0 + 70000 * 0.1 + 350 * 2.0) / 1e6
     judge_cost = (int(priced["grader input tokens"]) + int(priced["grader output tokens"])) * 1000.0 / 1e6
     assert float(priced["cost (USD)"]) == pytest.approx(model_cost, abs=5e-5)
@@ -193,7 +194,11 @@ def test_report_relative_drop_and_png_files(compare_logs: Path, tmp_path: Path) 
     assert main(["report", str(compare_logs), "--out", str(tmp_path)]) == 0
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "Relative drop from conversation (C) to events (E)" in markdown
-    oracle_line = next(line for line in markdown.splitlines() if line.startswith("| realtalk/oracle | 0%"))
+    oracle_line = next(
+        line
+        for line in markdown.splitlines()
+        if line.startswith("| realtalk/oracle | realtalk/judge | realtalk | 0%")
+    )
     assert oracle_line.count("0%") == 8
     png = tmp_path / "memory_probing.png"
     assert png.read_bytes()[:8] == PNG_MAGIC and png.stat().st_size > 10_000
@@ -208,4 +213,7 @@ def test_estimate_is_mean_with_normal_95_percent_interval() -> None:
 
 def test_report_without_suite_logs_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 1
-    assert "no memory_probing, persona_simulation or ei_analysis log found" in capsys.readouterr().err
+    assert (
+        "no memory_probing, persona_simulation, ei_analysis or judge_calibration log found"
+        in capsys.readouterr().err
+    )

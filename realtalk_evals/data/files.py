@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from realtalk_evals.caches import CACHE_DIR_ENV, cache_root
 from realtalk_evals.errors import DatasetError
+from realtalk_evals.user_paths import user_path
 
 UPSTREAM_REPO = "danny911kr/REALTALK"
 UPSTREAM_COMMIT = "b903e06a9770bf4e5fe9018c3e132889666d3b4a"
@@ -119,9 +120,9 @@ def data_directory(download_if_missing: bool = True) -> Path:
     """The verified directory holding the REALTALK files, in the documented order of precedence."""
     override = os.environ.get(DATA_DIR_ENV)
     if override:
-        directory = Path(override).expanduser()
+        directory = user_path(override)
         if not directory.is_dir():
-            raise DatasetError(f"{DATA_DIR_ENV}={override} is not a directory")
+            raise DatasetError(f"{DATA_DIR_ENV}={override} is not a directory ({directory} was looked up)")
         verify_directory(directory)
         return directory
     cache = cache_directory()

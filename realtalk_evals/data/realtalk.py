@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -27,7 +27,8 @@ from realtalk_evals.data.records import (
     parse_conversation_id,
     parse_timestamp,
 )
-from realtalk_evals.errors import DatasetError, InputError
+from realtalk_evals.errors import DatasetError
+from realtalk_evals.parameters import Option, pick, selection
 
 logger = logging.getLogger(__name__)
 
@@ -140,62 +141,46 @@ def load_conversations(directory: Path | None = None) -> list[Conversation]:
     return list(_load_directory((directory or data_directory()).resolve()))
 
 
+def conversation_options(conversations: Iterable[Conversation]) -> list[Option[Conversation]]:
+    """What names a conversation in a selection: its id (`Chat_1_Emi_Elise`, any case) or its chat number."""
+    return [
+        Option(
+            conversation,
+            (conversation.id, str(conversation.number)),
+            f"{conversation.number} ({conversation.id})",
+        )
+        for conversation in conversations
+    ]
+
+
 def resolve_conversation_id(name: str | int, conversations: Iterable[Conversation]) -> str:
     """Map a user's conversation name (`Chat_1_Emi_Elise`, `1`, or any case) to its id."""
-    conversations = list(conversations)
-    text = str(name).strip()
-    for conversation in conversations:
-        if text.casefold() == conversation.id.casefold() or text == str(conversation.number):
-            return conversation.id
-    valid = ", ".join(f"{c.number} ({c.id})" for c in conversations)
-    raise InputError(f"unknown conversation {name!r}; valid choices: {valid}")
-
-
-def as_list(value: str | int | Iterable[str | int] | None) -> list[str | int] | None:
-    """Accept `-T x=1,2` (YAML list or comma string), a single value, or None (= all)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, int):
-        return [value]
-    return list(value)
-
-
-ALL = "all"
-"""The default of a selecting task parameter (`speaker`, `conversations`, `categories`, `sessions`)."""
-
-
-def selection(name: str, value: object) -> str | int | list[str | int] | None:
-    """A selecting task parameter as the loaders take it: `all` is None (everything); bad values raise.
-
-    Inspect passes an empty `-T speaker=` as None, so None is an empty selection here, refused rather than
-    read as "all"; a value of the wrong type (`conversations=1.0`) is refused too.
-    """
-    empty = f"{name} is empty: `-T {name}=` selects nothing; leave it out (or give `{name}=all`) for all"
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(empty)
-    if isinstance(value, str) and value.strip().lower() == ALL:
-        return None
-    items: list[object] = list(value) if isinstance(value, list | tuple) else [value]
-    bad = [item for item in items if isinstance(item, bool) or not isinstance(item, str | int)]
-    if bad:
-        raise InputError(
-            f"{name} must be names or whole numbers (`1`, `1,2`, a list), got {', '.join(map(repr, bad))}"
-        )
-    chosen = cast(list[str | int], items)
-    return chosen if isinstance(value, list | tuple) else chosen[0]
+    [conversation] = pick("conversation", "conversation", [name], conversation_options(conversations))
+    return conversation.id
 
 
 def select_conversations(
-    names: str | int | Iterable[str | int] | None, conversations: list[Conversation] | None = None
+    names: object, conversations: list[Conversation] | None = None, parameter: str = "conversations"
 ) -> list[Conversation]:
-    """The conversations named by the user (all when None), in chat-number order, without duplicates."""
+    """The conversations a selection names (all when None or `all`), in chat-number order, once each.
+
+    A task passes its parameter through `parameters.selection` first, which refuses an empty one.
+    """
     conversations = conversations if conversations is not None else load_conversations()
-    wanted = as_list(names)
+    return pick(parameter, "conversation", names, conversation_options(conversations))
+
+
+def select_sessions(
+    numbers: object, conversations: Sequence[Conversation], parameter: str = "sessions"
+) -> list[int] | None:
+    """The session numbers a selection names, ascending; None (every session) for None or `all`.
+
+    Each must be a session of at least one of the selected conversations.
+    """
+    wanted = None if numbers is None else selection(parameter, numbers)
     if wanted is None:
-        return conversations
-    if not wanted:
-        raise InputError("no conversation selected: give at least one conversation id or number")
-    ids = {resolve_conversation_id(name, conversations) for name in wanted}
-    return [conversation for conversation in conversations if conversation.id in ids]
+        return None
+    present = sorted({session.number for conversation in conversations for session in conversation.sessions})
+    ranges = ", ".join(f"{c.id}: {c.sessions[0].number}-{c.sessions[-1].number}" for c in conversations)
+    options = [Option(number, (str(number),), str(number)) for number in present]
+    return pick(parameter, "session", wanted, options, valid=f"the sessions of the selection ({ranges})")

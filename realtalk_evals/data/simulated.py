@@ -20,6 +20,7 @@ from realtalk_evals.data.realtalk import conversation_from_json, read_json
 from realtalk_evals.data.records import REALTALK_TIMESTAMP_FORMAT, Conversation, parse_conversation_id
 from realtalk_evals.errors import InputError
 from realtalk_evals.task_names import CONVERSATION_SIMULATION
+from realtalk_evals.user_paths import user_path
 
 SIMULATED_PREFIX = "simulated/"
 
@@ -81,11 +82,11 @@ def load_simulated(location: str | Path) -> tuple[str, list[Conversation]]:
 
     A conversation simulated twice (in two logs) keeps the later copy.
     """
-    path = Path(location)
+    path = user_path(location)
     if not path.exists():
         raise InputError(
-            f"unknown dataset {str(location)!r}; valid choices: realtalk, locomo, or a path to "
-            "conversation_simulation logs or dataset-shaped JSON files"
+            f"no simulated conversations at {path}: it does not exist (give a path to conversation_simulation "
+            "logs or dataset-shaped JSON files)"
         )
     files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
     dataset_files = [f for f in files if f.suffix == ".json" and _is_dataset_json(f)]

@@ -16,7 +16,7 @@ from itertools import groupby, pairwise
 from pydantic import BaseModel
 
 from realtalk_evals.data.records import CATEGORY_NAMES, Conversation
-from realtalk_evals.paper import PAPER_SUMMARY, PAPER_TABLE_5
+from realtalk_evals.paper import PAPER_SUMMARY, PAPER_TABLE_5, PAPER_TABLE_6
 
 
 class ConversationStats(BaseModel):
@@ -189,18 +189,41 @@ def stats_text(realtalk: Sequence[Conversation], locomo: Sequence[Conversation])
         )
     lines += ["", "LoCoMo messages have no timestamps, so it has no response gaps (n = 0).", "Definitions:"]
     lines += [f"  {name}: {text}" for name, text in DEFINITIONS.items()]
-    lines += ["", "REALTALK pairs; the paper's table 5 in brackets (days, words, words/day, images):"]
-    header = f"{'conversation':<26} {'sessions':>8} {'days':>9} {'words':>13} {'words/day':>11} {'images':>9}"
+    lines += [
+        "",
+        "REALTALK pairs; the paper's table 5 in brackets (days, words, words/day, images, topics);",
+        "the files hold no topic annotation, so topics are the paper's only:",
+    ]
+    header = (
+        f"{'conversation':<26} {'sessions':>8} {'days':>9} {'words':>13} {'words/day':>11} {'images':>9}"
+        f" {'topics':>7}"
+    )
     lines.append(header)
     for pair, conversation in zip(ours.pairs, realtalk, strict=True):
         paper_pair = PAPER_TABLE_5.get(conversation.number, {})
-
-        def both(value: str, key: str, width: int, paper_pair: dict[str, int] = paper_pair) -> str:
-            return f"{value} [{paper_pair[key]}]".rjust(width) if key in paper_pair else value.rjust(width)
-
         lines.append(
-            f"{pair.conversation_id:<26} {pair.sessions:>8} {both(str(pair.days), 'days', 9)} "
-            f"{both(str(pair.words), 'words', 13)} {both(f'{pair.words_per_day:.0f}', 'words_per_day', 11)} "
-            f"{both(str(pair.images), 'images', 9)}"
+            f"{pair.conversation_id:<26} {pair.sessions:>8} {_both(str(pair.days), paper_pair, 'days', 9)} "
+            f"{_both(str(pair.words), paper_pair, 'words', 13)} "
+            f"{_both(f'{pair.words_per_day:.0f}', paper_pair, 'words_per_day', 11)} "
+            f"{_both(str(pair.images), paper_pair, 'images', 9)} {_both('-', paper_pair, 'topics', 7)}"
+        )
+    lines += ["", "REALTALK questions and events; the paper's table 6 in brackets:"]
+    lines.append(
+        f"{'conversation':<26} {'multi-hop':>10} {'temporal':>10} {'commonsense':>12} {'events':>10}"
+    )
+    for conversation in realtalk:
+        counts = conversation_stats(conversation)
+        paper_chat = PAPER_TABLE_6.get(conversation.number, {})
+        cells = [
+            _both(str(counts.questions[name]), paper_chat, name, width)
+            for name, width in (("multi_hop", 10), ("temporal", 10), ("commonsense", 12))
+        ]
+        lines.append(
+            f"{conversation.id:<26} {' '.join(cells)} {_both(str(counts.events), paper_chat, 'events', 10)}"
         )
     return "\n".join(lines)
+
+
+def _both(value: str, paper: dict[str, int], key: str, width: int) -> str:
+    """`value [paper's value]`, right-aligned; the value alone where the paper has none."""
+    return f"{value} [{paper[key]}]".rjust(width) if key in paper else value.rjust(width)

@@ -7,18 +7,18 @@ see the session so far, ending with the message itself, which is also the sample
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from itertools import count
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
 from realtalk_evals.data.locomo import load_locomo_conversations
-from realtalk_evals.data.realtalk import as_list, load_conversations
+from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation, display_name
 from realtalk_evals.ei.judges import dialogue_context
 from realtalk_evals.ei.record import MessageInContext
-from realtalk_evals.errors import InputError
 from realtalk_evals.persona.samples import Turn, conversation_turns, merge_messages, render_turns
 
 DatasetName = Literal["realtalk", "locomo"]
@@ -33,40 +33,13 @@ def load_dataset(dataset: DatasetName) -> list[Conversation]:
     return load_conversations() if dataset == "realtalk" else load_locomo_conversations()
 
 
-def resolve_dataset(dataset: str) -> tuple[str, list[Conversation]]:
+def resolve_dataset(dataset: str | Path) -> tuple[str, list[Conversation]]:
     """The label and conversations of `realtalk`, `locomo`, or a path to simulated conversations."""
-    if dataset in DATASET_NAMES:
+    if isinstance(dataset, str) and dataset in DATASET_NAMES:
         return dataset, load_dataset(dataset)  # type: ignore[arg-type]
     from realtalk_evals.data.simulated import load_simulated
 
     return load_simulated(dataset)
-
-
-def parse_sessions(value: str | int | Iterable[str | int] | None) -> list[int] | None:
-    """Session numbers (`1`, `1,2`, a list), sorted without duplicates; None means every session."""
-    wanted = as_list(value)
-    if wanted is None:
-        return None
-    numbers = set()
-    for item in wanted:
-        text = str(item).strip()
-        if isinstance(item, bool) or not text.isdigit() or int(text) < 1:
-            raise InputError(f"sessions must be session numbers >= 1 (`1`, `1,2` or a list), got {item!r}")
-        numbers.add(int(text))
-    if not numbers:
-        raise InputError("no session selected: give at least one session number")
-    return sorted(numbers)
-
-
-def check_sessions(sessions: Sequence[int] | None, conversations: Sequence[Conversation]) -> None:
-    """Every requested session must exist in at least one selected conversation."""
-    if sessions is None:
-        return
-    present = {session.number for conversation in conversations for session in conversation.sessions}
-    missing = [number for number in sessions if number not in present]
-    if missing:
-        ranges = ", ".join(f"{c.id}: {c.sessions[0].number}-{c.sessions[-1].number}" for c in conversations)
-        raise InputError(f"no session {', '.join(map(str, missing))} in the selection; sessions are {ranges}")
 
 
 def message_turns(conversation: Conversation, merge: bool) -> list[list[Turn]]:
@@ -128,7 +101,6 @@ def ei_dataset(
     sessions: Sequence[int] | None = None,
 ) -> MemoryDataset:
     """The samples of the chosen conversations and sessions, in conversation and message order."""
-    check_sessions(sessions, conversations)
     samples = [
         sample
         for conversation in conversations

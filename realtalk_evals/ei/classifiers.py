@@ -8,8 +8,8 @@ persistently by (kind, model id, text), so the real messages are classified once
 Reading the outputs:
 - sentiment: softmax over negative / neutral / positive, top label;
 - emotion: multi-label, a sigmoid per label (11 labels), top label;
-- intimacy: a regression; the pipeline returns the raw value (`function_to_apply="none"`) and the sigmoid is
-  applied here, putting it on the 0-1 scale of the paper's figures.
+- intimacy: a regression, read as the released code reads it: the raw value (`function_to_apply="none"`,
+  what a default pipeline gives for a model whose config declares `problem_type="regression"`), no sigmoid.
 Ties go to the label that comes first in the model's `id2label` order. An inference error for a text is
 recorded as that text's failure (and not cached); a model that cannot be loaded is a configuration error and
 raises.
@@ -17,7 +17,6 @@ raises.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
 from functools import cache, partial
@@ -37,14 +36,6 @@ from realtalk_evals.local_models.settings import (
 )
 
 _FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
-
-
-def sigmoid(value: float) -> float:
-    """The logistic function, without overflow for large negative values."""
-    if value >= 0:
-        return 1.0 / (1.0 + math.exp(-value))
-    exp = math.exp(value)
-    return exp / (1.0 + exp)
 
 
 _LOAD_LOCK = threading.Lock()
@@ -81,8 +72,9 @@ def read_output(kind: ClassifierKind, output: list[dict[str, Any]], labels: Sequ
     if kind == "intimacy":
         if len(scores) != 1:
             raise ValueError(f"intimacy model should output one value, got {sorted(scores)}")
-        raw = next(iter(scores.values()))
-        return {"value": sigmoid(raw), "raw": raw}
+        # Under "raw", the key that held this value before (beside the sigmoid as "value"): cached records of
+        # earlier versions are read alike.
+        return {"raw": next(iter(scores.values()))}
     best = max((label.lower() for label in labels), key=lambda label: scores[label])
     return {"label": best, "score": scores[best], "scores": scores}
 
@@ -136,7 +128,7 @@ def _as_record(kind: ClassifierKind, model_id: str, output: dict[str, Any]) -> M
     if "error" in output:
         return MessageEI(failures=[EIFailure(attribute=kind, error=f"{model_id}: {output['error']}")])
     if kind == "intimacy":
-        return MessageEI(intimacy=output["value"])
+        return MessageEI(intimacy=output["raw"])
     return MessageEI(**{kind: output["label"]})
 
 

@@ -73,7 +73,7 @@ class MessageEI(BaseModel):
     emotion: str | None = None
     """The emotion classifier's top label (one of 11)."""
     intimacy: float | None = None
-    """The intimacy regressor's output on a sigmoid (0-1) scale."""
+    """The intimacy regressor's raw output, as the released pipeline returns it (no sigmoid)."""
     failures: list[EIFailure] = Field(default_factory=list)
 
     def failed(self, attribute: EIAttribute) -> bool:

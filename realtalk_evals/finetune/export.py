@@ -27,6 +27,7 @@ from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.errors import InputError
+from realtalk_evals.parameters import Selection
 from realtalk_evals.persona.samples import PersonaSplit, persona_dataset, persona_messages, select_speakers
 
 TRAIN_FILE = "train.jsonl"
@@ -178,7 +179,7 @@ def export_speaker(
 
 def export_training_data(
     out: str | Path,
-    speakers: str | Sequence[str] | None = None,
+    speakers: Selection = None,
     history_sessions: int | None = 3,
     validation_fraction: float = 0.0,
     hf_dataset: bool = True,

@@ -27,6 +27,7 @@ from typing import Any
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.finetune.export import HF_DATASET_DIR, INSTALL_HINT, speaker_directory
+from realtalk_evals.parameters import Selection
 from realtalk_evals.persona.samples import select_speakers
 from realtalk_evals.persona.speaker_models import record_speaker_models
 
@@ -232,7 +233,7 @@ def _finite(value: float | None) -> float | None:
 
 def run_local_finetune(
     base_model: str,
-    speakers: str | Sequence[str] | None,
+    speakers: Selection,
     data: str | Path,
     out: str | Path,
     models_file: str | Path,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.finetune.export import exported_files
+from realtalk_evals.parameters import Selection
 from realtalk_evals.persona.samples import select_speakers
 from realtalk_evals.persona.speaker_models import record_speaker_models
 
@@ -166,7 +167,7 @@ def follow_jobs(
 
 
 def run_openai_finetune(
-    speakers: str | Sequence[str] | None,
+    speakers: Selection,
     data: str | Path,
     models_file: str | Path,
     base_model: str = DEFAULT_BASE_MODEL,

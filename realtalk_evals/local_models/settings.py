@@ -7,7 +7,8 @@ order: the task parameter (`-T sentiment_model=...`), else its environment varia
 `check()` runs when a task is built, before any sample: a model that is neither a local directory, nor in the
 Hugging Face cache, nor on a reachable Hub stops the run with one message naming the model, its parameter and
 variable, and how to prepare the models ahead (`realtalk models download`). `check_local_models` does the same
-for any other local model (an embedding model, say).
+for any other local model: the dense retriever's embedding model, which `suite_needs` adds to the classifiers
+and BERTScore's model for `realtalk models download|check` (every model the suite loads by default).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.parameters import model_location, optional_whole_number, written_as_path
+from realtalk_evals.user_paths import user_path
 
 ClassifierKind = Literal["sentiment", "emotion", "intimacy"]
 CLASSIFIER_KINDS: tuple[ClassifierKind, ...] = get_args(ClassifierKind)
@@ -66,11 +69,21 @@ BERTSCORE_DEFAULT = "roberta-large"
 HUB_TIMEOUT_S = 10.0
 """How long the check waits for the Hugging Face Hub when a model is not in the local cache."""
 
-PREPARE_HINT = (
-    "Prepare the models ahead on a machine with internet: `realtalk models download` (or `hf download "
-    "MODEL_ID` for each), then copy the Hugging Face cache (~/.cache/huggingface, or $HF_HOME) here; or "
-    "point the parameter or variable at a local model directory."
-)
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+"""The dense retriever's encoder (`memory_probing -T memory=dense|hybrid`): small (22M parameters, 384
+dimensions, about 90 MB), English, fast on a CPU, and the most used baseline encoder of sentence-transformers and
+of memory-benchmark harnesses (see docs/memory_systems.md)."""
+
+
+def prepare_hint(needs: Iterable[ModelNeed]) -> str:
+    """How to make the models loadable offline; each way it names exists (`realtalk models download` fetches
+    every default model, `hf` is huggingface_hub's command, each parameter and variable is read)."""
+    choices = " or ".join(dict.fromkeys(need.chosen() for need in needs)) or "the model's parameter"
+    return (
+        "Prepare the models ahead on a machine with internet: `realtalk models download` (or `hf download "
+        "MODEL_ID` for each), then copy the Hugging Face cache (~/.cache/huggingface, or $HF_HOME) here; or "
+        f"point {choices} at a local model directory."
+    )
 
 
 @dataclass(frozen=True)
@@ -104,23 +117,6 @@ CHOICE = {choice.field: choice for choice in LOCAL_MODEL_CHOICES}
 
 class LocalModelError(InputError):
     """A local model cannot be loaded: missing, misspelled, or not cached while the Hub is unreachable."""
-
-
-def _layers(value: object, source: str) -> int | None:
-    if value is None or value == "":
-        return None
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if not (whole or (isinstance(value, str) and value.strip().isdigit())) or int(str(value)) < 1:
-        raise InputError(f"{source} must be a whole number >= 1 (a layer of the model), got {value!r}")
-    return int(str(value))
-
-
-def _model(value: object, source: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{source} must be a Hugging Face model id or a local directory, got {value!r}")
-    return value.strip()
 
 
 class LocalModels(BaseModel):
@@ -158,11 +154,14 @@ class LocalModels(BaseModel):
         values: dict[str, Any] = {}
         for field, value in given.items():
             choice = CHOICE[field]
-            parse = _layers if field == "bertscore_layers" else _model
-            if value is not None:
-                parsed = parse(value, choice.parameter)
+            if value is None:
+                name, value = f"${choice.env}", os.environ.get(choice.env) or None
             else:
-                parsed = parse(os.environ.get(choice.env) or None, f"${choice.env}")
+                name = choice.parameter
+            if field == "bertscore_layers":
+                parsed: int | str | None = optional_whole_number(name, value)
+            else:
+                parsed = None if value is None else model_location(name, value)
             if parsed is not None:
                 values[field] = parsed
         return cls(**values)
@@ -223,14 +222,22 @@ class ModelNeed:
     parameter: str
     env: str | None = None
 
+    def chosen(self) -> str:
+        """How the user chooses the model: its task parameter, and its variable when it has one."""
+        return f"-T {self.parameter}" + (f" or ${self.env}" if self.env else "")
+
     def named(self) -> str:
-        chosen = f"-T {self.parameter}" + (f" or ${self.env}" if self.env else "")
-        return f"{self.what} {self.model!r} (chosen by {chosen})"
+        return f"{self.what} {self.model!r} (chosen by {self.chosen()})"
 
 
-def looks_like_path(model: str) -> bool:
-    """A local path rather than a Hub id (`name` or `owner/name`)."""
-    return model.startswith(("/", ".", "~")) or model.count("/") > 1 or "\\" in model
+def embedding_need(model: str = DEFAULT_EMBEDDING_MODEL) -> ModelNeed:
+    """The dense retriever's encoder, chosen by `-T embedding_model` only (no environment variable)."""
+    return ModelNeed(model, "embedding model (memory=dense|hybrid)", "embedding_model")
+
+
+def suite_needs(models: LocalModels) -> list[ModelNeed]:
+    """Every local model the suite loads by default: the classifiers, BERTScore's model, the embedding model."""
+    return [*models.needs(), embedding_need()]
 
 
 def _hub_problem(model: str) -> str | None:
@@ -263,20 +270,21 @@ def _hub_problem(model: str) -> str | None:
 
 def model_problem(model: str) -> str | None:
     """None when `model` (a local directory or a Hub id) can be loaded; else what is wrong, one phrase."""
-    path = Path(model).expanduser()
+    path = user_path(model)
     if path.exists():
         if not path.is_dir():
             return "is a file, not a model directory"
         if not (path / "config.json").is_file():
             return "is a directory without a config.json (not a saved transformers model)"
         return None
-    if looks_like_path(model):
-        return "is not an existing local directory"
+    if written_as_path(model):
+        return f"is not an existing local directory ({path} does not exist)"
     return _hub_problem(model)
 
 
 def check_local_models(needs: Iterable[ModelNeed]) -> None:
     """Raise one LocalModelError naming every model that cannot be loaded, and how to prepare them."""
+    needs = list(needs)
     seen: dict[str, str | None] = {}
     lines = []
     for need in needs:
@@ -285,7 +293,9 @@ def check_local_models(needs: Iterable[ModelNeed]) -> None:
         if seen[need.model] is not None:
             lines.append(f"- {need.named()} {seen[need.model]}")
     if lines:
-        raise LocalModelError("local models cannot be loaded:\n" + "\n".join(lines) + f"\n{PREPARE_HINT}")
+        raise LocalModelError(
+            "local models cannot be loaded:\n" + "\n".join(lines) + f"\n{prepare_hint(needs)}"
+        )
 
 
 def bertscore_layer_problem(models: LocalModels) -> str | None:
@@ -305,7 +315,7 @@ def bertscore_layer_problem(models: LocalModels) -> str | None:
 
 def _hidden_layers(model: str) -> int | None:
     """The model's number of layers from its config.json (local or cached), or None when unknown."""
-    path = Path(model).expanduser() / "config.json"
+    path = user_path(model) / "config.json"
     if not path.is_file():
         from huggingface_hub import try_to_load_from_cache
         from huggingface_hub.errors import HFValidationError
@@ -339,12 +349,12 @@ def hub_snapshot(model: str) -> Path:
 
 
 def download_local_models(
-    models: LocalModels, download: Downloader | None = None
+    needs: Iterable[ModelNeed], download: Downloader | None = None
 ) -> list[tuple[ModelNeed, Path | None]]:
-    """Download every Hub model of the settings (local directories are left alone: their path is None)."""
+    """Download every Hub model of `needs` (local directories are left alone: their path is None)."""
     download = download or hub_snapshot
     done = []
-    for need in models.needs():
-        local = Path(need.model).expanduser().exists() or looks_like_path(need.model)
+    for need in needs:
+        local = user_path(need.model).exists() or written_as_path(need.model)
         done.append((need, None if local else download(need.model)))
     return done

@@ -7,10 +7,10 @@ from typing import Any, Literal
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from realtalk_evals.data.realtalk import as_list
 from realtalk_evals.data.records import CATEGORY_NAMES, LOCOMO_CATEGORY_NAMES, Conversation
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.locomo_protocol import ADVERSARIAL, adversarial_options, asked_question
+from realtalk_evals.parameters import Option, pick
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
 
 DatasetName = Literal["realtalk", "locomo"]
@@ -19,27 +19,11 @@ DATASET_CATEGORIES: dict[str, dict[int, str]] = {"realtalk": CATEGORY_NAMES, "lo
 """The question categories of each dataset, by number."""
 
 
-def parse_categories(
-    categories: str | int | Iterable[str | int] | None, names: Mapping[int, str] = CATEGORY_NAMES
-) -> list[int]:
-    """Category numbers from numbers or names (`1`, `multi_hop`, `temporal,commonsense`); None = all."""
-    items = as_list(categories)
-    if items is None:
-        return sorted(names)
-    by_name = {name: number for number, name in names.items()}
-    chosen: set[int] = set()
-    for item in items:
-        text = str(item).strip().lower().replace("-", "_")
-        if text.isdigit() and int(text) in names:
-            chosen.add(int(text))
-        elif text in by_name:
-            chosen.add(by_name[text])
-        else:
-            valid = ", ".join(f"{number} ({name})" for number, name in names.items())
-            raise InputError(f"unknown category {item!r}; valid choices: {valid}")
-    if not chosen:
-        raise InputError("no category selected")
-    return sorted(chosen)
+def select_categories(categories: object, names: Mapping[int, str] = CATEGORY_NAMES) -> list[int]:
+    """Category numbers a selection names by number or name (`1`, `multi_hop`, `temporal,commonsense`),
+    ascending; None or `all` is every category."""
+    options = [Option(number, (str(number), name), f"{number} ({name})") for number, name in names.items()]
+    return sorted(pick("categories", "category", categories, options))
 
 
 def memory_samples(conversations: Iterable[Conversation], categories: Iterable[int]) -> list[Sample]:

@@ -17,11 +17,11 @@ from typing import Literal
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 
-from realtalk_evals.data.realtalk import as_list
 from realtalk_evals.data.records import Conversation, Message, display_name, format_date
 from realtalk_evals.ei.judges import dialogue_line
-from realtalk_evals.errors import InputError
+from realtalk_evals.parameters import Option, pick
 from realtalk_evals.prompts import (
+    DISCRIMINATION_JUDGE,
     MEMORY_IMAGE_LINE,
     MEMORY_SESSION_DATE,
     PERSONA_NEXT_SPEAKER,
@@ -65,20 +65,9 @@ PERSONA_SPLITS: tuple[PersonaSplit, ...] = (
 """Table 8 of the paper, in its order (its `Fahim` is `Fahim Khan` in the data)."""
 
 
-def select_speakers(speakers: str | Iterable[str] | None) -> list[PersonaSplit]:
-    """The table-8 rows of the named speakers (any case; all when None), in table order."""
-    wanted = as_list(speakers)
-    if wanted is None:
-        return list(PERSONA_SPLITS)
-    by_name = {split.speaker.casefold(): split for split in PERSONA_SPLITS}
-    unknown = [name for name in wanted if str(name).strip().casefold() not in by_name]
-    if unknown or not wanted:
-        valid = ", ".join(split.speaker for split in PERSONA_SPLITS)
-        raise InputError(
-            f"unknown speaker {', '.join(map(repr, unknown)) or '(none)'}; valid choices: {valid}"
-        )
-    chosen = {str(name).strip().casefold() for name in wanted}
-    return [split for split in PERSONA_SPLITS if split.speaker.casefold() in chosen]
+def select_speakers(speakers: object) -> list[PersonaSplit]:
+    """The table-8 rows of the named speakers (any case; all when None or `all`), in table order."""
+    return pick("speaker", "speaker", speakers, [Option(s, (s.speaker,), s.speaker) for s in PERSONA_SPLITS])
 
 
 def data_speaker(conversation: Conversation, name: str) -> str:
@@ -90,26 +79,6 @@ def data_speaker(conversation: Conversation, name: str) -> str:
         if len(matches) != 1:
             raise
         return matches[0]
-
-
-def parse_history_sessions(value: int | str) -> int | None:
-    """Earlier sessions in the context: a whole number, or `all` (None)."""
-    if isinstance(value, str) and value.strip().lower() == "all":
-        return None
-    whole = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    if not (whole or (isinstance(value, str) and value.strip().isdigit())):
-        raise InputError(f"history_sessions must be a whole number >= 0 or 'all', got {value!r}")
-    return int(value)
-
-
-def parse_max_per_speaker(value: int | str | None) -> int | None:
-    """The subsample size per speaker: a whole number >= 1, or None for every message."""
-    if value is None:
-        return None
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    if not (whole or (isinstance(value, str) and value.strip().isdigit())) or int(value) < 1:
-        raise InputError(f"max_per_speaker must be a whole number >= 1, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -272,3 +241,20 @@ def predicted_message(completion: str, speaker_name: str) -> str:
     """The model's message without a leading `Name:`, which D.1 asks the model not to write."""
     prefix = re.compile(rf"^\s*{re.escape(speaker_name)}\s*:\s*", re.IGNORECASE)
     return prefix.sub("", completion, count=1).strip()
+
+
+def one_line(text: str) -> str:
+    """A candidate message as one line, its bubbles joined as the real merged message's are: a line break in
+    the model's reply must not give it away (nor start a line of the judge's prompt)."""
+    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def discrimination_prompt(speaker_name: str, input_text: str, first: str, second: str) -> str:
+    """The real-or-simulated judge's prompt for a persona sample: the D.1 history (the sample's input without
+    its closing `Name:` line) and the two candidates, each on one line."""
+    return DISCRIMINATION_JUDGE.format(
+        speaker=speaker_name,
+        conversation=input_text.rsplit("\n", 1)[0],
+        first=one_line(first),
+        second=one_line(second),
+    )

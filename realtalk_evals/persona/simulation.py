@@ -31,12 +31,10 @@ from realtalk_evals.data.records import (
     display_name,
     format_date,
 )
-from realtalk_evals.errors import InputError
 from realtalk_evals.persona.samples import (
     PERSONA_SPLITS,
     conversation_turns,
     data_speaker,
-    parse_max_per_speaker,
     render_history,
 )
 from realtalk_evals.prompts import (
@@ -52,16 +50,6 @@ HISTORY_SESSIONS = 3
 
 PERSONA_EXAMPLES = 30
 """Chat messages of the person shown as writing examples, evenly spaced through the source conversation."""
-
-
-def parse_messages_per_session(value: int | str | None) -> int | None:
-    """Merged messages per simulated session: a whole number >= 1, or None for the real session's count."""
-    try:
-        return parse_max_per_speaker(value)  # the same rule, under this parameter's name
-    except InputError:
-        raise InputError(
-            f"messages_per_session must be a whole number >= 1 (or unset), got {value!r}"
-        ) from None
 
 
 def example_source(conversation_id: str, person: str) -> str | None:

@@ -19,7 +19,9 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.parameters import existing_path
 from realtalk_evals.persona.samples import PersonaSplit, select_speakers
+from realtalk_evals.user_paths import user_path
 
 SpeakerModels = dict[str, dict[str, Any]]
 """Table-8 speaker -> {"model": Inspect model name, "model_args": {...}}: plain data, so Inspect can log it."""
@@ -39,24 +41,12 @@ def _entry(speaker: str, value: object, path: Path) -> dict[str, Any]:
     )
 
 
-def locate(path: str | Path) -> Path:
-    """The file a relative path names, from the current directory or else the one the command started in.
-
-    Inspect builds a task from a task file inside that file's directory (`inspect eval
-    tasks/persona_simulation.py` runs it in `tasks/`), so `-T speaker_models=models.json` is also looked up
-    in the shell's directory (`$PWD`, which a change of directory inside Python leaves alone).
-    """
-    path = Path(path)
-    candidates = [path] if path.is_absolute() else [path, Path(os.environ.get("PWD", ".")) / path]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise InputError(f"speaker_models file not found: {' or '.join(str(c.absolute()) for c in candidates)}")
-
-
 def read_speaker_models(path: str | Path) -> SpeakerModels:
-    """Parse and check a speaker -> model file; speakers are returned under their table-8 names."""
-    path = locate(path)
+    """Parse and check a speaker -> model file; speakers are returned under their table-8 names.
+
+    A relative path is read from the directory the command runs from (parameters.user_directory).
+    """
+    path = existing_path("speaker_models", str(path), "file")
     text = path.read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text)  # JSON is YAML
@@ -111,7 +101,7 @@ def check_models_resolve(models: SpeakerModels, path: str | Path) -> None:
         provider, _, model_name = name.partition("/")
         try:
             if provider in LOCAL_WEIGHT_PROVIDERS and model_name:
-                local = Path(model_name).expanduser()
+                local = user_path(model_name)
                 if model_name.startswith(("/", ".", "~")) and not local.exists():
                     raise ValueError(f"no model directory {local}")
                 continue

@@ -29,12 +29,18 @@ from realtalk_evals.ei import (
 from realtalk_evals.ei.speaker_level import IntimacyX
 from realtalk_evals.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY
 from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, shown, shown_text
-from realtalk_evals.reporting.ei_figures import DATASET_TITLES, plot_persona_consistency, plot_speaker_level
+from realtalk_evals.reporting.ei_figures import dataset_title, plot_persona_consistency, plot_speaker_level
 from realtalk_evals.reporting.ei_logs import DatasetLabels, load_labels
 from realtalk_evals.reporting.gap_report import gap_section, has_simulations
-from realtalk_evals.reporting.tables import Report, markdown_table, mean_std_cell, write_csv
+from realtalk_evals.reporting.report import left_out_section
+from realtalk_evals.reporting.sections import Figure, Row, Section, Source, Table, mean_std_cell
+from realtalk_evals.reporting.site import write_site
+from realtalk_evals.reporting.writer import Report, write_report
+from realtalk_evals.task_names import EI_ANALYSIS
 
 logger = logging.getLogger(__name__)
+
+TITLE = "REALTALK speaker-level EI analysis"
 
 
 def partial_conversations(data: DatasetLabels) -> list[str]:
@@ -62,81 +68,92 @@ def _partial_warning(data: DatasetLabels) -> str | None:
     return text
 
 
-def _runs_section(labels: dict[str, DatasetLabels]) -> str:
-    header = ["dataset", "judge", "messages merged", "logs", "conversations", "messages", "unscored samples"]
-    header += [f"{attribute} failures" for attribute in EI_ATTRIBUTES]
+def runs_section(labels: dict[str, DatasetLabels]) -> Section:
+    columns = ["dataset", "judge", "messages merged", "logs", "conversations", "messages", "unscored samples"]
+    columns += [f"{attribute} failures" for attribute in EI_ATTRIBUTES]
     rows = []
     for data in labels.values():
         failures = data.failures()
         rows.append(
-            [
-                DATASET_TITLES.get(data.dataset, data.dataset),
-                ", ".join(sorted(data.judges)),
-                "yes" if data.merge else "no",
-                str(len(data.logs)),
-                str(len(data.conversation_ids())),
-                str(len(data.messages)),
-                str(data.unscored),
-            ]
-            + [str(failures[attribute]) for attribute in EI_ATTRIBUTES]
+            Row(
+                [
+                    dataset_title(data.dataset),
+                    ", ".join(sorted(data.judges)),
+                    "yes" if data.merge else "no",
+                    str(len(data.logs)),
+                    str(len(data.conversation_ids())),
+                    str(len(data.messages)),
+                    str(data.unscored),
+                ]
+                + [str(failures[attribute]) for attribute in EI_ATTRIBUTES],
+                sources=[Source(log) for log in data.logs],
+            )
         )
     note = (
         "Labelled messages per dataset. A failed label (judge or classifier) is left out of the numbers that "
         "use it; a conversation or session missing from the logs is missing from the numbers."
     )
-    return "\n\n".join(["## Runs", note, markdown_table(header, rows)])
+    return Section("Runs", [note], [Table(columns, rows)])
 
 
-def _table_7(
-    data: DatasetLabels, speaker_ei: dict[str, dict[str, SpeakerEI]], with_paper: bool, out: Path
-) -> tuple[str, Path]:
+def table_7_section(
+    data: DatasetLabels, speaker_ei: dict[str, dict[str, SpeakerEI]], with_paper: bool
+) -> Section:
     counts = data.message_counts()
-    header = ["P1", "P2", "n P1", "n P2"] + [
+    columns = ["P1", "P2", "n P1", "n P2"] + [
         f"{TITLES[n]} {p}" for n in SPEAKER_METRICS for p in ("P1", "P2")
     ]
-    rows, csv_rows = [], []
+    rows = []
     for conversation_id in data.conversation_ids():
         first, second = data.speakers(conversation_id)
         measured = [speaker_ei[conversation_id].get(speaker, {}) for speaker in (first, second)]
         n = [counts.get((conversation_id, speaker), 0) for speaker in (first, second)]
         label = [display_name(first), display_name(second)]
         rows.append(
-            label
-            + [str(x) for x in n]
-            + [cell(name, side.get(name)) for name in SPEAKER_METRICS for side in measured]
-        )
-        csv_rows.append(
-            [conversation_id, *label, *n] + [side.get(name) for name in SPEAKER_METRICS for side in measured]
+            Row(
+                label
+                + [str(x) for x in n]
+                + [cell(name, side.get(name)) for name in SPEAKER_METRICS for side in measured],
+                [conversation_id, *label, *n]
+                + [side.get(name) for name in SPEAKER_METRICS for side in measured],
+                data.sources(conversation_id),
+            )
         )
         paper = PAPER_TABLE_7.get(conversation_id)
         if with_paper and paper:
             printed = [shown_text(name, value) for name in SPEAKER_METRICS for value in paper[name]]
-            rows.append(["paper", "", "", ""] + printed)
-    parts = [
-        "## Table 7: speaker-level EI of REALTALK",
-        (
-            "P1 and P2 are the conversation's speaker_1 and speaker_2; n is the number of labelled messages. "
-            "Intimacy progression is in units of 1e-3 (slope of the mean intimacy per session on the 0-1 "
-            "scale, and b of a*e^(b*x), x = 1..n over the sessions the speaker wrote in, as the released "
-            "code), as in the paper's table; `-` is missing (no data, or an "
-            "exponential fit that did not converge)."
-            + (
-                " `paper` rows are the paper's table 7 (it has no rows for Chat_2 and Chat_6)."
-                if with_paper
-                else ""
-            )
-        ),
-        markdown_table(header, rows),
-    ]
-    csv_header = ["conversation_id", "speaker_1", "speaker_2", "messages_1", "messages_2"]
-    csv_header += [f"{name}_{side}" for name in SPEAKER_METRICS for side in ("1", "2")]
-    return "\n\n".join(parts), write_csv(out / "table7.csv", csv_header, csv_rows)
+            rows.append(Row(["paper", "", "", ""] + printed, reference=True))
+    warning = _partial_warning(data) if with_paper else None
+    notes = [warning] if warning else []
+    notes.append(
+        "P1 and P2 are the conversation's speaker_1 and speaker_2; n is the number of labelled messages. "
+        "Intimacy progression is in units of 1e-3 (slope of the mean intimacy per session, the "
+        "classifier's raw regression value, and b of a*e^(b*x), x = 1..n over the sessions the speaker "
+        "wrote in, as the released code), as in the paper's table; `-` is missing (no data, or an "
+        "exponential fit that did not converge)."
+        + (
+            " `paper` rows are the paper's table 7 (it has no rows for Chat_2 and Chat_6)."
+            if with_paper
+            else ""
+        )
+    )
+    csv_columns = ["conversation_id", "speaker_1", "speaker_2", "messages_1", "messages_2"]
+    csv_columns += [f"{name}_{side}" for name in SPEAKER_METRICS for side in ("1", "2")]
+    return Section(
+        "Table 7: speaker-level EI of REALTALK",
+        notes,
+        [Table(columns, rows, csv="table7.csv", csv_columns=csv_columns)],
+    )
+
+
+SpeakerRow = tuple[str, str, int, SpeakerEI]
+"""(conversation, speaker, labelled messages, speaker-level EI)."""
 
 
 def _speaker_rows(
     labels: dict[str, DatasetLabels], speaker_ei: dict[str, dict[str, dict[str, SpeakerEI]]]
-) -> dict[str, list[tuple[str, str, int, SpeakerEI]]]:
-    """Dataset -> (conversation, speaker, messages, speaker-level EI) of every speaker."""
+) -> dict[str, list[SpeakerRow]]:
+    """Dataset -> every speaker's row."""
     result = {}
     for dataset, data in labels.items():
         counts = data.message_counts()
@@ -156,124 +173,157 @@ def _summary(values: Iterable[float | None]) -> str:
     return f"{mean_std_cell(statistics.mean(present), spread)} ({len(present)})"
 
 
-def _figure_6(
-    speakers: dict[str, list[tuple[str, str, int, SpeakerEI]]], out: Path, with_paper: bool
-) -> tuple[str, list[Path]]:
+def figure_6_section(
+    labels: dict[str, DatasetLabels], speakers: dict[str, list[SpeakerRow]], with_paper: bool
+) -> Section:
     datasets = list(speakers)
-    header = ["attribute"] + [DATASET_TITLES.get(d, d) for d in datasets]
-    rows = [
-        [TITLES[name]] + [_summary(shown(name, row[3].get(name)) for row in speakers[d]) for d in datasets]
-        for name in SPEAKER_METRICS
-    ]
-    csv_rows = [
-        [dataset, conversation_id, speaker, n] + [values.get(name) for name in SPEAKER_METRICS]
-        for dataset, rows_ in speakers.items()
-        for conversation_id, speaker, n, values in rows_
-    ]
-    paper = {name: [v for row in PAPER_TABLE_7.values() for v in row[name]] for name in SPEAKER_METRICS}
-    figure = plot_speaker_level(
-        {d: [row[3] for row in speakers[d]] for d in datasets},
-        out / "figure6_speaker_level.png",
-        paper if with_paper else None,
-    )
-    text = "\n\n".join(
+    summary = Table(
+        ["attribute"] + [dataset_title(d) for d in datasets],
         [
-            "## Figures 2 and 6: speaker-level EI, REALTALK against LoCoMo",
+            Row(
+                [TITLES[name]]
+                + [_summary(shown(name, row[3].get(name)) for row in speakers[d]) for d in datasets],
+                sources=[s for d in datasets for s in labels[d].sources()],
+            )
+            for name in SPEAKER_METRICS
+        ],
+    )
+    per_speaker = Table(
+        ["dataset", "conversation_id", "speaker", "messages", *SPEAKER_METRICS],
+        [
+            Row(
+                [dataset, conversation_id, speaker, str(n)]
+                + [str(values.get(name)) for name in SPEAKER_METRICS],
+                [dataset, conversation_id, speaker, n] + [values.get(name) for name in SPEAKER_METRICS],
+                labels[dataset].sources(conversation_id),
+            )
+            for dataset, rows in speakers.items()
+            for conversation_id, speaker, n, values in rows
+        ],
+        csv="speaker_level.csv",
+        shown=False,
+    )
+    paper = {name: [v for row in PAPER_TABLE_7.values() for v in row[name]] for name in SPEAKER_METRICS}
+    by_dataset = {d: [row[3] for row in speakers[d]] for d in datasets}
+    return Section(
+        "Figures 2 and 6: speaker-level EI, REALTALK against LoCoMo",
+        [
             "Mean ± standard deviation across speakers (number of speakers); intimacy progression in 1e-3."
             + (
                 " The figure draws the paper's table 7 values as crosses beside REALTALK."
                 if with_paper
                 else ""
-            ),
-            markdown_table(header, rows),
-            f"![speaker-level EI]({figure.name})",
-        ]
+            )
+        ],
+        [summary, per_speaker],
+        [
+            Figure(
+                "figure6_speaker_level.png",
+                "speaker-level EI",
+                lambda path: plot_speaker_level(by_dataset, path, paper if with_paper else None),
+            )
+        ],
     )
-    csv = write_csv(
-        out / "speaker_level.csv",
-        ["dataset", "conversation_id", "speaker", "messages", *SPEAKER_METRICS],
-        csv_rows,
-    )
-    return text, [csv, figure]
 
 
-def _figure_3(rows: list[PersonaConsistency], out: Path, with_paper: bool) -> tuple[str, list[Path]]:
-    header = ["person", "conversations", "Table 8 consistency"]
-    header += ["Table 8 (paper)"] if with_paper else []
-    header += [TITLES[name] for name in SPEAKER_METRICS]
+def figure_3_section(rows: list[PersonaConsistency], data: DatasetLabels, with_paper: bool) -> Section:
+    title = "Figure 3: persona consistency"
+    if not rows:
+        return Section(title, ["No person appears in two analysed REALTALK conversations."])
+    columns = ["person", "conversations", "Table 8 consistency"]
+    columns += ["Table 8 (paper)"] if with_paper else []
+    columns += [TITLES[name] for name in SPEAKER_METRICS]
     table = []
     for row in rows:
         paper = PAPER_TABLE_8_CONSISTENCY.get(row.person.casefold())
         table.append(
-            [display_name(row.person), " / ".join(row.conversations)]
-            + [shown_text("table8", row.mean_difference(SCALE))]
-            + ([shown_text("table8", paper)] if with_paper else [])
-            + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS]
+            Row(
+                [display_name(row.person), " / ".join(row.conversations)]
+                + [shown_text("table8", row.mean_difference(SCALE))]
+                + ([shown_text("table8", paper)] if with_paper else [])
+                + [cell(name, row.differences.get(name)) for name in SPEAKER_METRICS],
+                [display_name(row.person), *row.conversations, row.mean_difference(SCALE)]
+                + [row.differences.get(n) for n in SPEAKER_METRICS],
+                [s for conversation in row.conversations for s in data.sources(conversation)],
+            )
         )
-    csv = write_csv(
-        out / "persona_consistency.csv",
-        ["person", "conversation_1", "conversation_2", "table8_consistency", *SPEAKER_METRICS],
+    return Section(
+        title,
         [
-            [display_name(row.person), *row.conversations, row.mean_difference(SCALE)]
-            + [row.differences.get(n) for n in SPEAKER_METRICS]
-            for row in rows
-        ],
-    )
-    figure = plot_persona_consistency(rows, out / "figure3_persona_consistency.png")
-    text = "\n\n".join(
-        [
-            "## Figure 3: persona consistency",
             "Absolute difference of each speaker-level number between the two REALTALK conversations of a person. "
             "`Table 8 consistency` is the paper's per-speaker persona consistency (appendix E.2: the absolute "
             "difference of a speaker's EI across two conversations), read as the mean of these differences in "
             "table 7's units (intimacy progression in 1e-3); the CSV keeps the same number and raw differences."
-            + (" `Table 8 (paper)` is the paper's value." if with_paper else ""),
-            markdown_table(header, table),
-            f"![persona consistency]({figure.name})",
-        ]
+            + (" `Table 8 (paper)` is the paper's value." if with_paper else "")
+        ],
+        [
+            Table(
+                columns,
+                table,
+                csv="persona_consistency.csv",
+                csv_columns=[
+                    "person",
+                    "conversation_1",
+                    "conversation_2",
+                    "table8_consistency",
+                    *SPEAKER_METRICS,
+                ],
+            )
+        ],
+        [
+            Figure(
+                "figure3_persona_consistency.png",
+                "persona consistency",
+                lambda path: plot_persona_consistency(rows, path),
+            )
+        ],
     )
-    return text, [csv, figure]
+
+
+def analysis_sections(
+    labels: dict[str, DatasetLabels], with_paper: bool = False, intimacy_x: IntimacyX = "position"
+) -> list[Section]:
+    """Every section of the analysis of `labels`, in order."""
+    # Conversation -> speaker -> numbers, per dataset: computed once, read by table 7 and figures 2/6 and 3.
+    speaker_ei = {dataset: data.speaker_ei(intimacy_x) for dataset, data in labels.items()}
+    sections = [runs_section(labels)]
+    realtalk = labels.get("realtalk")
+    if realtalk is not None:
+        sections.append(table_7_section(realtalk, speaker_ei["realtalk"], with_paper))
+    sections.append(figure_6_section(labels, _speaker_rows(labels, speaker_ei), with_paper))
+    if realtalk is not None:
+        consistency = persona_consistency(speaker_ei["realtalk"])
+        sections.append(figure_3_section(consistency, realtalk, with_paper))
+    else:
+        sections.append(figure_3_section([], DatasetLabels("realtalk", True), with_paper))
+    if has_simulations(labels):
+        sections.append(gap_section(labels, speaker_ei))
+    return sections
 
 
 def build_analysis(
-    paths: Iterable[str | Path], out: Path, with_paper: bool = False, intimacy_x: IntimacyX = "position"
+    paths: Iterable[str | Path],
+    out: Path,
+    with_paper: bool = False,
+    intimacy_x: IntimacyX = "position",
+    html: Path | None = None,
 ) -> Report:
-    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`.
+    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out` (and as an HTML
+    site into `html`, with the log viewer).
 
     `intimacy_x="session"` fits intimacy progression against session numbers instead of the released code's
-    1..n over the speaker's sessions.
+    1..n over the speaker's sessions. When no complete run is left, the report lists those left out and
+    carries an `error`.
     """
-    labels = load_labels(paths)
-    # Conversation -> speaker -> numbers, per dataset: computed once, read by table 7 and figures 2/6 and 3.
-    speaker_ei = {dataset: data.speaker_ei(intimacy_x) for dataset, data in labels.items()}
-    out.mkdir(parents=True, exist_ok=True)
-    sections = ["# REALTALK speaker-level EI analysis", _runs_section(labels)]
-    files: list[Path] = []
-    realtalk = labels.get("realtalk")
-    warning = _partial_warning(realtalk) if with_paper and realtalk is not None else None
-    if warning:
-        sections.append(warning)
-    if realtalk is not None:
-        text, table_csv = _table_7(realtalk, speaker_ei["realtalk"], with_paper, out)
-        sections.append(text)
-        files.append(table_csv)
-    text, written = _figure_6(_speaker_rows(labels, speaker_ei), out, with_paper)
-    sections.append(text)
-    files += written
-    consistency = persona_consistency(speaker_ei["realtalk"]) if realtalk is not None else []
-    if consistency:
-        text, written = _figure_3(consistency, out, with_paper)
-        sections.append(text)
-        files += written
-    else:
-        sections.append(
-            "## Figure 3: persona consistency\n\nNo person appears in two analysed REALTALK conversations."
+    found = load_labels(paths)
+    sections = analysis_sections(found.datasets, with_paper, intimacy_x) if found.datasets else []
+    if found.left_out:
+        sections.insert(1 if sections else 0, left_out_section(found.left_out))
+    report = write_report(TITLE, sections, out, "ei_analysis.md")
+    if html is not None:
+        report.files += write_site(TITLE, sections, html, report.files)
+    if not found.datasets:
+        report.error = (
+            f"no usable {EI_ANALYSIS} run: {len(found.left_out)} log(s) left out (see `Runs left out`)"
         )
-    if has_simulations(labels):
-        text, written = gap_section(labels, speaker_ei, out)
-        sections.append(text)
-        files += written
-    markdown = "\n\n".join(sections) + "\n"
-    report = out / "ei_analysis.md"
-    report.write_text(markdown, encoding="utf-8")
-    return Report(markdown=markdown, files=[report, *files])
+    return report

@@ -1,7 +1,7 @@
 """REALTALK against LoCoMo: one model and memory input on real and on LLM-generated chats, per category.
 
 The paper's claim is that real conversations are harder than LoCoMo's generated ones. memory_probing runs
-with `-T dataset=locomo` pair with REALTALK runs of the same model, input and solver; on the categories the
+with `-T dataset=locomo` pair with REALTALK runs that share every other setting (reporting/pools.py); on the categories the
 datasets share (multi-hop, temporal, and REALTALK's commonsense against LoCoMo's open-domain) the report gives
 the drop, LoCoMo minus REALTALK, with a 95% interval (the two samples are independent, so the half-widths add
 in quadrature). LoCoMo's own categories (single-hop, adversarial) and its trap rate are shown beside.
@@ -11,14 +11,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
-from realtalk_evals.reporting.runs import Run, pooled_samples, score_value
+from realtalk_evals.reporting.memory import category_estimate, dataset_of, question_ids
+from realtalk_evals.reporting.pools import (
+    DATASET,
+    GRADER,
+    MODEL,
+    Identity,
+    Pool,
+    identity_cells,
+    identity_columns,
+    pools,
+    question_mean,
+    setting_names,
+)
+from realtalk_evals.reporting.runs import Run
+from realtalk_evals.reporting.sections import Row, Section, Source, Table
 from realtalk_evals.reporting.stats import Estimate, estimate
-from realtalk_evals.reporting.tables import markdown_table, write_csv
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.task_names import MEMORY_PROBING
+
+TRAP_ANSWER = "trap_answer"
+"""LoCoMo's adversarial trap scorer (1 when the answer is the tempting wrong option)."""
 
 SHARED_CATEGORIES = (("multi_hop", "multi_hop"), ("temporal", "temporal"), ("commonsense", "open_domain"))
 """(REALTALK, LoCoMo) category pairs that ask the same kind of question (numbers 1-3 in both datasets)."""
@@ -37,28 +52,18 @@ TITLES = {
 }
 
 
-def run_dataset(run: Run) -> str:
-    """The dataset a memory_probing run asked (logs from before `dataset` existed are REALTALK's)."""
-    return str(run.task_args.get("dataset") or "realtalk")
-
-
 @dataclass
 class DatasetRow:
-    """Estimates per category of one (model, input, solver) on one dataset, keyed by REALTALK's names for the
-    shared categories (LoCoMo's open_domain is filed under `commonsense`)."""
+    """Estimates per report category of one pool, keyed by REALTALK's names for the shared categories
+    (LoCoMo's open_domain is filed under `commonsense`)."""
 
-    model: str
-    input: str
-    solver: str
+    pool: Pool
     dataset: str
-    samples: int = 0
+    names: dict[str, set[str]] = field(default_factory=dict)
+    """Report category -> the dataset's category names it pools."""
     f1: dict[str, Estimate] = field(default_factory=dict)
     llm: dict[str, Estimate] = field(default_factory=dict)
     trap: Estimate = field(default_factory=lambda: estimate([]))
-
-    @property
-    def label(self) -> str:
-        return "gold answers" if self.solver == "gold" else self.model
 
 
 def _row_categories(dataset: str) -> dict[str, set[str]]:
@@ -73,28 +78,14 @@ def _row_categories(dataset: str) -> dict[str, set[str]]:
     return groups
 
 
-def dataset_rows(runs: list[Run]) -> list[DatasetRow]:
-    """One row per (model, input, solver, dataset) of memory_probing runs, samples pooled as in table 3."""
-    pooled = pooled_samples(
-        runs,
-        MEMORY_PROBING,
-        lambda run: (
-            run.model,
-            str(run.task_args.get("input") or "conversation"),
-            str(run.task_args.get("solver") or "model"),
-            run_dataset(run),
-        ),
-    )
-    rows = []
-    for (model, memory_input, solver, dataset), samples in pooled.items():
-        row = DatasetRow(model, memory_input, solver, dataset, samples=len(samples))
-        for category, names in _row_categories(dataset).items():
-            chosen = [s for s in samples.values() if s.metadata["category_name"] in names]
-            row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
-            row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
-        row.trap = estimate(score_value(s, "trap_answer") for s in samples.values())
-        rows.append(row)
-    return rows
+def dataset_row(pool: Pool) -> DatasetRow:
+    dataset = dataset_of(pool.identity)
+    row = DatasetRow(pool, dataset, _row_categories(dataset))
+    for category, names in row.names.items():
+        row.f1[category] = category_estimate(pool, names, PARTIAL_MATCH)
+        row.llm[category] = category_estimate(pool, names, LLM_ACCURACY, LLM_ACCURACY)
+    row.trap = estimate(question_mean(epochs, TRAP_ANSWER) for epochs in pool.questions.values())
+    return row
 
 
 def drop(locomo: Estimate, realtalk: Estimate) -> Estimate:
@@ -110,29 +101,40 @@ def drop(locomo: Estimate, realtalk: Estimate) -> Estimate:
 
 @dataclass
 class Pair:
-    """The REALTALK and LoCoMo rows of one (model, input, solver); either may be missing."""
+    """The REALTALK and LoCoMo rows of one identity less its dataset; REALTALK's may be missing."""
 
-    label: str
-    input: str
+    identity: Identity
     realtalk: DatasetRow | None
-    locomo: DatasetRow | None
+    locomo: DatasetRow
+
+    @property
+    def pools(self) -> list[Pool]:
+        return [row.pool for row in (self.realtalk, self.locomo) if row is not None]
 
 
-def pairs(rows: list[DatasetRow]) -> list[Pair]:
-    """Pairs with at least a LoCoMo row, in order of first appearance."""
-    by_key: dict[tuple[str, str, str], dict[str, DatasetRow]] = {}
-    for row in rows:
-        by_key.setdefault((row.model, row.input, row.solver), {})[row.dataset] = row
+def pairs(runs: list[Run]) -> list[Pair]:
+    """Pairs with a LoCoMo row, in order of first appearance; a REALTALK row joins when every other setting
+    (model and args, grader, input, memory and its settings, judge prompt, ...) is the same."""
+    by_identity: dict[Identity, dict[str, Pool]] = {}
+    for pool in pools(runs, MEMORY_PROBING):
+        by_identity.setdefault(pool.identity.without(DATASET), {})[dataset_of(pool.identity)] = pool
     found = []
-    for (_model, memory_input, _solver), datasets in by_key.items():
-        locomo = datasets.get("locomo")
-        if locomo is not None:
-            found.append(Pair(locomo.label, memory_input, datasets.get("realtalk"), locomo))
+    for identity, datasets in by_identity.items():
+        if "locomo" in datasets:
+            realtalk = datasets.get("realtalk")
+            found.append(
+                Pair(
+                    identity,
+                    None if realtalk is None else dataset_row(realtalk),
+                    dataset_row(datasets["locomo"]),
+                )
+            )
     return found
 
 
 CATEGORY_ORDER = ("multi_hop", "temporal", "commonsense", SHARED, "single_hop", "adversarial", "all")
 METRICS = ("f1", "llm")
+COLUMNS = ("realtalk_f1", "locomo_f1", "drop_f1", "realtalk_llm", "locomo_llm", "drop_llm")
 EMPTY = Estimate(math.nan, 0, math.nan)
 
 
@@ -142,65 +144,79 @@ def _estimate(row: DatasetRow | None, metric: str, category: str) -> Estimate:
     return getattr(row, metric).get(category, EMPTY)
 
 
-def _pair_rows(pair: Pair) -> list[tuple[str, dict[str, Estimate]]]:
-    """Per category: REALTALK, LoCoMo and drop estimates of both metrics (drops on shared categories only)."""
-    table = []
-    for category in CATEGORY_ORDER:
-        cells: dict[str, Estimate] = {}
-        for metric in METRICS:
-            realtalk = _estimate(pair.realtalk, metric, category)
-            locomo = _estimate(pair.locomo, metric, category)
-            cells[f"realtalk_{metric}"] = realtalk
-            cells[f"locomo_{metric}"] = locomo
-            shared = category in {r for r, _ in SHARED_CATEGORIES} | {SHARED}
-            cells[f"drop_{metric}"] = drop(locomo, realtalk) if shared else EMPTY
-        table.append((category, cells))
-    return table
+def _cells(pair: Pair, category: str) -> dict[str, Estimate]:
+    """REALTALK, LoCoMo and drop estimates of both metrics (drops on shared categories only)."""
+    cells: dict[str, Estimate] = {}
+    shared = category in {r for r, _ in SHARED_CATEGORIES} | {SHARED}
+    for metric in METRICS:
+        realtalk = _estimate(pair.realtalk, metric, category)
+        locomo = _estimate(pair.locomo, metric, category)
+        cells[f"realtalk_{metric}"] = realtalk
+        cells[f"locomo_{metric}"] = locomo
+        cells[f"drop_{metric}"] = drop(locomo, realtalk) if shared else EMPTY
+    return cells
 
 
-def _signed(estimate_: Estimate) -> str:
-    return "-" if estimate_.n == 0 else f"{estimate_.mean:+.3f} ± {estimate_.half_width:.3f}"
+def _sources(pair: Pair, category: str) -> list[Source]:
+    found = []
+    for row in (pair.realtalk, pair.locomo):
+        if row is not None and category in row.names:
+            found += row.pool.sources(question_ids(row.pool, row.names[category]))
+    return found
 
 
-def dataset_section(runs: list[Run], out: Path) -> tuple[str, list[Path]] | None:
-    """The REALTALK-vs-LoCoMo section and its CSV, or None without a LoCoMo memory_probing run."""
-    found = pairs(dataset_rows(runs))
+def dataset_section(runs: list[Run]) -> Section | None:
+    """The REALTALK-vs-LoCoMo section, or None without a LoCoMo memory_probing run."""
+    found = pairs(runs)
     if not found:
         return None
-    header = ["model", "input", "category", "REALTALK F1", "LoCoMo F1", "F1 drop"]
-    header += ["REALTALK LLM", "LoCoMo LLM", "LLM drop"]
-    table = []
-    csv_header = ["model", "input", "category"] + [
-        f"{column}_{part}"
-        for column in ("realtalk_f1", "locomo_f1", "drop_f1", "realtalk_llm", "locomo_llm", "drop_llm")
-        for part in ("mean", "ci_low", "ci_high", "n")
-    ]
-    csv_rows: list[list[object]] = []
+    chosen = set().union(*(pool.chosen for pair in found for pool in pair.pools)) - {DATASET}
+    columns = identity_columns([pair.identity for pair in found], chosen, always=(MODEL, GRADER))
+    all_columns = setting_names(pair.identity for pair in found)
+    rows = []
     trap_lines = []
     for pair in found:
-        for category, cells in _pair_rows(pair):
-            table.append(
-                [pair.label, pair.input, TITLES[category]]
-                + [cells["realtalk_f1"].text(), cells["locomo_f1"].text(), _signed(cells["drop_f1"])]
-                + [cells["realtalk_llm"].text(), cells["locomo_llm"].text(), _signed(cells["drop_llm"])]
+        for category in CATEGORY_ORDER:
+            cells = _cells(pair, category)
+            shown = [
+                cells[column].text(sign="+") if column.startswith("drop") else cells[column].text()
+                for column in COLUMNS
+            ]
+            values: list[object] = list(identity_cells(pair.identity, all_columns))
+            values.append(category)
+            values += [
+                x
+                for column in COLUMNS
+                for x in (cells[column].mean, cells[column].low, cells[column].high, cells[column].n)
+            ]
+            rows.append(
+                Row(
+                    identity_cells(pair.identity, columns) + [TITLES[category], *shown],
+                    values,
+                    _sources(pair, category),
+                )
             )
-            values: list[object] = [pair.label, pair.input, category]
-            for column in ("realtalk_f1", "locomo_f1", "drop_f1", "realtalk_llm", "locomo_llm", "drop_llm"):
-                e = cells[column]
-                values += [e.mean, e.low, e.high, e.n]
-            csv_rows.append(values)
-        if pair.locomo is not None and pair.locomo.trap.n:
-            trap_lines.append(f"- {pair.label} ({pair.input}): LoCoMo trap rate {pair.locomo.trap.text()}")
-    parts = [
-        "## Memory probing: REALTALK (real chats) vs. LoCoMo (LLM-generated chats)",
-        (
-            "Same model, input and solver on both datasets. Mean ± half-width of the 95% confidence interval; "
-            "drop = LoCoMo - REALTALK (positive: lower on real chats), on the categories the datasets share, "
-            "REALTALK's commonsense against LoCoMo's open-domain. The trap rate is the share of LoCoMo's "
-            "adversarial questions answered with the tempting wrong answer."
-        ),
-        markdown_table(header, table),
+        if pair.locomo.trap.n:
+            trap_lines.append(
+                f"- {', '.join(identity_cells(pair.identity, columns))}: LoCoMo trap rate {pair.locomo.trap.text()}"
+            )
+    table = Table(
+        columns=columns
+        + ["category", "REALTALK F1", "LoCoMo F1", "F1 drop", "REALTALK LLM", "LoCoMo LLM", "LLM drop"],
+        rows=rows,
+        csv="realtalk_vs_locomo.csv",
+        csv_columns=all_columns
+        + ["category"]
+        + [f"{column}_{part}" for column in COLUMNS for part in ("mean", "ci_low", "ci_high", "n")],
+    )
+    notes = [
+        "Each row compares runs that share every setting but the dataset (model and its args, grader, input, "
+        "memory and its settings, judge prompt, ...); the columns name the settings that differ between rows or "
+        "that a run chose. Mean ± half-width of the 95% confidence interval over questions (each question's "
+        "epochs averaged first); drop = LoCoMo - REALTALK (positive: lower on real chats), on the categories the "
+        "datasets share, REALTALK's commonsense against LoCoMo's open-domain. The trap rate is the share of "
+        "LoCoMo's adversarial questions answered with the tempting wrong answer."
     ]
     if trap_lines:
-        parts.append("\n".join(trap_lines))
-    return "\n\n".join(parts), [write_csv(out / "realtalk_vs_locomo.csv", csv_header, csv_rows)]
+        notes.append("\n".join(trap_lines))
+    return Section("Memory probing: REALTALK (real chats) vs. LoCoMo (LLM-generated chats)", notes, [table])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from realtalk_evals.data.simulated import SIMULATED_PREFIX
+
 TITLES: dict[str, str] = {
     "reflective_frequency": "Reflect. freq.",
     "emotion_diversity": "Emo. div.",
@@ -36,3 +38,11 @@ def shown_text(name: str, scaled: float | None) -> str:
 def cell(name: str, value: float | None) -> str:
     """A raw value as a table-7 cell."""
     return shown_text(name, shown(name, value))
+
+
+DATASET_TITLES = {"realtalk": "REALTALK", "locomo": "LoCoMo"}
+
+
+def dataset_title(dataset: str) -> str:
+    """`REALTALK`, `LoCoMo`, or `sim. <model>` for simulated conversations."""
+    return DATASET_TITLES.get(dataset, dataset.replace(SIMULATED_PREFIX, "sim. ", 1))

@@ -3,12 +3,14 @@
 Speaker-level EI is recomputed here from every sample's `MessageEI` (the scorer's metadata), never read from
 the logged metric, so logs can be pooled: a run split by conversation or session, or finished by
 `inspect eval-retry`, counts as one. Logs are read oldest first and a sample seen again replaces the earlier
-copy. Only the first epoch of a sample is used. Pooling logs of one dataset that differ in merging or in the
-judge model would mix incomparable labels, and is refused.
+copy. Only the first epoch of a sample is used, and only complete runs (an errored, cancelled or empty one is
+left out and listed). Pooling logs of one dataset that differ in any setting (judge model and its args,
+merging, classifiers; reporting/pools.py) would mix incomparable labels, and is refused.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,9 +20,13 @@ from typing import Any
 from realtalk_evals.data.records import parse_conversation_id
 from realtalk_evals.ei import EI_ATTRIBUTES, SpeakerEI, message_labels, speaker_level_by_conversation
 from realtalk_evals.ei.speaker_level import IntimacyX
-from realtalk_evals.reporting.runs import read_log, task_logs
+from realtalk_evals.reporting.pools import DATASET, Identity, identity_of
+from realtalk_evals.reporting.runs import LeftOut, read_log, run_from_log, task_logs
+from realtalk_evals.reporting.sections import Source, sources_of
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI
 from realtalk_evals.task_names import EI_ANALYSIS
+
+logger = logging.getLogger(__name__)
 
 
 def _chat_order(conversation_id: str) -> tuple[int, str]:
@@ -40,6 +46,8 @@ class LabelledMessage:
     text: str = ""
     bubbles: int = 1
     """The chat messages merged into it (its style statistics, for the human-likeness gap)."""
+    source: tuple[str, str] = ("", "")
+    """(log, `id:epoch`) of the sample it was read from."""
 
 
 @dataclass
@@ -48,6 +56,8 @@ class DatasetLabels:
 
     dataset: str
     merge: bool
+    identity: Identity | None = None
+    """The settings of its logs (model, classifiers, merging, ...), the same in every one."""
     judges: set[str] = field(default_factory=set)
     logs: list[str] = field(default_factory=list)
     messages: dict[str, LabelledMessage] = field(default_factory=dict)
@@ -77,6 +87,12 @@ class DatasetLabels:
             for conversation_id in self.conversation_ids()
         }
 
+    def sources(self, conversation_id: str | None = None) -> list[Source]:
+        """The logs and samples of the messages of one conversation (all when None)."""
+        return sources_of(
+            m.source for m in self.messages.values() if conversation_id in (None, m.conversation_id)
+        )
+
     def message_counts(self) -> dict[tuple[str, str], int]:
         """(conversation, speaker) -> labelled messages."""
         return dict(Counter((m.conversation_id, m.labels["speaker"]) for m in self.messages.values()))
@@ -87,22 +103,44 @@ class DatasetLabels:
         return {attribute: counts[attribute] for attribute in EI_ATTRIBUTES}
 
 
-def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
+def _differences(new: Identity, old: Identity) -> tuple[str, str]:
+    """The settings in which two identities differ, as `name=value` lists of each."""
+    before, after = dict(old.settings), dict(new.settings)
+    names = [name for name in dict.fromkeys([*after, *before]) if after.get(name) != before.get(name)]
+    return (
+        ", ".join(f"{name}={after.get(name, '-')}" for name in names),
+        ", ".join(f"{name}={before.get(name, '-')}" for name in names),
+    )
+
+
+@dataclass
+class Labels:
+    """The labels of every analysed dataset, and the logs left out (errored, cancelled, nothing scored)."""
+
+    datasets: dict[str, DatasetLabels] = field(default_factory=dict)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+
+def _add_log(found: Labels, location: str) -> None:
     log = read_log(location)
     if log is None:
         return
+    run = run_from_log(log, {})
+    if run.problem is not None:
+        logger.warning("leaving out %s: %s", location, run.problem)
+        found.left_out.append(LeftOut(location, run.task, run.model, run.status, run.problem))
+        return
     metadata = log.eval.metadata or {}
     dataset, merge = str(metadata.get("dataset", "realtalk")), bool(metadata.get("merge", True))
-    labels = found.setdefault(dataset, DatasetLabels(dataset=dataset, merge=merge))
-    if labels.merge != merge:
+    identity = identity_of(run).without(DATASET)
+    labels = found.datasets.setdefault(
+        dataset, DatasetLabels(dataset=dataset, merge=merge, identity=identity)
+    )
+    if labels.identity is not None and labels.identity != identity:
+        new, old = _differences(identity, labels.identity)
         raise ValueError(
-            f"{location}: {dataset} messages merged={merge}, but earlier logs have merged={labels.merge}; "
-            "analyse one setting at a time"
-        )
-    if labels.judges and log.eval.model not in labels.judges:
-        raise ValueError(
-            f"{location}: {dataset} judged by {log.eval.model}, earlier logs by {', '.join(labels.judges)}; "
-            "analyse one judge at a time"
+            f"{location}: {dataset} labelled with {new}, but earlier logs with {old}; "
+            "analyse one setting at a time (one judge, one merging, the same classifiers)"
         )
     labels.judges.add(log.eval.model)
     labels.logs.append(location)
@@ -123,14 +161,16 @@ def _add_log(found: dict[str, DatasetLabels], location: str) -> None:
             failed=tuple(failure["attribute"] for failure in ei.get("failures", [])),
             text=str(meta.get("text", "")),
             bubbles=len(meta.get("dia_ids") or [None]),
+            source=(location, f"{sample.id}:{sample.epoch}"),
         )
 
 
-def load_labels(paths: Iterable[str | Path]) -> dict[str, DatasetLabels]:
-    """Dataset name -> its pooled labels, from the `ei_analysis` logs under `paths` (other logs skipped)."""
-    found: dict[str, DatasetLabels] = {}
+def load_labels(paths: Iterable[str | Path]) -> Labels:
+    """Dataset name -> its pooled labels, from the complete `ei_analysis` logs under `paths` (other tasks'
+    logs skipped; errored, cancelled or empty runs left out with their reason)."""
+    found = Labels()
     for location in task_logs(paths, [EI_ANALYSIS]):
         _add_log(found, location)
-    if not found:
+    if not found.datasets and not found.left_out:
         raise ValueError(f"no {EI_ANALYSIS} log found")
     return found

@@ -12,11 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from realtalk_evals.reporting.persona import PERSONA_COLUMNS, PersonaRow, column_title, run_label
-from realtalk_evals.reporting.runs import Run
+from realtalk_evals.reporting.persona import PERSONA_COLUMNS, SPEAKER_MODELS, PersonaRow, column_title
+from realtalk_evals.reporting.sections import Row, Section, Source, Table, mean_std_cell
 from realtalk_evals.reporting.stats import mean_and_std
-from realtalk_evals.reporting.tables import mean_std_cell
-from realtalk_evals.task_names import PERSONA_SIMULATION
 
 SIGNIFICANCE = 0.02
 """The paper's threshold (table 2: "p < 0.02 for all attributes")."""
@@ -55,18 +53,21 @@ class FineTuneComparison:
         return float(ttest_rel(tuned, base).pvalue)
 
 
-def finetune_comparisons(runs: list[Run], rows: list[PersonaRow]) -> list[FineTuneComparison]:
-    """One comparison per fine-tuned row whose base model also has a row."""
-    by_label = {(row.label, row.grader_key): row for row in rows}
-    pairs: dict[tuple[str, str, str], FineTuneComparison] = {}
-    for run in runs:
-        if run.task != PERSONA_SIMULATION or not run.task_args.get("speaker_models"):
+def finetune_comparisons(rows: list[PersonaRow]) -> list[FineTuneComparison]:
+    """One comparison per fine-tuned row whose base (the same settings without `speaker_models`) has a row."""
+    base_rows = {
+        row.pool.identity.without(SPEAKER_MODELS): row
+        for row in rows
+        if row.pool is not None and row.pool.identity.get(SPEAKER_MODELS) in (None, "-")
+    }
+    found = []
+    for row in rows:
+        if row.pool is None or row.pool.identity.get(SPEAKER_MODELS) in (None, "-"):
             continue
-        base = by_label.get((run.model, run.grader_key))
-        tuned = by_label.get((run_label(run), run.grader_key))
-        if base is not None and tuned is not None:
-            pairs[(base.label, tuned.label, run.grader_key)] = FineTuneComparison(base=base, tuned=tuned)
-    return list(pairs.values())
+        base = base_rows.get(row.pool.identity.without(SPEAKER_MODELS))
+        if base is not None:
+            found.append(FineTuneComparison(base=base, tuned=row))
+    return found
 
 
 def _p_text(p: float) -> str:
@@ -76,18 +77,31 @@ def _p_text(p: float) -> str:
     return f"{text} *" if p < SIGNIFICANCE else text
 
 
-def comparison_table(comparison: FineTuneComparison) -> tuple[list[str], list[list[str]]]:
+def _sources(comparison: FineTuneComparison) -> list[Source]:
+    return [
+        source for row in (comparison.base, comparison.tuned) if row.pool for source in row.pool.sources()
+    ]
+
+
+def comparison_table(comparison: FineTuneComparison) -> Table:
     """Table 2's layout: the two rows (mean ± std across the shared speakers), then the p-values."""
     columns = list(PERSONA_COLUMNS)
-    header = ["", "run", "speakers"] + [column_title(c) for c in columns]
     rows = []
     for name, row in (("w/o fine-tune", comparison.base), ("w/ fine-tune", comparison.tuned)):
         rows.append(
-            [name, row.label, str(len(comparison.speakers("lexical")))]
-            + [mean_std_cell(*comparison.summary(row, c)) for c in columns]
+            Row(
+                [name, row.label, str(len(comparison.speakers("lexical")))]
+                + [mean_std_cell(*comparison.summary(row, c)) for c in columns],
+                sources=row.pool.sources() if row.pool else [],
+            )
         )
-    rows.append(["p (paired t-test)", "", ""] + [_p_text(comparison.p_value(c)) for c in columns])
-    return header, rows
+    rows.append(
+        Row(
+            ["p (paired t-test)", "", ""] + [_p_text(comparison.p_value(c)) for c in columns],
+            sources=_sources(comparison),
+        )
+    )
+    return Table(["", "run", "speakers"] + [column_title(c) for c in columns], rows)
 
 
 def comparison_csv_rows(comparison: FineTuneComparison) -> list[list[object]]:
@@ -122,3 +136,25 @@ EXPLANATION = (
     "(scipy.stats.ttest_rel) of the per-speaker means; * marks p < 0.02, the paper's threshold (the paper "
     "does not name its test)."
 )
+
+
+def finetune_section(rows: list[PersonaRow]) -> Section | None:
+    """The comparisons and their CSV of per-speaker differences; None without a fine-tuned row and its base."""
+    comparisons = finetune_comparisons(rows)
+    if not comparisons:
+        return None
+    details = Table(
+        CSV_HEADER,
+        [
+            Row([str(v) for v in values], values, _sources(comparison))
+            for comparison in comparisons
+            for values in comparison_csv_rows(comparison)
+        ],
+        csv="persona_finetune.csv",
+        shown=False,
+    )
+    return Section(
+        "Persona simulation: w/o vs. w/ fine-tune (paper table 2)",
+        [EXPLANATION],
+        [*(comparison_table(c) for c in comparisons), details],
+    )

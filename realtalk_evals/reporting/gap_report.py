@@ -16,13 +16,14 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from realtalk_evals.data.simulated import SIMULATED_PREFIX
 from realtalk_evals.ei import SPEAKER_METRICS, SpeakerEI
 from realtalk_evals.persona.style import STYLE_STATISTICS, message_style, style_means
-from realtalk_evals.reporting.ei_columns import TITLES, cell
-from realtalk_evals.reporting.ei_figures import DATASET_TITLES
+from realtalk_evals.reporting.ei_columns import TITLES, cell, dataset_title
 from realtalk_evals.reporting.ei_logs import DatasetLabels
 from realtalk_evals.reporting.gap import HUMANS, GroupGap, human_likeness_gaps
-from realtalk_evals.reporting.tables import markdown_table, number_cell, write_csv
+from realtalk_evals.reporting.plots import save_figure
+from realtalk_evals.reporting.sections import Figure, Row, Section, Table, number_cell
 
 STYLE_TITLES = {
     "style_words": "Words/msg",
@@ -34,15 +35,9 @@ STYLE_TITLES = {
 GAP_METRICS: tuple[str, ...] = (*SPEAKER_METRICS, *STYLE_TITLES)
 """Table 7's eleven numbers, then the five style means."""
 
-SIMULATED_PREFIX = "simulated/"
-
 
 def has_simulations(labels: Mapping[str, DatasetLabels]) -> bool:
     return HUMANS in labels and any(name.startswith(SIMULATED_PREFIX) for name in labels)
-
-
-def _title(group: str) -> str:
-    return DATASET_TITLES.get(group, group.replace(SIMULATED_PREFIX, "sim. ", 1))
 
 
 def _metric_title(name: str) -> str:
@@ -65,17 +60,45 @@ def speaker_metrics(
     return rows
 
 
+def missing_reason(name: str, gaps: Sequence[GroupGap]) -> str | None:
+    """Why no group has a z-score for a metric (shown in its empty column); None when some group has one."""
+    human = gaps[0].metrics.get(name)
+    if human is None:
+        return "fewer than 2 REALTALK speakers measured"
+    if human.human_sd == 0:
+        return "all REALTALK speakers alike (sd 0): no z-score"
+    if not any((g := group.metrics.get(name)) and g.z is not None for group in gaps[1:]):
+        return "no compared group measured"
+    return None
+
+
 def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | None]], path: Path) -> Path:
-    """Per metric, the real speakers' z-scores (grey) and each group's mean z-score; the gaps beside."""
-    human = gaps[0]
-    figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6), gridspec_kw={"width_ratios": [4, 1]})
-    names = [name for name in GAP_METRICS if name in human.metrics]
+    """Per metric, the real speakers' z-scores (grey) and each group's mean z-score; the gaps beside. A metric
+    without z-scores keeps its column, with the reason written in it."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(16, 6.5), gridspec_kw={"width_ratios": [4, 1]})
+    names = list(GAP_METRICS)
+    labelled = False
     for index, name in enumerate(names):
-        g = human.metrics[name]
+        reason = missing_reason(name, gaps)
+        if reason is not None:
+            left.text(
+                index,
+                0,
+                reason,
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="dimgrey",
+                bbox={"facecolor": "white", "edgecolor": "none"},
+                zorder=4,
+            )
+            continue
+        g = gaps[0].metrics[name]
         zs = [
             (float(v) - g.human_mean) / g.human_sd
             for speaker in humans
-            if (v := speaker.get(name)) is not None and g.human_sd > 0
+            if (v := speaker.get(name)) is not None
         ]
         left.scatter(
             [index] * len(zs),
@@ -83,23 +106,19 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
             s=14,
             color="grey",
             alpha=0.5,
-            label="REALTALK speaker" if index == 0 else None,
+            label=None if labelled else "REALTALK speaker",
         )
+        labelled = True
     for offset, group in enumerate(gaps[1:]):
-        xs = [
-            i + 0.08 * (offset + 1)
-            for i, n in enumerate(names)
-            if group.metrics.get(n) and group.metrics[n].z is not None
-        ]
-        ys = [group.metrics[n].z for n in names if group.metrics.get(n) and group.metrics[n].z is not None]
+        measured = [(i, m.z) for i, n in enumerate(names) if (m := group.metrics.get(n)) and m.z is not None]
         left.scatter(
-            xs,
-            ys,
+            [i + 0.08 * (offset + 1) for i, _ in measured],
+            [z for _, z in measured],
             s=50,
             marker="D",
             color=f"C{offset}",
             edgecolor="black",
-            label=_title(group.group),
+            label=dataset_title(group.group),
             zorder=3,
         )
     left.axhline(0, color="black", linewidth=0.8)
@@ -109,7 +128,7 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
     left.set_ylabel("z-score against REALTALK speakers")
     left.legend(fontsize=8)
     left.set_title("Where each group's mean falls in the human distribution")
-    labels = [_title(group.group) for group in gaps]
+    labels = [dataset_title(group.group) for group in gaps]
     heights = [group.gap or 0.0 for group in gaps]
     colours = ["grey"] + [f"C{i}" for i in range(len(gaps) - 1)]
     bars = right.bar(range(len(gaps)), heights, color=colours, edgecolor="black")
@@ -118,69 +137,76 @@ def plot_gap(gaps: Sequence[GroupGap], humans: Sequence[Mapping[str, float | Non
     right.set_ylabel("gap: mean |z| over metrics")
     right.set_title("Human-likeness gap")
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path, dpi=110)
 
 
 def gap_section(
     labels: Mapping[str, DatasetLabels],
     speaker_ei: Mapping[str, Mapping[str, Mapping[str, SpeakerEI]]],
-    out: Path,
-) -> tuple[str, list[Path]]:
-    """The section's Markdown and the files it wrote (`human_likeness_gap.csv`, `human_likeness_gap.png`)."""
+) -> Section:
+    """The section: the per-metric table, the gaps, their CSV and the plot."""
     speakers = {name: speaker_metrics(data, speaker_ei[name]) for name, data in labels.items()}
     gaps = human_likeness_gaps(speakers, GAP_METRICS)
     others = gaps[1:]
-    header = ["metric", "REALTALK mean ± sd"] + [_title(g.group) for g in others]
+    everyone = [s for data in labels.values() for s in data.sources()]
     rows = []
     csv_rows = []
     for name in GAP_METRICS:
         human = gaps[0].metrics.get(name)
+        reason = missing_reason(name, gaps)
         if human is None:
+            rows.append(Row([_metric_title(name), f"- ({reason})"] + ["-"] * len(others), sources=everyone))
             continue
-        row = [_metric_title(name), f"{cell(name, human.human_mean)} ± {cell(name, human.human_sd)}"]
+        shown = f"{cell(name, human.human_mean)} ± {cell(name, human.human_sd)}"
+        cells = [_metric_title(name), shown + (f" ({reason})" if reason else "")]
         for group in others:
             g = group.metrics.get(name)
             if g is None or g.difference is None:
-                row.append("-")
+                cells.append("-")
                 continue
-            row.append(
+            cells.append(
                 f"{cell(name, g.group_mean)} (z {number_cell(g.z, 2)}, pos. {number_cell(g.position, 2)})"
             )
-            csv_rows.append(
-                [
-                    group.group,
-                    name,
-                    g.group_mean,
-                    human.human_mean,
-                    human.human_sd,
-                    g.difference,
-                    g.z,
-                    g.position,
-                ]
-            )
-        rows.append(row)
-    summary = [[_title(g.group), str(g.speakers), number_cell(g.gap, 2)] for g in gaps]
-    csv_rows += [[g.group, "gap", None, None, None, None, g.gap, None] for g in gaps]
-    csv = write_csv(
-        out / "human_likeness_gap.csv",
-        ["group", "metric", "group_mean", "human_mean", "human_sd", "difference", "z", "position"],
-        csv_rows,
-    )
-    figure = plot_gap(gaps, speakers[HUMANS], out / "human_likeness_gap.png")
-    text = "\n\n".join(
+            values: list[object] = [group.group, name, g.group_mean, human.human_mean, human.human_sd]
+            values += [g.difference, g.z, g.position]
+            csv_rows.append(Row([str(v) for v in values], values, labels[group.group].sources()))
+        rows.append(Row(cells, sources=everyone))
+    csv_rows += [
+        Row(
+            [g.group, "gap"], [g.group, "gap", None, None, None, None, g.gap, None], labels[g.group].sources()
+        )
+        for g in gaps
+    ]
+    summary = [
+        Row(
+            [dataset_title(g.group), str(g.speakers), number_cell(g.gap, 2)],
+            sources=labels[g.group].sources(),
+        )
+        for g in gaps
+    ]
+    return Section(
+        "Human-likeness gap",
         [
-            "## Human-likeness gap",
-            (
-                "Each group's mean over its speakers against the REALTALK speakers' distribution: z is the "
-                "difference in human standard deviations, pos. the share of real speakers below the group's "
-                "mean. Gap = mean |z| over the metrics (0 = the human mean; LoCoMo, LLM-written chats, is the "
-                "second reference). Intimacy progression in 1e-3."
+            "Each group's mean over its speakers against the REALTALK speakers' distribution: z is the "
+            "difference in human standard deviations, pos. the share of real speakers below the group's "
+            "mean. Gap = mean |z| over the metrics (0 = the human mean; LoCoMo, LLM-written chats, is the "
+            "second reference). Intimacy progression in 1e-3."
+        ],
+        [
+            Table(["metric", "REALTALK mean ± sd"] + [dataset_title(g.group) for g in others], rows),
+            Table(["group", "speakers", "gap (mean |z|)"], summary),
+            Table(
+                ["group", "metric", "group_mean", "human_mean", "human_sd", "difference", "z", "position"],
+                csv_rows,
+                csv="human_likeness_gap.csv",
+                shown=False,
             ),
-            markdown_table(header, rows),
-            markdown_table(["group", "speakers", "gap (mean |z|)"], summary),
-            f"![human-likeness gap]({figure.name})",
-        ]
+        ],
+        [
+            Figure(
+                "human_likeness_gap.png",
+                "human-likeness gap",
+                lambda path: plot_gap(gaps, speakers[HUMANS], path),
+            )
+        ],
     )
-    return text, [csv, figure]

@@ -2,64 +2,90 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from pathlib import Path
 
 from inspect_ai.log import EvalSample
 
 from realtalk_evals.data.records import CATEGORY_NAMES
 from realtalk_evals.judging.panel import JUDGE_SCORES, alpha
-from realtalk_evals.reporting.runs import Run, pooled_samples
-from realtalk_evals.reporting.tables import markdown_table, number_cell, write_csv
-from realtalk_evals.score_keys import LLM_ACCURACY
+from realtalk_evals.reporting.memory import question_ids
+from realtalk_evals.reporting.pools import Pool, identity_cells, pool_columns, pools, setting_names
+from realtalk_evals.reporting.runs import Run
+from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
+from realtalk_evals.score_keys import LLM_JUDGE, SCORER_ALIASES
 from realtalk_evals.task_names import MEMORY_PROBING
+
+CATEGORIES = (*CATEGORY_NAMES.values(), "all")
 
 
 def judge_scores(sample: EvalSample) -> list[float | None]:
-    score = (sample.scores or {}).get(LLM_ACCURACY)
+    logged = sample.scores or {}
+    score = logged.get(LLM_JUDGE) or logged.get(SCORER_ALIASES[LLM_JUDGE])
     scores = (score.metadata or {}).get(JUDGE_SCORES) if score is not None else None
     return list(scores) if isinstance(scores, list) else []
+
+
+def question_judge_scores(epochs: Sequence[EvalSample]) -> list[float | None]:
+    """Each judge's score of a question, averaged over the epochs it gave one in (None: it never did)."""
+    per_epoch = [judge_scores(sample) for sample in epochs]
+    judges = max((len(scores) for scores in per_epoch), default=0)
+    means: list[float | None] = []
+    for judge in range(judges):
+        given = [s[judge] for s in per_epoch if judge < len(s) and s[judge] is not None]
+        means.append(sum(v for v in given if v is not None) / len(given) if given else None)
+    return means
 
 
 def _unanimous(units: Sequence[Sequence[float | None]]) -> float:
     judged = [[s for s in unit if s is not None] for unit in units]
     judged = [unit for unit in judged if len(unit) > 1]
-    return sum(len(set(unit)) == 1 for unit in judged) / len(judged) if judged else float("nan")
+    return sum(len(set(unit)) == 1 for unit in judged) / len(judged) if judged else math.nan
 
 
-def judge_agreement_section(runs: list[Run], out: Path) -> tuple[str, Path] | None:
-    """A table per (model, input, panel) of runs judged by two or more graders; None when there are none."""
-    pooled = pooled_samples(
-        runs,
-        MEMORY_PROBING,
-        lambda run: (run.model, str(run.task_args.get("input") or "conversation"), run.grader or "-"),
-    )
-    categories = [*CATEGORY_NAMES.values(), "all"]
-    rows: list[tuple[list[str], list[float]]] = []
-    for (model, memory_input, graders), by_id in pooled.items():
-        samples = [s for s in by_id.values() if len(judge_scores(s)) > 1]
-        if not samples:
-            continue
-        numbers = [_unanimous([judge_scores(s) for s in samples])]
-        for category in categories:
-            chosen = [s for s in samples if category in ("all", s.metadata.get("category_name"))]
-            numbers.append(alpha(judge_scores(s) for s in chosen))
-        rows.append(([model, memory_input, graders, str(len(samples))], numbers))
-    if not rows:
+def _panel_questions(pool: Pool) -> dict[str, list[float | None]]:
+    """Question -> its judges' scores, for the questions two or more judges scored."""
+    scored = {q: question_judge_scores(epochs) for q, epochs in pool.questions.items()}
+    return {q: scores for q, scores in scored.items() if len(scores) > 1}
+
+
+def judge_agreement_section(runs: list[Run]) -> Section | None:
+    """A row per identity judged by a panel of two or more graders; None when there is none."""
+    panels = [
+        (pool, questions) for pool in pools(runs, MEMORY_PROBING) if (questions := _panel_questions(pool))
+    ]
+    if not panels:
         return None
-    header = ["model", "input", "graders", "n", "unanimous"] + [f"alpha {c}" for c in categories]
-    table = [labels + [number_cell(v, 3) for v in numbers] for labels, numbers in rows]
-    text = "\n\n".join(
-        [
-            "## Judge agreement (memory probing, judge panels)",
-            (
-                "Runs judged by several graders: the share of questions on which every judge gave the same "
-                "score, and Krippendorff's alpha (interval level, Inspect's implementation; 1 = perfect "
-                "agreement, 0 = chance) per category and overall."
-            ),
-            markdown_table(header, table),
-        ]
+    columns = pool_columns([pool for pool, _ in panels])
+    all_columns = setting_names(pool.identity for pool, _ in panels)
+    rows = []
+    for pool, questions in panels:
+        numbers = [_unanimous(list(questions.values()))]
+        for category in CATEGORIES:
+            chosen = question_ids(pool, None if category == "all" else [category])
+            numbers.append(alpha(questions[q] for q in chosen if q in questions))
+        rows.append(
+            Row(
+                identity_cells(pool.identity, columns)
+                + [str(len(questions))]
+                + [number_cell(v) for v in numbers],
+                [*identity_cells(pool.identity, all_columns), len(questions), *numbers],
+                pool.sources(questions),
+            )
+        )
+    table = Table(
+        columns=columns + ["n", "unanimous"] + [f"alpha {c}" for c in CATEGORIES],
+        rows=rows,
+        csv="judge_agreement.csv",
+        csv_columns=all_columns + ["samples", "unanimous"] + [f"alpha_{c}" for c in CATEGORIES],
     )
-    csv_header = ["model", "input", "graders", "samples", "unanimous"] + [f"alpha_{c}" for c in categories]
-    csv_rows = [[*labels, *numbers] for labels, numbers in rows]
-    return text, write_csv(out / "judge_agreement.csv", csv_header, csv_rows)
+    return Section(
+        "Judge agreement (memory probing, judge panels)",
+        [
+            "Runs judged by several graders: the share of questions on which every judge gave the same "
+            "score, and Krippendorff's alpha (interval level, Inspect's implementation; 1 = perfect "
+            "agreement, 0 = chance) per category and overall. n counts questions; with several epochs a "
+            "judge's scores of a question are averaged first."
+        ],
+        [table],
+    )

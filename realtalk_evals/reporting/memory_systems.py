@@ -1,8 +1,10 @@
-"""The memory-systems comparison of `realtalk report`: one row per (model, input, memory, unit, top_k).
+"""The memory-systems comparison of `realtalk report`: one row per run identity of memory_probing.
 
 Quality (LLM accuracy and partial-match F1 per category, evidence recall) next to cost (input tokens per
-question, dollars per 100 questions, wall time), and a plot of accuracy against input tokens per question: the
-cost/quality frontier. Shown only when some memory_probing run used a memory other than `full`.
+answer, dollars per 100 answers, wall time), and a plot of accuracy against input tokens: the cost/quality
+frontier. Shown only when some memory_probing run used a memory other than the paper's. The memory settings
+(`memory`, `top_k`, `unit`, ...) are read from the log's task arguments like every other setting, so a new
+memory system's parameters become columns without a change here.
 """
 
 from __future__ import annotations
@@ -15,46 +17,43 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 
-from realtalk_evals.judging.ask import PAPER_GRADER
-from realtalk_evals.reporting.datasets import run_dataset
-from realtalk_evals.reporting.runs import Run, pooled_samples, score_value
-from realtalk_evals.reporting.stats import Estimate, estimate
-from realtalk_evals.reporting.tables import markdown_table, number_cell, write_csv
+from realtalk_evals.memory.samples import DATASET_CATEGORIES
+from realtalk_evals.reporting.memory import INPUT, category_estimate, dataset_of, is_paper_memory
+from realtalk_evals.reporting.plots import save_figure
+from realtalk_evals.reporting.pools import (
+    DATASET,
+    GRADER,
+    MODEL,
+    Pool,
+    identity_cells,
+    legend_labels,
+    pool_columns,
+    pools,
+    question_mean,
+    setting_names,
+)
+from realtalk_evals.reporting.runs import Run
+from realtalk_evals.reporting.sections import Figure, Row, Section, Table, cost_cell, number_cell
+from realtalk_evals.reporting.stats import Estimate, finite_mean
 from realtalk_evals.score_keys import LLM_ACCURACY, PARTIAL_MATCH
 from realtalk_evals.task_names import MEMORY_PROBING
 
-Key = tuple[str, str, str, str, str, str, str]
-"""(model, grader, dataset, input, memory, unit, top_k); unit and top_k are `-` where the memory ignores them.
-Runs of different datasets or graders are never pooled."""
-
-
+EVIDENCE_RECALL = "evidence_recall"
 COST_COLUMNS = (
     ("turn recall", "turn_recall"),
     ("session recall", "session_recall"),
-    ("input tokens / question", "input_tokens_per_question"),
-    ("cost / 100 questions (USD)", "cost_per_100_usd"),
+    ("input tokens / answer", "input_tokens_per_answer"),
+    ("cost / 100 answers (USD)", "cost_per_100_answers_usd"),
     ("wall time (s)", "wall_seconds"),
 )
-"""The columns after the per-category scores: Markdown title and CSV name."""
-
-
-def memory_of(run: Run) -> str:
-    return str(run.task_args.get("memory") or "full")
-
-
-def _key(run: Run) -> Key:
-    memory = memory_of(run)
-    unit = "-" if memory in ("full", "agent", "oracle") else str(run.task_args.get("unit") or "turn")
-    top_k = "-" if memory in ("full", "agent", "oracle") else str(run.task_args.get("top_k") or 10)
-    memory_input = str(run.task_args.get("input") or "conversation")
-    return (run.model, run.grader or PAPER_GRADER, run_dataset(run), memory_input, memory, unit, top_k)
+"""The columns after the per-category scores: title and CSV name."""
 
 
 @dataclass
 class MemorySystemRow:
-    key: Key
-    samples: int = 0
+    pool: Pool
     categories: list[str] = field(default_factory=list)
     llm: dict[str, Estimate] = field(default_factory=dict)
     f1: dict[str, Estimate] = field(default_factory=dict)
@@ -64,65 +63,55 @@ class MemorySystemRow:
     cost_per_100: float | None = None
     wall_seconds: float | None = None
 
-    @property
-    def label(self) -> str:
-        model, _, dataset, memory_input, memory, unit, top_k = self.key
-        details = "" if unit == "-" else f" {unit} k={top_k}"
-        shown = f"{model} {memory}{details}" + (" (E)" if memory_input == "events" else "")
-        return shown if dataset == "realtalk" else f"{shown} [{dataset}]"
 
-
-def _mean(values: list[float]) -> float:
-    finite = [v for v in values if not math.isnan(v)]
-    return sum(finite) / len(finite) if finite else math.nan
+def _recall(pool: Pool, key: str) -> float:
+    """Mean over questions of a question's evidence recall (epochs averaged); 1 by construction for the
+    paper's full conversation, which logs none; NaN for the full event list (evidence turns are not events)."""
+    if is_paper_memory(pool.identity):
+        return 1.0 if pool.identity.get(INPUT) == "conversation" else math.nan
+    return finite_mean([question_mean(epochs, EVIDENCE_RECALL, key) for epochs in pool.questions.values()])
 
 
 def memory_system_rows(runs: list[Run]) -> list[MemorySystemRow]:
-    """Rows in order of first appearance; runs of one key are pooled (samples by id, usage and cost summed)."""
-    probing = [run for run in runs if run.task == MEMORY_PROBING and run.task_args.get("solver") != "gold"]
-    pooled = pooled_samples(probing, MEMORY_PROBING, _key)
+    """Rows in order of first appearance; a row's runs are pooled (samples by id, usage and cost summed)."""
     rows = []
-    for key, samples in pooled.items():
-        keyed = [run for run in probing if _key(run) == key]
-        row = MemorySystemRow(key=key, samples=len(samples))
-        names = sorted({str(s.metadata.get("category_name")) for s in samples.values()})
+    for pool in pools(runs, MEMORY_PROBING):
+        if pool.identity.get("solver") == "gold":
+            continue
+        row = MemorySystemRow(pool)
+        found = {str(epochs[0].metadata["category_name"]) for epochs in pool.questions.values()}
+        known = list(DATASET_CATEGORIES.get(dataset_of(pool.identity), {}).values())
+        names = [c for c in known if c in found] + sorted(found - set(known))
         row.categories = [*names, "all"]
         for category in row.categories:
-            chosen = [s for s in samples.values() if category in ("all", s.metadata.get("category_name"))]
-            row.llm[category] = estimate(score_value(s, LLM_ACCURACY, LLM_ACCURACY) for s in chosen)
-            row.f1[category] = estimate(score_value(s, PARTIAL_MATCH) for s in chosen)
-        if key[4] == "full" and key[3] == "conversation":
-            row.turn_recall = row.session_recall = 1.0  # the whole conversation reached the model
-        else:
-            row.turn_recall = _mean(
-                [score_value(s, "evidence_recall", "turn_recall") for s in samples.values()]
-            )
-            row.session_recall = _mean(
-                [score_value(s, "evidence_recall", "session_recall") for s in samples.values()]
-            )
-        questions = sum(run.samples for run in keyed)
+            chosen = None if category == "all" else [category]
+            row.llm[category] = category_estimate(pool, chosen, LLM_ACCURACY, LLM_ACCURACY)
+            row.f1[category] = category_estimate(pool, chosen, PARTIAL_MATCH)
+        row.turn_recall = _recall(pool, "turn_recall")
+        row.session_recall = _recall(pool, "session_recall")
+        answers = sum(run.samples for run in pool.runs)
         tokens = sum(
             run.model_usage.input_tokens
             + (run.model_usage.input_tokens_cache_read or 0)
             + (run.model_usage.input_tokens_cache_write or 0)
-            for run in keyed
+            for run in pool.runs
         )
-        row.input_tokens = tokens / questions if questions else math.nan
-        costs = [run.cost for run in keyed]
-        if questions and all(cost is not None for cost in costs):
-            row.cost_per_100 = 100 * sum(cost for cost in costs if cost is not None) / questions
-        walls = [run.wall_seconds for run in keyed]
+        row.input_tokens = tokens / answers if answers else math.nan
+        costs = [run.cost for run in pool.runs]
+        if answers and all(cost is not None for cost in costs):
+            row.cost_per_100 = 100 * sum(cost for cost in costs if cost is not None) / answers
+        walls = [run.wall_seconds for run in pool.runs]
         row.wall_seconds = None if any(w is None for w in walls) else sum(w for w in walls if w is not None)
         rows.append(row)
     return rows
 
 
-def plot_frontier(rows: list[MemorySystemRow], path: Path) -> Path:
-    """LLM accuracy (all questions, 95% interval) against mean input tokens per question, log scale; one
-    marker per row, named in the legend (labels beside points collide when systems cost alike)."""
-    figure, axis = plt.subplots(figsize=(9, 4.5))
+def plot_frontier(rows: list[MemorySystemRow], labels: list[str], path: Path) -> Path:
+    """LLM accuracy (all questions, 95% interval) against mean input tokens per answer, log scale; one
+    marker per row, named in the legend below (labels beside points collide when systems cost alike)."""
+    figure, axis = plt.subplots(figsize=(9, 4.5 + 0.22 * len(rows)))
     markers = "osD^vP*Xh<>"
-    for index, row in enumerate(rows):
+    for index, (row, name) in enumerate(zip(rows, labels, strict=True)):
         x, accuracy = row.input_tokens, row.llm["all"]
         if math.isnan(x) or math.isnan(accuracy.mean) or x <= 0:
             continue
@@ -133,66 +122,84 @@ def plot_frontier(rows: list[MemorySystemRow], path: Path) -> Path:
             fmt=markers[index % len(markers)],
             color=f"C{index % 10}",
             capsize=3,
-            label=row.label,
+            label=name,
         )
     axis.set_xscale("log")
-    axis.set_xlabel("input tokens per question (log scale)")
+    axis.xaxis.set_minor_formatter(NullFormatter())  # minor labels (2x10^3, 3x10^3, ...) run into each other
+    axis.set_xlabel("input tokens per answer (log scale)")
     axis.set_ylabel("LLM accuracy, all questions")
     axis.set_ylim(0, 1.05)
     axis.set_title("Memory systems: accuracy against input tokens")
-    axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    if axis.get_legend_handles_labels()[0]:
+        figure.legend(fontsize=7, loc="lower center", ncol=1)  # below the plot, one a line: labels are long
+    else:
+        axis.text(
+            0.5, 0.5, "no row has both an accuracy and input tokens", ha="center", transform=axis.transAxes
+        )
+    figure.tight_layout(rect=(0, (0.22 * len(rows) + 0.2) / figure.get_figheight(), 1, 1))
+    return save_figure(figure, path)
 
 
-def memory_systems_section(runs: list[Run], out: Path) -> tuple[str, list[Path]]:
-    """The report's Markdown section and files; empty when every memory_probing run used `memory=full`."""
-    if not any(run.task == MEMORY_PROBING and memory_of(run) != "full" for run in runs):
-        return "", []
+def memory_systems_section(runs: list[Run]) -> Section | None:
+    """The section; None when every memory_probing run used the paper's memory."""
+    if not any(not is_paper_memory(pool.identity) for pool in pools(runs, MEMORY_PROBING)):
+        return None
     rows = memory_system_rows(runs)
-    categories = list(dict.fromkeys(c for row in rows for c in row.categories))
-    header = ["model", "grader", "dataset", "input", "memory", "unit", "top_k", "n"]
-    header += [f"LLM {c}" for c in categories] + [f"F1 {c}" for c in categories]
-    header += [title for title, _ in COST_COLUMNS]
-    table: list[list[str]] = []
-    csv_rows: list[list[object]] = []
+    if not rows:
+        return None
+    columns = pool_columns([row.pool for row in rows], always=(MODEL, GRADER, DATASET, "memory"))
+    all_columns = setting_names(row.pool.identity for row in rows)
+    named = dict.fromkeys(c for row in rows for c in row.categories if c != "all")
+    categories = [*named, "all"]
+    table_rows = []
     for row in rows:
-        llm = [row.llm[c].text() if c in row.llm else "-" for c in categories]
-        f1 = [row.f1[c].text() if c in row.f1 else "-" for c in categories]
-        cost = "unknown price" if row.cost_per_100 is None else f"{row.cost_per_100:.4f}"
-        table.append(
-            [*row.key, str(row.samples), *llm, *f1]
-            + [
-                number_cell(row.turn_recall),
-                number_cell(row.session_recall),
-                number_cell(row.input_tokens, 0),
-            ]
-            + [cost, number_cell(row.wall_seconds, 1)]
+        llm = [row.llm.get(c) for c in categories]
+        f1 = [row.f1.get(c) for c in categories]
+        table_rows.append(
+            Row(
+                identity_cells(row.pool.identity, columns)
+                + [str(len(row.pool.questions)), str(row.pool.epochs)]
+                + [e.text() if e else "-" for e in llm + f1]
+                + [number_cell(row.turn_recall), number_cell(row.session_recall)]
+                + [
+                    number_cell(row.input_tokens, 0),
+                    cost_cell(row.cost_per_100),
+                    number_cell(row.wall_seconds, 1),
+                ],
+                [*identity_cells(row.pool.identity, all_columns)]
+                + [len(row.pool.questions), row.pool.epochs]
+                + [e.mean if e else math.nan for e in llm + f1]
+                + [row.turn_recall, row.session_recall, row.input_tokens, row.cost_per_100, row.wall_seconds],
+                row.pool.sources(),
+            )
         )
-        csv_rows.append(
-            [*row.key, row.samples]
-            + [row.llm[c].mean if c in row.llm else math.nan for c in categories]
-            + [row.f1[c].mean if c in row.f1 else math.nan for c in categories]
-            + [row.turn_recall, row.session_recall, row.input_tokens, row.cost_per_100, row.wall_seconds]
-        )
-    csv_header = ["model", "grader", "dataset", "input", "memory", "unit", "top_k", "samples"]
-    csv_header += [f"llm_{c}" for c in categories] + [f"f1_{c}" for c in categories]
-    csv_header += [name for _, name in COST_COLUMNS]
-    text = "\n\n".join(
-        [
-            "## Memory systems",
-            (
-                "Mean ± half-width of the 95% interval. Evidence recall: the share of the questions' evidence turns "
-                "(and their sessions) that reached the model; 1 by construction for the full conversation. Input "
-                "tokens include cached ones. See docs/memory_systems.md."
-            ),
-            markdown_table(header, table),
-        ]
+    table = Table(
+        columns=columns
+        + ["n", "epochs"]
+        + [f"LLM {c}" for c in categories]
+        + [f"F1 {c}" for c in categories]
+        + [title for title, _ in COST_COLUMNS],
+        rows=table_rows,
+        csv="memory_systems.csv",
+        csv_columns=all_columns
+        + ["samples", "epochs"]
+        + [f"llm_{c}" for c in categories]
+        + [f"f1_{c}" for c in categories]
+        + [name for _, name in COST_COLUMNS],
     )
-    files = [
-        write_csv(out / "memory_systems.csv", csv_header, csv_rows),
-        plot_frontier(rows, out / "memory_systems.png"),
-    ]
-    return text, files
+    legend = legend_labels([row.pool.identity for row in rows], columns)
+    return Section(
+        title="Memory systems",
+        notes=[
+            "Mean ± half-width of the 95% interval over questions (n; each question's epochs averaged "
+            "first). Every setting that differs between rows, or that a run chose with `-T`, is a column; "
+            "settings a memory system does not use keep their logged default. Evidence recall: the share of "
+            "the questions' evidence turns (and their sessions) that reached the model; 1 by construction "
+            "for the full conversation. Input tokens per answer include cached ones (one answer per question "
+            "and epoch). See docs/memory_systems.md."
+        ],
+        tables=[table],
+        figures=[
+            Figure("memory_systems.png", "memory systems", lambda path: plot_frontier(rows, legend, path))
+        ],
+    )

@@ -7,7 +7,7 @@ range (a [0, 1] score's interval is drawn within [0, 1]); each bar is labelled w
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
@@ -15,12 +15,19 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-from realtalk_evals.reporting.memory import CATEGORIES, MemoryRow
-from realtalk_evals.reporting.persona import LOWER_IS_BETTER, PERSONA_COLUMNS, PersonaRow
+from realtalk_evals.reporting.stats import Estimate
 
 RANGES: dict[str, tuple[float, float]] = {"empathy": (0.0, 6.0)}
 """Value range of a persona column; every other column (and memory score) lies in [0, 1]."""
+
+
+def save_figure(figure: Figure, path: Path, dpi: int = 120) -> Path:
+    """Write the figure as PNG and free it (tests replace this to look at the figure instead)."""
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
+    return path
 
 
 def clipped_errors(
@@ -58,16 +65,20 @@ def _bars(
         axis.text(position, label_y, f"n={n}", ha="center", va="bottom", fontsize=6)
 
 
-def plot_memory(rows: list[MemoryRow], path: Path) -> Path:
-    """Two panels (partial-match F1, LLM accuracy): one bar group per category, one bar per (model, input)."""
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
-    width = 0.8 / max(len(rows), 1)
-    for axis, (title, attribute) in zip(
-        axes, (("Partial-match F1", "f1"), ("LLM accuracy", "llm")), strict=True
-    ):
-        for index, row in enumerate(rows):
-            estimates = [getattr(row, attribute)[category] for category in CATEGORIES]
-            positions = [c + (index - (len(rows) - 1) / 2) * width for c in range(len(CATEGORIES))]
+def plot_memory(
+    labels: Sequence[str],
+    f1: Sequence[Mapping[str, Estimate]],
+    llm: Sequence[Mapping[str, Estimate]],
+    categories: Sequence[str],
+    path: Path,
+) -> Path:
+    """Two panels (partial-match F1, LLM accuracy): one bar group per category, one bar per row."""
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.5 + 0.22 * len(labels)), sharey=True)
+    width = 0.8 / max(len(labels), 1)
+    for axis, (title, rows) in zip(axes, (("Partial-match F1", f1), ("LLM accuracy", llm)), strict=True):
+        for index, (name, estimates_by_category) in enumerate(zip(labels, rows, strict=True)):
+            estimates = [estimates_by_category[category] for category in categories]
+            positions = [c + (index - (len(labels) - 1) / 2) * width for c in range(len(categories))]
             _bars(
                 axis,
                 positions,
@@ -76,51 +87,51 @@ def plot_memory(rows: list[MemoryRow], path: Path) -> Path:
                 [e.n for e in estimates],
                 (0.0, 1.0),
                 width=width,
-                label=f"{row.label} ({row.input})",
+                label=name,
                 color=f"C{index}",
             )
-        axis.set_xticks(range(len(CATEGORIES)), [c.replace("_", "-") for c in CATEGORIES])
+        axis.set_xticks(range(len(categories)), [c.replace("_", "-") for c in categories])
         axis.set_title(title)
         axis.set_ylim(0, 1.08)
-        axis.set_xlim(-0.5, len(CATEGORIES) - 0.5)
+        axis.set_xlim(-0.5, len(categories) - 0.5)
     axes[0].set_ylabel("score (95% interval, cut at 0 and 1; n = questions)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, fontsize=8, loc="lower center", ncol=min(len(rows), 3) or 1)
+    handles, names = axes[0].get_legend_handles_labels()
+    figure.legend(handles, names, fontsize=8, loc="lower center", ncol=1)  # one a line: labels are long
     figure.suptitle("REALTALK memory probing")
-    figure.tight_layout(rect=(0, 0.06 * (1 + (len(rows) - 1) // 3), 1, 1))
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    legend_height = (0.22 * len(labels) + 0.2) / figure.get_figheight()
+    figure.tight_layout(rect=(0, legend_height, 1, 1))
+    return save_figure(figure, path)
 
 
-def plot_persona(rows: list[PersonaRow], path: Path) -> Path:
-    """One panel per table-2 attribute: mean across speakers per model, with the speakers' std as error bar."""
+def plot_persona(
+    labels: Sequence[str],
+    summaries: Sequence[Mapping[str, tuple[float, float]]],
+    counts: Sequence[Mapping[str, int]],
+    lower_is_better: Sequence[str],
+    path: Path,
+) -> Path:
+    """One panel per table-2 attribute (the keys of `summaries`' mappings): per row the mean across speakers
+    with the speakers' std as error bar; `counts` are the speakers measured."""
+    columns = list(summaries[0]) if summaries else []
     figure, axes = plt.subplots(2, 4, figsize=(14, 6))
-    for axis, column in zip(axes.flat, PERSONA_COLUMNS, strict=True):
-        summaries = [row.summary(column) for row in rows]
-        counts = [
-            sum(1 for values in row.speakers.values() if not math.isnan(values.get(column, math.nan)))
-            for row in rows
-        ]
+    for axis, column in zip(axes.flat, columns, strict=False):
         value_range = RANGES.get(column, (0.0, 1.0))
         _bars(
             axis,
-            list(range(len(rows))),
-            [mean for mean, _ in summaries],
-            [std for _, std in summaries],
-            counts,
+            list(range(len(labels))),
+            [summary[column][0] for summary in summaries],
+            [summary[column][1] for summary in summaries],
+            [count[column] for count in counts],
             value_range,
-            color=[f"C{i}" for i in range(len(rows))],
+            color=[f"C{i}" for i in range(len(labels))],
         )
         axis.set_ylim(value_range[0], value_range[1] * 1.1)
-        axis.set_xlim(-0.6, len(rows) - 0.4)  # a missing first or last bar keeps its place
-        axis.set_xticks(range(len(rows)), [row.label for row in rows], rotation=30, ha="right", fontsize=7)
-        better = "lower" if column in LOWER_IS_BETTER else "higher"
+        axis.set_xlim(-0.6, len(labels) - 0.4)  # a missing first or last bar keeps its place
+        axis.set_xticks(range(len(labels)), labels, rotation=30, ha="right", fontsize=7)
+        better = "lower" if column in lower_is_better else "higher"
         axis.set_title(f"{column} ({better} is better)", fontsize=9)
     figure.suptitle(
         "REALTALK persona simulation (mean ± std across speakers, cut at the score's range; n = speakers)"
     )
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)

@@ -5,30 +5,27 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 
 from realtalk_evals.reporting.pricing import CostConfig, usage_cost
-from realtalk_evals.score_keys import FAILURE_KEYS
-from realtalk_evals.task_names import EI_ANALYSIS, MEMORY_PROBING, PERSONA_SIMULATION
+from realtalk_evals.score_keys import EMPTY_REPLY, FAILURE_KEYS, SCORER_ALIASES
+from realtalk_evals.task_names import EI_ANALYSIS, JUDGE_CALIBRATION, MEMORY_PROBING, PERSONA_SIMULATION
 
 logger = logging.getLogger(__name__)
 
-SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS)
-
-K = TypeVar("K", bound=Hashable)
+SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS, JUDGE_CALIBRATION)
 
 
 @dataclass
 class Run:
-    """A finished (or partial) run of one of the suite's tasks, with the figures every report row needs."""
+    """A run of one of the suite's tasks, with the figures every report row needs."""
 
     log: EvalLog
     task: str
@@ -38,6 +35,9 @@ class Run:
     grader_key: str
     """Everything about the grader that can change its answers; runs with different keys are never pooled."""
     task_args: dict[str, Any]
+    """Every task parameter with its value, defaults included, as Inspect logged it (`eval.task_args`)."""
+    task_args_passed: dict[str, Any]
+    """The parameters the user gave (`-T`), as Inspect logged them (`eval.task_args_passed`)."""
     dataset_commit: str | None
     samples: int
     judge_failures: int
@@ -50,6 +50,10 @@ class Run:
     wall_seconds: float | None
     status: str
     location: str
+    problem: str | None = None
+    """Why the run is left out of every result table (errored, cancelled, nothing scored); None: usable."""
+    empty_replies: int = 0
+    """Replies of the model under test without text (`empty_reply` scores): scored as empty answers."""
 
     @property
     def cost(self) -> float | None:
@@ -57,6 +61,25 @@ class Run:
         if self.model_cost is None or self.grader_cost is None:
             return None
         return self.model_cost + self.grader_cost
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A log of the suite's tasks that no result table uses, and why."""
+
+    location: str
+    task: str
+    model: str
+    status: str
+    reason: str
+
+
+@dataclass
+class Runs:
+    """The runs found under the report's paths: those the tables use, and those left out."""
+
+    usable: list[Run] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def task_name(log: EvalLog) -> str:
@@ -154,10 +177,11 @@ def _split_usage(
     )
 
 
-def _judge_failures(log: EvalLog) -> int:
-    """Judge and classifier failures recorded in sample scores (the scorers' `FAILURE_KEYS`)."""
+def failure_count(samples: Iterable[EvalSample]) -> int:
+    """Failed judge verdicts and classifier labels recorded in the samples' scores (the scorers'
+    `FAILURE_KEYS`): a panel of two judges that both fail on an answer counts 2, as the logged metric does."""
     failures = 0
-    for sample in log.samples or []:
+    for sample in samples:
         for score in (sample.scores or {}).values():
             if isinstance(score.value, dict):
                 for key, value in score.value.items():
@@ -166,27 +190,15 @@ def _judge_failures(log: EvalLog) -> int:
     return failures
 
 
-def pooled_samples(
-    runs: Iterable[Run], task: str, group: Callable[[Run], K]
-) -> dict[K, dict[str, EvalSample]]:
-    """The scored samples of `task`'s runs per group (in order of first appearance), by `id:epoch`.
-
-    Runs are pooled, so a run split by conversation, or finished by `inspect eval-retry`, counts as one; a
-    sample seen again (in a later log) replaces the earlier copy.
-    """
-    pooled: dict[K, dict[str, EvalSample]] = defaultdict(dict)
-    for run in runs:
-        if run.task != task:
-            continue
-        for sample in run.log.samples or []:
-            if sample.scores:
-                pooled[group(run)][f"{sample.id}:{sample.epoch}"] = sample
-    return pooled
+def _empty_replies(log: EvalLog) -> int:
+    """Samples whose model reply had no text (their `empty_reply` score is 1)."""
+    return sum(score_value(sample, EMPTY_REPLY) == 1.0 for sample in log.samples or [])
 
 
 def score_value(sample: EvalSample, scorer: str, key: str | None = None) -> float:
     """A number from a sample's score (`key` of a dict value); NaN when the scorer or the number is missing."""
-    score = (sample.scores or {}).get(scorer)
+    scores = sample.scores or {}
+    score = scores.get(scorer) or scores.get(SCORER_ALIASES.get(scorer, scorer))
     if score is None:
         return math.nan
     value: object = score.value
@@ -203,6 +215,53 @@ def _wall_seconds(log: EvalLog) -> float | None:
     return (completed - started).total_seconds()
 
 
+REQUIRED_METADATA: dict[str, tuple[str, ...]] = {
+    MEMORY_PROBING: ("category_name",),
+    PERSONA_SIMULATION: ("speaker",),
+    EI_ANALYSIS: ("conversation_id", "conversation_speakers", "position", "session", "speaker"),
+    JUDGE_CALIBRATION: ("judge_prompt", "kind", "should_pass"),
+}
+"""The sample metadata each task's sections read: a log whose samples lack it (a copied task that kept the
+suite's name and metadata) is left out with its reason rather than stopping the report."""
+
+ERROR_CHARACTERS = 300
+"""How much of a run's error message a listing shows (the first line, cut)."""
+
+
+def _error_text(log: EvalLog) -> str:
+    if log.error is None or not log.error.message.strip():
+        return ""
+    first = log.error.message.strip().splitlines()[0]
+    return first if len(first) <= ERROR_CHARACTERS else first[: ERROR_CHARACTERS - 3] + "..."
+
+
+def log_problem(log: EvalLog) -> str | None:
+    """Why a log of the suite's tasks cannot feed a result table; None when it can.
+
+    Only complete runs count: an errored or cancelled run's numbers cover whichever samples happened to finish
+    (`inspect eval-retry` writes a complete log, which then counts).
+    """
+    if log.status != "success":
+        if log.status == "started":
+            return "not finished: still running, or stopped before Inspect recorded how it ended"
+        return _error_text(log) or log.status
+    samples = log.samples or []
+    if not samples:
+        limit = log.eval.config.limit
+        return "no samples" + (f" (run with --limit {limit})" if limit == 0 else "")
+    if not any(sample.scores for sample in samples):
+        return "no sample was scored"
+    needed = REQUIRED_METADATA.get(task_name(log), ())
+    for sample in samples:
+        missing = [key for key in needed if key not in (sample.metadata or {})]
+        if missing:
+            return (
+                f"sample {sample.id} lacks the suite's metadata {', '.join(missing)} "
+                "(a copied or changed task under the suite's name?)"
+            )
+    return None
+
+
 def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
     model_usage, model_cost, grader_usage, grader_cost = _split_usage(log, overrides)
     grader, grader_key = _grader(log)
@@ -214,9 +273,10 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         grader=grader,
         grader_key=grader_key,
         task_args=dict(log.eval.task_args or {}),
+        task_args_passed=dict(log.eval.task_args_passed or {}),
         dataset_commit=metadata.get("dataset_commit"),
         samples=len(log.samples or []),
-        judge_failures=_judge_failures(log),
+        judge_failures=failure_count(log.samples or []),
         model_usage=model_usage,
         model_cost=model_cost,
         grader_usage=grader_usage,
@@ -224,6 +284,8 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         wall_seconds=_wall_seconds(log),
         status=log.status,
         location=log.location,
+        problem=log_problem(log),
+        empty_replies=_empty_replies(log),
     )
 
 
@@ -281,24 +343,18 @@ def task_logs(paths: Iterable[str | Path], tasks: Iterable[str]) -> list[str]:
     return found
 
 
-def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) -> list[Run]:
-    """Every log of the suite's tasks under `paths`; other tasks' logs and unreadable files are skipped."""
-    logs = (read_log(location) for location in task_logs(paths, SUITE_TASKS))
-    return [run_from_log(log, overrides or {}) for log in logs if log is not None]
-
-
-def by_question(samples: Iterable[EvalSample]) -> dict[str, list[EvalSample]]:
-    """Samples grouped by sample id: the epochs of one question together, in order of first appearance."""
-    grouped: dict[str, list[EvalSample]] = defaultdict(list)
-    for sample in samples:
-        grouped[str(sample.id)].append(sample)
-    return grouped
-
-
-def question_value(epochs: Iterable[EvalSample], scorer: str, key: str | None = None) -> float:
-    """A question's value averaged over its epochs (its scored ones); NaN when none is scored.
-
-    Confidence intervals are over questions: N epochs of one question are not N independent observations.
-    """
-    values = [v for v in (score_value(s, scorer, key) for s in epochs) if not math.isnan(v)]
-    return sum(values) / len(values) if values else math.nan
+def load_runs(paths: Iterable[str | Path], overrides: CostConfig | None = None) -> Runs:
+    """Every log of the suite's tasks under `paths`, usable or left out with its reason; other tasks' logs
+    and unreadable files are skipped with a warning."""
+    found = Runs()
+    for location in task_logs(paths, SUITE_TASKS):
+        log = read_log(location)
+        if log is None:
+            continue
+        run = run_from_log(log, overrides or {})
+        if run.problem is None:
+            found.usable.append(run)
+            continue
+        logger.warning("leaving out %s: %s", location, run.problem)
+        found.left_out.append(LeftOut(location, run.task, run.model, run.status, run.problem))
+    return found

@@ -27,10 +27,13 @@ class Estimate:
     def high(self) -> float:
         return self.mean + self.half_width
 
-    def text(self, digits: int = 3) -> str:
+    def text(self, digits: int = 3, sign: str = "") -> str:
+        """`mean ± half-width`; `mean (n=1)` where one value has no interval; `-` without values. `sign="+"`
+        shows a difference's sign."""
         if self.n == 0:
             return "-"
-        return f"{self.mean:.{digits}f} ± {self.half_width:.{digits}f}"
+        mean = f"{self.mean:{sign}.{digits}f}"
+        return f"{mean} (n=1)" if math.isnan(self.half_width) else f"{mean} ± {self.half_width:.{digits}f}"
 
 
 def estimate(values: Iterable[float]) -> Estimate:
@@ -42,6 +45,12 @@ def estimate(values: Iterable[float]) -> Estimate:
         return Estimate(float(finite[0]), 1, math.nan)
     stderr = float(finite.std(ddof=1) / math.sqrt(finite.size))
     return Estimate(float(finite.mean()), int(finite.size), Z_95 * stderr)
+
+
+def finite_mean(values: Iterable[float]) -> float:
+    """Mean of the finite values (NaN = unscored or unmeasured, left out); NaN when none is finite."""
+    finite = [v for v in values if not math.isnan(v)]
+    return sum(finite) / len(finite) if finite else math.nan
 
 
 def mean_and_std(values: Iterable[float]) -> tuple[float, float]:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import ClassVar
 
 import numpy as np
 from rank_bm25 import BM25Okapi
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from realtalk_evals.data.records import Conversation
-from realtalk_evals.memory.context import MemoryInput
-from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+from realtalk_evals.memory.systems.base import MemorySystem
+from realtalk_evals.memory.systems.units import Unit
 
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+@cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list, imported on first use: importing scikit-learn takes over a second,
+    which every `inspect` command would otherwise pay through the entry point (see docs/memory_systems.md)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
 
 
 def tokenize(text: str) -> list[str]:
@@ -21,7 +31,8 @@ def tokenize(text: str) -> list[str]:
     Chat turns are short, so words like `what` or `did` occur in few enough turns to keep a real IDF, and a
     short turn made of them would outrank a long turn holding the question's one rare word.
     """
-    return [word for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS]
+    stop_words = english_stop_words()
+    return [word for word in _WORD.findall(text.lower()) if word not in stop_words]
 
 
 class BM25Index:
@@ -43,16 +54,14 @@ class BM25Index:
         return [self.units[index] for index in self.ranked(query, k)]
 
 
-class BM25Memory:
+class BM25Memory(MemorySystem):
     """`memory=bm25`: the `top_k` units with the highest BM25 score for the question."""
 
-    def __init__(self, unit: Granularity = "turn", memory_input: MemoryInput = "conversation") -> None:
-        self.unit = unit
-        self.memory_input = memory_input
-        self.bm25 = BM25Index([])
+    name: ClassVar[str] = "bm25"
 
     def index(self, conversation: Conversation) -> None:
-        self.bm25 = BM25Index(conversation_units(conversation, self.unit, self.memory_input))
+        super().index(conversation)
+        self.bm25 = BM25Index(self.units)
 
     def search(self, question: str, k: int) -> list[Unit]:
         return self.bm25.search(question, k)

@@ -1,37 +1,30 @@
 """The user's own memory system, named on the command line as `-T memory=module.path:ClassName`.
 
-Protocol (docs/memory_systems.md): the class is constructed without arguments once per conversation; its
-`index(conversation)` receives the whole `Conversation` once, then `search(question, k)` is called per
-question and returns up to `k` results, best first, each either a dia_id (a turn of the conversation) or a
-`Unit` (lines of the system's own, shown under the date of `unit.session`).
+The class follows `base.MemoryProtocol` (docs/memory_systems.md). `user_memory` imports and checks it and
+wraps it in a `MemorySystem` subclass, so it goes through the same path as the built-in systems. Everything the
+class does wrong (raises in `index` or `search`, returns something that is not a list of dia_ids and Units) is
+reported as one message naming the class and the method: at task construction, where `index` runs for every
+conversation and `search` once per conversation (a probe), an InputError stops the run before any model call.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Sequence
-from typing import Protocol, cast, runtime_checkable
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar, cast
 
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.errors import InputError
-from realtalk_evals.memory.systems.units import Unit
+from realtalk_evals.memory.systems.base import MemoryProtocol, MemorySystem
+from realtalk_evals.memory.systems.units import Unit, turn_units
 
 
-@runtime_checkable
-class MemorySystem(Protocol):
-    """What a memory system offers: index a conversation once, then search it per question."""
-
-    def index(self, conversation: Conversation) -> None: ...
-
-    def search(self, question: str, k: int) -> Sequence[str | Unit]: ...
+class MemoryClassError(InputError):
+    """The user's memory class did something the protocol does not allow; the message names class and method."""
 
 
-def is_class_path(memory: str) -> bool:
-    return ":" in memory
-
-
-def load_memory_class(path: str) -> type[MemorySystem]:
+def load_memory_class(path: str) -> type[MemoryProtocol]:
     """The class named by `module.path:ClassName`, checked against the protocol by building one instance."""
     module_name, _, class_name = path.partition(":")
     try:
@@ -62,25 +55,74 @@ def load_memory_class(path: str) -> type[MemorySystem]:
             f"memory {path!r} does not follow the memory protocol (index(conversation), search(question, k)): "
             + "; ".join(problems)
         )
-    return cast(type[MemorySystem], cls)
+    return cast(type[MemoryProtocol], cls)
 
 
-def resolve_results(
-    results: Sequence[str | Unit], turns: dict[str, Unit], sessions: set[int], name: str
-) -> list[Unit]:
-    """A custom system's results as units: dia_ids become their turns; units must name a session."""
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def resolve_results(results: object, turns: dict[str, Unit], sessions: set[int], where: str) -> list[Unit]:
+    """A user system's search results as units: dia_ids become their turns; units must name a session.
+
+    `where` names the class and method (`MyMemory.search()`) in the MemoryClassError raised for anything else.
+    """
+    if isinstance(results, str | bytes | dict) or not isinstance(results, Sequence):
+        raise MemoryClassError(
+            f"{where} returned {_shown(results)}, not a list of results (dia_ids of the conversation or Units)"
+        )
     units = []
     for item in results:
         if isinstance(item, Unit):
             if item.session not in sessions:
-                raise ValueError(
-                    f"memory {name}: unit {item.id!r} names session {item.session}, not in the conversation"
+                raise MemoryClassError(
+                    f"{where} returned unit {item.id!r} of session {item.session}, not in the conversation"
                 )
             units.append(item)
         elif isinstance(item, str) and item in turns:
             units.append(turns[item])
         else:
-            raise ValueError(
-                f"memory {name}: search returned {item!r}, neither a dia_id of the conversation nor a Unit"
+            raise MemoryClassError(
+                f"{where} returned {_shown(item)}, neither a dia_id of the conversation nor a Unit"
             )
     return units
+
+
+class UserMemory(MemorySystem):
+    """A user's class behind the `MemorySystem` interface: its own instance per conversation, its results
+    checked and turned into units. `user_memory` makes one subclass per class."""
+
+    user_class: ClassVar[type[MemoryProtocol]]
+    uses_unit: ClassVar[bool] = False
+
+    def index(self, conversation: Conversation) -> None:
+        self.system: Any = self.user_class()
+        self.turns = {unit.id: unit for unit in turn_units(conversation)}
+        self.sessions = {session.number for session in conversation.sessions}
+        self.conversation_id = conversation.id
+        self._call("index", conversation)
+
+    def search(self, question: str, k: int) -> list[Unit]:
+        results = self._call("search", question, k)
+        where = f"{self.name}: {self.user_class.__name__}.search() for {self.conversation_id}"
+        if isinstance(results, Iterator):  # a generator: its order is kept
+            results = list(results)
+        if isinstance(results, Sequence) and not isinstance(results, str | bytes):
+            results = list(results)[:k]
+        return resolve_results(results, self.turns, self.sessions, where)
+
+    def _call(self, method: str, *arguments: object) -> Any:
+        try:
+            return getattr(self.system, method)(*arguments)
+        except Exception as error:  # the user's code: whatever it raises is reported as theirs, in one line
+            raise MemoryClassError(
+                f"{self.name}: {self.user_class.__name__}.{method}() raised {type(error).__name__}: {error} "
+                f"(conversation {self.conversation_id})"
+            ) from error
+
+
+def user_memory(path: str) -> type[MemorySystem]:
+    """The `MemorySystem` for the class named by `module.path:ClassName` (imported and checked now)."""
+    cls = load_memory_class(path)
+    return type(f"UserMemory[{cls.__name__}]", (UserMemory,), {"name": path, "user_class": cls})

@@ -6,38 +6,35 @@ millisecond; a vector database only pays off from about a million units (docs/me
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from realtalk_evals.data.records import Conversation
-from realtalk_evals.memory.context import MemoryInput
-from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL, embed
-from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+from realtalk_evals.memory.systems.base import MemorySettings, MemorySystem
+from realtalk_evals.memory.systems.embeddings import check_embeddings, embed
+from realtalk_evals.memory.systems.units import Unit
 
 
-class DenseMemory:
+class DenseMemory(MemorySystem):
     """`memory=dense`: the `top_k` units whose embeddings are closest to the question's."""
 
-    def __init__(
-        self,
-        unit: Granularity = "turn",
-        memory_input: MemoryInput = "conversation",
-        embedding_model: str = DEFAULT_EMBEDDING_MODEL,
-    ) -> None:
-        self.unit = unit
-        self.memory_input = memory_input
-        self.embedding_model = embedding_model
-        self.units: list[Unit] = []
-        self.vectors = np.zeros((0, 0), dtype=np.float32)
+    name: ClassVar[str] = "dense"
+    needs_embeddings: ClassVar[bool] = True
+
+    @classmethod
+    def check(cls, settings: MemorySettings) -> None:
+        check_embeddings(settings.embedding_model)
 
     def index(self, conversation: Conversation) -> None:
-        self.units = conversation_units(conversation, self.unit, self.memory_input)
-        self.vectors = embed(self.embedding_model, [unit.text for unit in self.units])
+        super().index(conversation)
+        self.vectors = embed(self.settings.embedding_model, [unit.text for unit in self.units])
 
     def ranked(self, question: str) -> list[int]:
         """Indices of all units, most similar first; ties keep chronological order."""
         if not self.units:
             return []
-        query = embed(self.embedding_model, [question])[0]
+        query = embed(self.settings.embedding_model, [question])[0]
         return [int(index) for index in np.argsort(-(self.vectors @ query), kind="stable")]
 
     def search(self, question: str, k: int) -> list[Unit]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.memory.systems.bm25 import BM25Index
 from realtalk_evals.memory.systems.dense import DenseMemory
@@ -22,6 +24,8 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> list[in
 
 class HybridMemory(DenseMemory):
     """`memory=hybrid`: the `top_k` units of the fused BM25 and dense rankings."""
+
+    name: ClassVar[str] = "hybrid"
 
     def index(self, conversation: Conversation) -> None:
         super().index(conversation)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
+from realtalk_evals.memory.systems.base import MemorySystem
 from realtalk_evals.memory.systems.units import Unit
 
 
@@ -12,3 +14,15 @@ def oracle_units(units: list[Unit], evidence: Iterable[str]) -> list[Unit]:
     name no turn select nothing."""
     wanted = set(evidence)
     return [unit for unit in units if wanted.intersection(unit.dia_ids)]
+
+
+class OracleMemory(MemorySystem):
+    """The units (turns, or their sessions with `unit=session`) holding the question's evidence."""
+
+    name: ClassVar[str] = "oracle"
+    needs_dia_ids: ClassVar[bool] = True
+    uses_top_k: ClassVar[bool] = False
+    blocking: ClassVar[bool] = False
+
+    def select(self, question: str, evidence: Sequence[str] = ()) -> list[Unit]:
+        return oracle_units(self.units, evidence)

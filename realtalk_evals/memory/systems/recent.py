@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from realtalk_evals.memory.systems.base import MemorySystem
 from realtalk_evals.memory.systems.units import Unit
 
 
@@ -10,3 +13,13 @@ def recent_units(units: list[Unit], sessions: int) -> list[Unit]:
     order = list(dict.fromkeys(unit.session for unit in units))
     kept = set(order[-sessions:])
     return [unit for unit in units if unit.session in kept]
+
+
+class RecentMemory(MemorySystem):
+    """The units of the last `top_k` sessions."""
+
+    name: ClassVar[str] = "recent"
+    blocking: ClassVar[bool] = False
+
+    def search(self, question: str, k: int) -> list[Unit]:
+        return recent_units(self.units, k)

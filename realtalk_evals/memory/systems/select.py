@@ -6,49 +6,41 @@ Any dataset parsed into `Conversation` records (REALTALK, LoCoMo) uses it the sa
     memory.prepare(conversations)                  # index once per conversation (task construction)
     units = memory.select(conversation, question, evidence)
     prompt_context = render_units(conversation, units, memory.memory_input)
+
+The name is resolved once (`registry.memory_system`); what follows asks the system's class what it does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, get_args
 
 import anyio
+from inspect_ai.dataset import Sample
 
 from realtalk_evals.data.records import Conversation
-from realtalk_evals.errors import InputError, check_choice
+from realtalk_evals.errors import InputError
 from realtalk_evals.memory.context import MemoryInput
-from realtalk_evals.memory.systems.bm25 import BM25Memory
-from realtalk_evals.memory.systems.custom import is_class_path, load_memory_class, resolve_results
-from realtalk_evals.memory.systems.dense import DenseMemory
-from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL, load_embedding_model
-from realtalk_evals.memory.systems.hybrid import HybridMemory
-from realtalk_evals.memory.systems.oracle import oracle_units
-from realtalk_evals.memory.systems.recent import recent_units
-from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units, turn_units
+from realtalk_evals.memory.systems.base import MemorySettings, MemorySystem
+from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
+from realtalk_evals.memory.systems.registry import memory_system
+from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+from realtalk_evals.parameters import choice, whole_number
 
-MEMORY_SYSTEMS = ("full", "recent", "bm25", "dense", "hybrid", "oracle", "agent")
-"""Built-in memories; `module.path:ClassName` names the user's own."""
-
-RETRIEVERS = ("bm25", "dense", "hybrid")
-EMBEDDING_MEMORIES = ("dense", "hybrid")
+SELECTABLE_INPUTS = ("conversation", "events")
+"""The inputs that can be cut into units; LoCoMo's `observation` and `summary` are only shown whole."""
 
 
-def check_memory_parameters(memory: str, unit: str, top_k: int, memory_input: MemoryInput) -> None:
-    """InputError for a bad `memory`, `unit` or `top_k`, or a memory the input cannot support."""
-    if not is_class_path(memory):
-        check_choice("memory", memory, (*MEMORY_SYSTEMS, "module.path:ClassName"))
-    check_choice("unit", unit, get_args(Granularity))
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
-        raise InputError(f"top_k must be a whole number of at least 1, got {top_k!r}")
-    if memory != "full" and memory_input not in ("conversation", "events"):
+def check_memory_input(system: type[MemorySystem], memory_input: MemoryInput) -> None:
+    """InputError for a memory system the input cannot support."""
+    if not system.whole_context and memory_input not in SELECTABLE_INPUTS:
         raise InputError(
-            f"memory={memory} selects turns, sessions or events; LoCoMo's input={memory_input} is only shown "
-            "whole: use memory=full, or input=conversation or input=events"
+            f"memory={system.name} selects turns, sessions or events; LoCoMo's input={memory_input} is only "
+            "shown whole: use memory=full, or input=conversation or input=events"
         )
-    if memory_input == "events" and memory in ("oracle", "agent"):
+    if memory_input == "events" and system.needs_dia_ids:
         raise InputError(
-            f"memory={memory} needs dia_ids, which the events input (input=events) does not have; "
+            f"memory={system.name} needs dia_ids, which the events input (input=events) does not have; "
             "use input=conversation"
         )
 
@@ -65,41 +57,46 @@ class Memory:
         memory_input: MemoryInput = "conversation",
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     ) -> None:
-        check_memory_parameters(memory, unit, top_k, memory_input)
-        self.memory = memory
-        self.unit = unit
-        self.top_k = top_k
-        self.memory_input = memory_input
-        self.embedding_model = embedding_model
-        self._custom = load_memory_class(memory) if is_class_path(memory) else None
-        if memory in EMBEDDING_MEMORIES:
-            load_embedding_model(embedding_model)
-        self._systems: dict[str, Any] = {}
-        self._units: dict[str, list[Unit]] = {}
+        self.system = memory_system(memory)
+        self.settings = MemorySettings(
+            unit=choice("unit", unit, get_args(Granularity)),  # type: ignore[arg-type]
+            top_k=whole_number("top_k", top_k),
+            memory_input=memory_input,
+            embedding_model=embedding_model,
+        )
+        check_memory_input(self.system, memory_input)
+        self.system.check(self.settings)
+        self._indexed: dict[str, MemorySystem] = {}
         self._conversations: dict[str, Conversation] = {}
 
-    def _new_system(self) -> Any:
-        if self._custom is not None:
-            return self._custom()
-        if self.memory == "bm25":
-            return BM25Memory(self.unit, self.memory_input)
-        if self.memory == "dense":
-            return DenseMemory(self.unit, self.memory_input, self.embedding_model)
-        return HybridMemory(self.unit, self.memory_input, self.embedding_model)
+    @property
+    def name(self) -> str:
+        return self.system.name
 
-    def prepare(self, conversations: Iterable[Conversation]) -> None:
-        """Cut and index every conversation now (at task construction), not inside the first question."""
+    @property
+    def memory_input(self) -> MemoryInput:
+        return self.settings.memory_input
+
+    @property
+    def selects(self) -> bool:
+        """Whether the model is shown a selection (not the whole context, not an agent's own searches)."""
+        return not (self.system.whole_context or self.system.agent)
+
+    def prepare(self, conversations: Iterable[Conversation], probes: Mapping[str, str] | None = None) -> None:
+        """Index every conversation now (at task construction), not inside the first question.
+
+        `probes` maps a conversation id to a question searched once right after indexing, so that a system
+        whose search fails does so here, before any model call, rather than in every sample.
+        """
         for conversation in conversations:
             self._conversations[conversation.id] = conversation
-            self.units(conversation)
-            if self.memory == "agent":
+            if not self.selects or conversation.id in self._indexed:
                 continue
-            if (
-                self._custom is not None or self.memory in RETRIEVERS
-            ) and conversation.id not in self._systems:
-                system = self._new_system()
-                system.index(conversation)
-                self._systems[conversation.id] = system
+            system = self.system(self.settings)
+            system.index(conversation)
+            self._indexed[conversation.id] = system
+            if probes and conversation.id in probes:
+                system.select(probes[conversation.id])
 
     def conversation(self, conversation_id: str) -> Conversation:
         """A prepared conversation by id (solvers hold the Memory, not a copy of the data: Inspect logs a
@@ -108,38 +105,38 @@ class Memory:
 
     def units(self, conversation: Conversation) -> list[Unit]:
         """All units of the conversation at this memory's granularity, chronological."""
-        if conversation.id not in self._units:
-            self._units[conversation.id] = conversation_units(conversation, self.unit, self.memory_input)
-        return self._units[conversation.id]
+        return conversation_units(conversation, self.settings.unit, self.settings.memory_input)
 
     def select(self, conversation: Conversation, question: str, evidence: Sequence[str] = ()) -> list[Unit]:
         """The units shown for `question` (ranked order for retrievers; rendering puts them in date order)."""
-        if self.memory == "agent":
-            raise ValueError(
-                "memory=agent chooses its own units through its tools; there is nothing to select"
-            )
-        units = self.units(conversation)
-        if self.memory == "full":
-            return units
-        if self.memory == "recent":
-            return recent_units(units, self.top_k)
-        if self.memory == "oracle":
-            return oracle_units(units, evidence)
+        if not self.selects:
+            raise ValueError(f"memory={self.name} shows no selection: there is nothing to select")
         self.prepare([conversation])
-        results = self._systems[conversation.id].search(question, self.top_k)
-        if self._custom is None:
-            return list(results)
-        turns = {unit.id: unit for unit in turn_units(conversation)}
-        sessions = {session.number for session in conversation.sessions}
-        return resolve_results(list(results)[: self.top_k], turns, sessions, self.memory)
+        return self._indexed[conversation.id].select(question, evidence)
+
+
+def search_query(metadata: Mapping[str, Any]) -> str:
+    """What a system searches for a sample: the question itself. LoCoMo asks it with additions (answer
+    options, a date hint) that would otherwise be search terms."""
+    return str(metadata.get("source_question", metadata["question"]))
+
+
+def probe_questions(samples: Iterable[Sample]) -> dict[str, str]:
+    """Each conversation's first search query, to probe its system once at task construction."""
+    probes: dict[str, str] = {}
+    for sample in samples:
+        metadata = sample.metadata or {}
+        probes.setdefault(str(metadata["conversation_id"]), search_query(metadata))
+    return probes
 
 
 async def select_off_loop(
     memory: Memory, conversation: Conversation, question: str, evidence: Sequence[str] = ()
 ) -> list[Unit]:
-    """`memory.select` in a worker thread when it ranks or calls the user's system, so that an embedding model
-    or a memory service that answers over the network does not stall the other samples' model calls."""
-    if memory.memory in ("full", "recent", "oracle"):
+    """`memory.select` in a worker thread when the system may block (it ranks, or calls the user's code), so
+    that an embedding model or a memory service that answers over the network does not stall the other
+    samples' model calls."""
+    if not memory.system.blocking:
         return memory.select(conversation, question, evidence)
     return await anyio.to_thread.run_sync(memory.select, conversation, question, evidence)
 
