@@ -18,14 +18,17 @@ from realtalk_evals.judging.panel import check_graders, grader_roles
 from realtalk_evals.memory.context import DATASET_INPUTS, MemoryInput, check_input_given, render_context
 from realtalk_evals.memory.evidence import annotate_evidence
 from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, select_categories
+from realtalk_evals.memory.systems.builder import builder_roles
 from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
 from realtalk_evals.memory.systems.select import Memory, probe_questions
 from realtalk_evals.memory.systems.units import Granularity
 from realtalk_evals.parameters import (
     ALL,
     Selection,
+    boolean,
     choice,
     model_location,
+    optional_whole_number,
     refuse_unknown,
     selection,
     whole_number,
@@ -33,6 +36,7 @@ from realtalk_evals.parameters import (
 from realtalk_evals.scorers.evidence_recall import evidence_recall
 from realtalk_evals.scorers.llm_judge import llm_accuracy
 from realtalk_evals.scorers.partial_match import partial_match
+from realtalk_evals.scorers.retrieval_ranking import retrieval_ranking
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
@@ -41,7 +45,7 @@ from realtalk_evals.task_names import MEMORY_PROBING
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.1.0"
+TASK_VERSION = "2.2.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
@@ -61,6 +65,9 @@ def memory_probing(
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     agent_message_limit: int = 30,
     agent_token_limit: int = 200_000,
+    bm25_stemming: bool = True,
+    memory_tokens: int | None = None,
+    memory_builder: str | None = None,
     **unknown: object,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
@@ -75,13 +82,20 @@ def memory_probing(
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
         judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
         graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
-        memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `recent`, `bm25`,
-            `dense`, `hybrid`, `oracle`, `agent`, or `module.path:ClassName` (your own memory system).
+        memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `none`, `recent`,
+            `bm25`, `dense`, `hybrid`, `summary`, `observations`, `oracle`, `agent`, or `module.path:ClassName`
+            (your own memory system).
         top_k: Units retrieved per question (sessions for `recent`).
         unit: Retrieval granularity, `turn` or `session` (with input=events every event is a unit).
         embedding_model: sentence-transformers model id or local directory for `dense` and `hybrid`.
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
+        bm25_stemming: Porter-stem words for every BM25 ranking (`bm25`, `hybrid`, `observations`, the agent's
+            search); `false`: whole words, as memory_probing 2.1.0 did.
+        memory_tokens: The most tokens (four characters a token) a question's prompt may hold: the best
+            units that fit are shown; default: no budget.
+        memory_builder: The model that writes `summary` and `observations` (the `memory_builder` role);
+            default: `--model-role memory_builder=...`, else the model under test.
     """
     refuse_unknown(memory_probing, unknown)
     choice("dataset", dataset, get_args(DatasetName))
@@ -95,7 +109,11 @@ def memory_probing(
         top_k=top_k,
         memory_input=input,
         embedding_model=model_location("embedding_model", embedding_model),
+        bm25_stemming=boolean("bm25_stemming", bm25_stemming),
+        memory_tokens=optional_whole_number("memory_tokens", memory_tokens),
     )
+    roles = grader_roles(graders) or {}
+    roles |= builder_roles(memory_builder)
     chosen = select_conversations(
         selection("conversations", conversations),
         load_locomo_conversations() if dataset == "locomo" else None,
@@ -104,6 +122,7 @@ def memory_probing(
     samples = memory_dataset(
         chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
+    memory_system.check_budget(samples, chosen)
     check_generate_cache()
     scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
         [trap_answer()] if dataset == "locomo" else []
@@ -123,7 +142,11 @@ def memory_probing(
             answer = memory_agent(memory_system, message_limit, token_limit)
         else:
             answer = retrieved_memory_answer(memory_system)
-        scorers.append(evidence_recall(turn_level=input == "conversation"))
+        system = memory_system.system
+        turn_level = input == "conversation" and memory_system.frame != "summary"
+        scorers.append(evidence_recall(turn_level=turn_level, credit_citations=system.credits_citations))
+        if system.ranks:
+            scorers.append(retrieval_ranking(turn_level, whole_sessions=memory_system.whole_sessions))
         settings = memory_system.settings
         metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
@@ -132,6 +155,6 @@ def memory_probing(
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
-        model_roles=grader_roles(graders),
+        model_roles=roles or None,
         metadata=metadata,
     )
