@@ -22,6 +22,7 @@ from realtalk_evals.memory.systems.select import (
 from realtalk_evals.memory.systems.tools import conversation_tools
 from realtalk_evals.memory.systems.units import Unit, chronological_sessions
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
+from realtalk_evals.replies import generate_checked
 
 
 @solver
@@ -43,7 +44,7 @@ def retrieved_memory_answer(memory: Memory) -> Solver:
         state.messages = [ChatMessageUser(content=prompt)]
         state.metadata.update(shown_metadata(units))
         state.metadata.update(retrieval_metadata(memory, retrieval, units, prompt, build))
-        return await generate(state)
+        return await generate_checked(state, generate)
 
     return solve
 

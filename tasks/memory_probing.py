@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -33,20 +34,24 @@ from realtalk_evals.parameters import (
     selection,
     whole_number,
 )
+from realtalk_evals.score_keys import LLM_ACCURACY, LLM_JUDGE
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.evidence_recall import evidence_recall
-from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.retrieval_ranking import retrieval_ranking
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 from realtalk_evals.task_names import MEMORY_PROBING
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.2.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("3-D")
+"""`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -91,7 +96,7 @@ def memory_probing(
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
         bm25_stemming: Porter-stem words for every BM25 ranking (`bm25`, `hybrid`, `observations`, the agent's
-            search); `false`: whole words, as memory_probing 2.1.0 did.
+            search); `false`: whole words, as memory_probing 2-C did.
         memory_tokens: The most tokens (four characters a token) a question's prompt may hold: the best
             units that fit are shown; default: no budget.
         memory_builder: The model that writes `summary` and `observations` (the `memory_builder` role);
@@ -112,8 +117,6 @@ def memory_probing(
         bm25_stemming=boolean("bm25_stemming", bm25_stemming),
         memory_tokens=optional_whole_number("memory_tokens", memory_tokens),
     )
-    roles = grader_roles(graders) or {}
-    roles |= builder_roles(memory_builder)
     chosen = select_conversations(
         selection("conversations", conversations),
         load_locomo_conversations() if dataset == "locomo" else None,
@@ -124,11 +127,15 @@ def memory_probing(
     )
     memory_system.check_budget(samples, chosen)
     check_generate_cache()
-    scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
+    # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
+    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
         [trap_answer()] if dataset == "locomo" else []
     )
+    # after the parameters, before indexing or any model call
+    roles = (grader_roles(graders) or {}) | builder_roles(memory_builder)
     metadata: dict[str, object] = {
         "benchmark": MEMORY_PROBING,
+        **TASK_VERSION.metadata,
         "input": input,
         "dataset_commit": UPSTREAM_COMMIT,
     }
@@ -150,11 +157,12 @@ def memory_probing(
         settings = memory_system.settings
         metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
         model_roles=roles or None,
         metadata=metadata,
+        headline_metric=HeadlineMetric(scorer=LLM_JUDGE, score=LLM_ACCURACY, metric="mean"),
     )

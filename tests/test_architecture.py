@@ -28,7 +28,10 @@ LAYERS: dict[str, int] = {
     "paper": 1,
     "tokens": 1,
     "metrics": 1,
+    "replies": 2,
+    "secrets": 1,
     "gold": 1,
+    "versions": 1,
     "caches": 2,
     "parameters": 2,
     # the datasets
@@ -50,6 +53,7 @@ LAYERS: dict[str, int] = {
     "reporting": 8,
     # entry points
     "mock_provider": 9,
+    "cost_estimate": 9,
     "_registry": 10,
     "cli": 11,
 }

@@ -51,6 +51,7 @@ def rows_of(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_report_has_one_row_per_memory_system_with_recall_tokens_and_cost(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     for args in ({}, {"memory": "bm25", "top_k": 5}, {"memory": "oracle"}, {"memory": "none"}):

@@ -30,7 +30,7 @@ from matplotlib.ticker import NullFormatter
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
 from realtalk_evals.memory.systems.registry import logged_system
 from realtalk_evals.paper import MEMUSE_REALTALK
-from realtalk_evals.reporting.memory import INPUT, PAPER_MEMORY, category_estimate, dataset_of, memory_of
+from realtalk_evals.reporting.memory import INPUT, category_estimate, dataset_of, is_paper_memory
 from realtalk_evals.reporting.plots import distinct_styles, save_figure
 from realtalk_evals.reporting.pools import (
     DATASET,
@@ -98,7 +98,7 @@ class MemorySystemRow:
 def _recall(pool: Pool, key: str) -> float:
     """Mean over questions of a question's evidence recall (epochs averaged); 1 by construction for the
     paper's full conversation, which logs none; NaN for the full event list (evidence turns are not events)."""
-    if memory_of(pool.identity) == PAPER_MEMORY:
+    if is_paper_memory(pool.identity):
         return 1.0 if pool.identity.get(INPUT) == "conversation" else math.nan
     return finite_mean([question_mean(epochs, EVIDENCE_RECALL, key) for epochs in pool.questions.values()])
 
@@ -419,7 +419,7 @@ def _csv_table(rows: list[MemorySystemRow]) -> Table:
 
 def memory_systems_section(runs: list[Run], with_paper: bool = False) -> Section | None:
     """The section; None when every memory_probing run used the paper's memory."""
-    if not any(memory_of(pool.identity) != PAPER_MEMORY for pool in pools(runs, MEMORY_PROBING)):
+    if not any(not is_paper_memory(pool.identity) for pool in pools(runs, MEMORY_PROBING)):
         return None
     rows = memory_system_rows(runs)
     if not rows:
