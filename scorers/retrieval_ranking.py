@@ -12,9 +12,7 @@ from inspect_ai.solver import TaskState
 from realtalk_evals.memory.ranking import ranking_keys, ranking_scores
 
 
-@scorer(
-    metrics={key: [mean(), grouped(mean(), "category_name", all=False)] for key in ranking_keys()}
-)
+@scorer(metrics={key: [mean(), grouped(mean(), "category_name", all=False)] for key in ranking_keys()})
 def retrieval_ranking(turn_level: bool = True, whole_sessions: bool = False) -> Scorer:
     """Scores the ranking the memory solver recorded (`memory_ranking`, `memory_ranking_sessions`,
     `memory_ranking_turns`) against the question's evidence.
