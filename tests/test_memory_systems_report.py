@@ -160,8 +160,12 @@ def test_datasets_have_tables_of_their_own_and_panels_of_their_own(
 def test_retrieval_section_reports_recall_at_k_per_level_and_category(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     run(logs, memory="bm25", top_k=10, conversations=2, categories="1,3")
-    report = build_report(load_runs([logs], load_cost_config()), tmp_path / "out")
+    runs = load_runs([logs], load_cost_config())
+    report = build_report(runs, tmp_path / "out")
     assert "## Retrieval ranking" in report.markdown
+    chosen = retrieval.ranked_pools(runs.usable)
+    labels = retrieval.curve_labels(chosen, ["model", "memory"])
+    assert labels == ["realtalk/mock/answer, memory=bm25"]  # one curve, still named by its system
     details = rows_of(tmp_path / "out" / "retrieval_ranking.csv")
     assert {(row["level"], row["category"]) for row in details} == {
         (level, category) for level in ("turn", "session") for category in ("multi_hop", "commonsense", "all")

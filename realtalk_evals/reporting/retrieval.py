@@ -68,6 +68,17 @@ def _titles(level: str) -> list[tuple[str, str]]:
     )
 
 
+def curve_labels(chosen: list[Pool], columns: list[str]) -> list[str]:
+    """The legend of the recall curves: a curve is a memory system's, so its name is in every label, even when
+    all curves share it."""
+    return [
+        label if "memory=" in label else f"{label}, memory={pool.identity.get('memory')}"
+        for label, pool in zip(
+            legend_labels([pool.identity for pool in chosen], columns), chosen, strict=True
+        )
+    ]
+
+
 def plot_recall_curves(chosen: list[Pool], labels: list[str], path: Path) -> Path:
     """Recall@k against k (log scale), one line per row: a panel per dataset (rows) and level (columns)."""
     datasets = list(dict.fromkeys(dataset_of(pool.identity) for pool in chosen))
@@ -151,7 +162,7 @@ def retrieval_section(runs: list[Run]) -> Section | None:
                 )
     header = [*all_columns, "level", "category", "n", *(key.split("_", 1)[1] for _, key in _titles("turn"))]
     tables.append(Table(header, details, csv="retrieval_ranking.csv", csv_columns=header, shown=False))
-    legend = legend_labels([pool.identity for pool in chosen], columns)
+    legend = curve_labels(chosen, columns)
     return Section(
         title="Retrieval ranking",
         notes=[
