@@ -5,7 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, metric, scorer
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    Target,
+    ci_wilson,
+    grouped,
+    mean,
+    metric,
+    scorer,
+)
 from inspect_ai.solver import TaskState
 from sklearn.metrics import cohen_kappa_score
 
@@ -31,8 +42,8 @@ def cohen_kappa() -> Metric:
 @scorer(
     metrics={  # overall numbers first: Inspect's log list shows the first metric as the headline
         "kappa_*": [cohen_kappa(), grouped(cohen_kappa(), "category_name", all=False)],
-        "false_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
-        "true_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
+        "false_accept_*": [mean(), ci_wilson(), grouped(mean(), "category_name", all=False)],
+        "true_accept_*": [mean(), ci_wilson(), grouped(mean(), "category_name", all=False)],
         "accepted": [grouped(mean(), "kind", all=False)],
         "judge_failure": [count()],
     }
@@ -41,8 +52,9 @@ def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:
     """The judge's verdict on a candidate against the known one; an unreadable reply is a counted failure.
 
     Per judge prompt P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share
-    of should-fail candidates accepted) and `kappa_P`, each per category and overall (`all`); `accepted` by
-    candidate kind.
+    of should-fail candidates accepted), each overall with Inspect's Wilson 95% interval (`lower`, `upper`; per
+    candidate, not clustered) and per category, and `kappa_P`; `accepted` by candidate kind. `realtalk report`
+    gives every rate per category and kind with intervals clustered by question.
     """
 
     async def score(state: TaskState, target: Target) -> Score:

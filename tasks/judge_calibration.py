@@ -28,7 +28,7 @@ from realtalk_evals.scorers.judge_calibration import judge_verdict
 from realtalk_evals.solvers.judge_calibration import judge_candidate
 from realtalk_evals.task_names import JUDGE_CALIBRATION
 
-TASK_VERSION = "1.0.0"
+TASK_VERSION = "2.0.0"
 """Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
 
 
