@@ -36,6 +36,20 @@ def speaker_metrics(metric: Metric) -> list[Metric]:
 
 
 @metric
+def clustered_stderr(cluster: str) -> Metric:
+    """Inspect's standard error clustered by the sample metadata `cluster` (questions of one conversation are not
+    independent); NaN with a single cluster, where it cannot be estimated (Inspect's own gives 0 there)."""
+    clustered = cast(MetricProtocol, stderr(cluster=cluster))
+
+    def compute(scores: list[SampleScore]) -> float:
+        if len({(score.sample_metadata or {}).get(cluster) for score in scores}) < 2:
+            return math.nan
+        return cast(float, clustered(scores))
+
+    return compute
+
+
+@metric
 def nan_mean() -> Metric:
     """Mean of the values that are numbers: a sample with nothing to measure (NaN) is left out, not zeroed."""
 
