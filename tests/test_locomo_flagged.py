@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from inspect_ai import eval
+from inspect_ai.model import get_model
 
 from realtalk_evals.data.flagged_gold import flagged_gold
 from realtalk_evals.errors import InputError
+from realtalk_evals.reporting.pricing import load_cost_config
+from realtalk_evals.reporting.report import build_report
+from realtalk_evals.reporting.runs import load_runs
 from realtalk_evals.tasks.judge_calibration import locomo_questions
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -65,3 +71,34 @@ def test_exclude_flagged_leaves_out_the_flagged_questions_of_the_selection() -> 
 def test_exclude_flagged_is_refused_where_it_has_no_meaning(args: dict[str, object], message: str) -> None:
     with pytest.raises(InputError, match=message):
         memory_probing(conversations=1, **args)  # type: ignore[arg-type]
+
+
+def test_the_report_gives_the_ceiling_the_flagged_questions_imply(tmp_path: Path) -> None:
+    for exclude in (False, True):
+        [log] = eval(
+            memory_probing(
+                dataset="locomo", conversations=1, categories="1,2", solver="gold", exclude_flagged=exclude
+            ),
+            model="realtalk/mock",
+            model_roles={"grader": get_model("realtalk/mock/judge", reply='{"score": 1}')},
+            log_dir=str(tmp_path / f"logs_{exclude}"),
+            display="none",
+        )
+        assert log.status == "success" and log.samples is not None
+        asked = {str(s.id) for s in log.samples}
+        report = build_report(
+            load_runs([tmp_path / f"logs_{exclude}"], load_cost_config()), tmp_path / f"out_{exclude}"
+        )
+        flagged = set(flagged_gold().questions)
+        lines = [
+            line
+            for line in report.markdown.splitlines()
+            if line.startswith("- realtalk/mock") and "all " in line
+        ]
+        [line] = lines
+        for name, number in (("multi-hop", 1), ("temporal", 2)):
+            ids = {str(s.id) for s in log.samples if (s.metadata or {})["category"] == number}
+            wrong = len(ids & flagged)
+            assert f"{name} {1 - wrong / len(ids):.3f} ({wrong} of {len(ids)})" in line
+            assert (wrong == 0) == exclude
+        assert f"all {1 - len(asked & flagged) / len(asked):.3f}" in line

@@ -212,4 +212,7 @@ def test_estimate_is_mean_with_normal_95_percent_interval() -> None:
 
 def test_report_without_suite_logs_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 1
-    assert "no memory_probing, persona_simulation or ei_analysis log found" in capsys.readouterr().err
+    assert (
+        "no memory_probing, persona_simulation, ei_analysis or judge_calibration log found"
+        in capsys.readouterr().err
+    )

@@ -24,10 +24,11 @@ interval width as a function of the calibration's size.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from inspect_ai.scorer import SampleScore, Score, stderr
+from inspect_ai.scorer import SampleScore, Score, ci_wilson, stderr
 from scipy.stats import t as student_t
 
 LEVEL = 0.95
@@ -55,26 +56,47 @@ class Rate:
         return max(self.clusters - 1, 1)
 
 
+def _sample_scores(values: Sequence[float], clusters: Sequence[Hashable]) -> list[SampleScore]:
+    """`values` as the SampleScores Inspect's metrics take, each with its cluster id in the metadata."""
+    if len(clusters) != len(values):
+        raise ValueError(f"{len(values)} values but {len(clusters)} cluster ids")
+    shared = {
+        value: Score(value=float(value)) for value in set(values)
+    }  # one Score per value: building is slow
+    return [
+        SampleScore.model_construct(score=shared[value], sample_metadata={CLUSTER: cluster})
+        for value, cluster in zip(values, clusters, strict=True)
+    ]
+
+
+def _clustered(clusters: Sequence[Hashable] | None) -> bool:
+    return clusters is not None and len(set(clusters)) > 1
+
+
 def rate(values: Sequence[float], clusters: Sequence[Hashable] | None = None) -> Rate:
     """The mean of `values` (shares in [0, 1]) and its standard error: Inspect's clustered `stderr` when
     `clusters` (one id per value) holds two or more ids, else Inspect's per-value `stderr`."""
     if not values:
         return Rate(math.nan, math.nan, 0, 0)
-    ids = list(clusters) if clusters is not None else list(range(len(values)))
-    if len(ids) != len(values):
-        raise ValueError(f"{len(values)} values but {len(ids)} cluster ids")
-    distinct = len(set(ids))
-    shared = {
-        value: Score(value=float(value)) for value in set(values)
-    }  # one Score per value: building is slow
-    scores = [
-        SampleScore.model_construct(score=shared[value], sample_metadata={CLUSTER: cluster})
-        for value, cluster in zip(values, ids, strict=True)
-    ]
-    clustered = clusters is not None and distinct > 1
+    clustered = _clustered(clusters)
+    scores = _sample_scores(values, list(clusters) if clusters is not None else list(range(len(values))))
     metric = stderr(cluster=CLUSTER) if clustered else stderr()
     error = float(metric(scores))  # type: ignore[arg-type]
-    return Rate(float(sum(values)) / len(values), error, len(values), distinct if clustered else len(values))
+    count = len(set(clusters)) if clustered and clusters is not None else len(values)
+    return Rate(float(sum(values)) / len(values), error, len(values), count)
+
+
+def wilson(values: Sequence[float], clusters: Sequence[Hashable] | None = None) -> tuple[float, float]:
+    """Inspect's Wilson interval (`ci_wilson`, at LEVEL) of the share `values` give: clustered (Korn-Graubard
+    effective size, t with clusters - 1 degrees of freedom) when `clusters` holds two or more ids; (NaN, NaN)
+    without values."""
+    if not values:
+        return math.nan, math.nan
+    clustered = _clustered(clusters)
+    scores = _sample_scores(values, list(clusters) if clusters is not None else list(range(len(values))))
+    metric = ci_wilson(level=LEVEL, cluster=CLUSTER if clustered else None)
+    bounds = cast(Mapping[str, float], metric(scores))  # type: ignore[arg-type]
+    return float(bounds["lower"]), float(bounds["upper"])
 
 
 @dataclass(frozen=True)
