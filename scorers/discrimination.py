@@ -20,8 +20,10 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.judging.ask import PAPER_GRADER, ask_judge
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona.samples import MERGE_SEPARATOR, predicted_message
-from realtalk_evals.prompts import DISCRIMINATION_JUDGE, DISCRIMINATION_REPAIR
+from realtalk_evals.persona.samples import discrimination_prompt, one_line, predicted_message
+from realtalk_evals.prompts import DISCRIMINATION_REPAIR
+
+__all__ = ["one_line", "parse_verdict", "real_first", "real_or_simulated"]
 
 ORDER_SEED = "realtalk-discrimination-v1"
 """Seeds each sample's candidate order, with the sample id."""
@@ -47,17 +49,6 @@ def parse_verdict(reply: str) -> str | None:
     return None
 
 
-def one_line(text: str) -> str:
-    """A candidate as one line, its bubbles joined by a space as the real merged message's are: a line break
-    in the model's reply must not give it away."""
-    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def conversation_so_far(input_text: str) -> str:
-    """The D.1 history of a persona sample: its input without the closing `Name:` line."""
-    return input_text.rsplit("\n", 1)[0]
-
-
 @scorer(
     metrics={
         "discrimination": speaker_metrics(mean()),
@@ -76,14 +67,8 @@ def real_or_simulated(grader: str | None = None) -> Scorer:
         speaker = state.metadata["speaker_name"]
         simulated = predicted_message(state.output.completion, speaker)
         first = real_first(state.sample_id)
-        real, fake = one_line(target.text), one_line(simulated)
-        candidates = (real, fake) if first else (fake, real)
-        prompt = DISCRIMINATION_JUDGE.format(
-            speaker=speaker,
-            conversation=conversation_so_far(state.input_text),
-            first=candidates[0],
-            second=candidates[1],
-        )
+        candidates = (target.text, simulated) if first else (simulated, target.text)
+        prompt = discrimination_prompt(speaker, state.input_text, *candidates)
         result = await ask_judge(model, prompt, parse_verdict, DISCRIMINATION_REPAIR)
         real_label = "A" if first else "B"
         metadata = {

@@ -60,6 +60,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalLog, Writer
         )
 
 
+@pytest.mark.slow
 def test_the_model_plays_both_people_for_the_real_sessions(simulated: tuple[EvalLog, Writer, Path]) -> None:
     log, writer, _ = simulated
     assert log.status == "success" and log.samples is not None and len(log.samples) == 1
@@ -98,6 +99,7 @@ def test_the_model_plays_both_people_for_the_real_sessions(simulated: tuple[Eval
     assert isinstance(style, dict) and style["bubbles_mean_difference"] > 0  # always two bubbles
 
 
+@pytest.mark.slow
 def test_ei_analysis_labels_the_simulated_conversation(simulated: tuple[EvalLog, Writer, Path]) -> None:
     log, _, root = simulated
     [analysed] = eval(
@@ -156,6 +158,7 @@ def test_default_length_is_the_real_session_count() -> None:
     assert sample.metadata is not None and sample.metadata["model_calls"] == len(real)
 
 
+@pytest.mark.slow
 def test_analysis_reports_the_human_likeness_gap(
     simulated: tuple[EvalLog, Writer, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

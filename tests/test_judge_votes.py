@@ -6,17 +6,19 @@ from __future__ import annotations
 import math
 import statistics
 from pathlib import Path
+from typing import cast
 
 import pytest
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, ModelOutput, get_model
-from inspect_ai.scorer import SampleScore, Score
+from inspect_ai.scorer import MetricProtocol, SampleScore, Score, Value
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.judging.ask import JUDGE_CACHE
 from realtalk_evals.judging.votes import VOTE_SCOPE, median_vote, vote_cache, votes_agree
 from realtalk_evals.metrics import clustered_stderr
+from realtalk_evals.score_keys import LLM_ACCURACY, LLM_JUDGE
 from realtalk_evals.scorers.llm_judge import JUDGE_VOTES, VOTES_AGREE
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -28,6 +30,12 @@ def alternating_grader(messages: list[ChatMessage], *_: object) -> ModelOutput:
     """Accepts on every other call, so a question's votes can disagree."""
     CALLS.append(messages[-1].text)
     return ModelOutput.from_content(model="judge", content=f'{{"score": {len(CALLS) % 2}}}')
+
+
+def values(value: Value) -> dict[str, float]:
+    """A dict-valued score's values."""
+    assert isinstance(value, dict)
+    return cast(dict[str, float], value)
 
 
 def run(tmp_path: Path, **task_args: object) -> EvalLog:
@@ -62,19 +70,19 @@ def test_votes_are_separate_calls_and_the_first_hits_the_cache_of_a_single_judge
     CALLS.clear()
     single = run(tmp_path / "one")
     assert len(CALLS) == 6 and single.samples is not None
-    assert all(JUDGE_VOTES not in (s.scores or {})["llm_accuracy"].metadata for s in single.samples)  # type: ignore[operator]
-    assert all(VOTES_AGREE not in (s.scores or {})["llm_accuracy"].value for s in single.samples)  # type: ignore[operator]
+    assert all(JUDGE_VOTES not in ((s.scores or {})[LLM_JUDGE].metadata or {}) for s in single.samples)
+    assert all(VOTES_AGREE not in values((s.scores or {})[LLM_JUDGE].value) for s in single.samples)
 
     CALLS.clear()
     voted = run(tmp_path / "three", judge_votes=3)
     assert len(CALLS) == 2 * 6  # vote 1 of every question came from the cache the single-judge run wrote
     assert voted.samples is not None
     for before, after in zip(single.samples, voted.samples, strict=True):
-        score = (after.scores or {})["llm_accuracy"]
+        score = (after.scores or {})[LLM_JUDGE]
         votes = (score.metadata or {})[JUDGE_VOTES][0]
-        assert len(votes) == 3 and votes[0] == (before.scores or {})["llm_accuracy"].value["llm_accuracy"]  # type: ignore[index]
-        assert score.value["llm_accuracy"] == statistics.median(votes)  # type: ignore[index]
-        assert score.value[VOTES_AGREE] == float(len(set(votes)) == 1)  # type: ignore[index]
+        assert len(votes) == 3 and votes[0] == values((before.scores or {})[LLM_JUDGE].value)[LLM_ACCURACY]
+        assert values(score.value)[LLM_ACCURACY] == statistics.median(votes)
+        assert values(score.value)[VOTES_AGREE] == float(len(set(votes)) == 1)
     assert voted.results is not None
     metrics = {(s.name, name) for s in voted.results.scores for name in s.metrics}
     assert (VOTES_AGREE, "mean") in metrics
@@ -99,8 +107,8 @@ def _scores(values: list[float], conversations: list[str]) -> list[SampleScore]:
 
 def test_the_standard_error_is_clustered_by_conversation() -> None:
     """Two conversations, one all right, one all wrong: clustered, the error is large; one conversation: NaN."""
-    metric = clustered_stderr("conversation_id")
-    values = [1.0] * 5 + [0.0] * 5
-    clustered = metric(_scores(values, ["a"] * 5 + ["b"] * 5))
+    metric = cast(MetricProtocol, clustered_stderr("conversation_id"))
+    accepted = [1.0] * 5 + [0.0] * 5
+    clustered = metric(_scores(accepted, ["a"] * 5 + ["b"] * 5))
     assert clustered == pytest.approx(math.sqrt((2.5**2 + 2.5**2) * 2) / 10)
-    assert math.isnan(metric(_scores(values, ["a"] * 10)))  # type: ignore[arg-type]
+    assert math.isnan(cast(float, metric(_scores(accepted, ["a"] * 10))))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval
+from inspect_ai.log import list_eval_logs, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from test_judge_calibration import gold_and_prediction
 
@@ -76,7 +77,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_calibration_rates_per_kind_with_wilson_intervals(logs: Path, tmp_path: Path) -> None:
     report = build_report(load_runs([logs], load_cost_config()), tmp_path)
-    assert "## Judge calibration (judge_calibration runs)" in report.markdown
+    assert "## Judge calibration" in report.markdown
     rows = {row["category"]: row for row in _csv(tmp_path / "judge_calibration.csv")}
     assert set(rows) == {"commonsense", "all"}
     row = rows["all"]
@@ -91,6 +92,17 @@ def test_calibration_rates_per_kind_with_wilson_intervals(logs: Path, tmp_path: 
         < float(row["false_accept_mean"])
         < float(row["false_accept_ci_high"])
     )
+    # kappa from the samples equals the kappa the task's scorer logged (one epoch, every candidate readable)
+    [calibration] = [
+        log
+        for log in map(read_eval_log, list_eval_logs(str(logs)))
+        if log.eval.task.endswith("judge_calibration")
+    ]
+    assert calibration.results is not None
+    [logged] = [
+        s.metrics["cohen_kappa"].value for s in calibration.results.scores if s.name == "kappa_released"
+    ]
+    assert 0.0 < float(row["kappa"]) < 1.0 and float(row["kappa"]) == pytest.approx(logged)
 
 
 def test_corrected_accuracy_joins_the_same_judge_and_refuses_the_others(logs: Path, tmp_path: Path) -> None:

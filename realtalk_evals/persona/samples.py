@@ -21,6 +21,7 @@ from realtalk_evals.data.records import Conversation, Message, display_name, for
 from realtalk_evals.ei.judges import dialogue_line
 from realtalk_evals.parameters import Option, pick
 from realtalk_evals.prompts import (
+    DISCRIMINATION_JUDGE,
     MEMORY_IMAGE_LINE,
     MEMORY_SESSION_DATE,
     PERSONA_NEXT_SPEAKER,
@@ -240,3 +241,20 @@ def predicted_message(completion: str, speaker_name: str) -> str:
     """The model's message without a leading `Name:`, which D.1 asks the model not to write."""
     prefix = re.compile(rf"^\s*{re.escape(speaker_name)}\s*:\s*", re.IGNORECASE)
     return prefix.sub("", completion, count=1).strip()
+
+
+def one_line(text: str) -> str:
+    """A candidate message as one line, its bubbles joined as the real merged message's are: a line break in
+    the model's reply must not give it away (nor start a line of the judge's prompt)."""
+    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def discrimination_prompt(speaker_name: str, input_text: str, first: str, second: str) -> str:
+    """The real-or-simulated judge's prompt for a persona sample: the D.1 history (the sample's input without
+    its closing `Name:` line) and the two candidates, each on one line."""
+    return DISCRIMINATION_JUDGE.format(
+        speaker=speaker_name,
+        conversation=input_text.rsplit("\n", 1)[0],
+        first=one_line(first),
+        second=one_line(second),
+    )

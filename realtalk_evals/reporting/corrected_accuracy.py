@@ -20,7 +20,7 @@ from realtalk_evals.judging.ask import PAPER_GRADER
 from realtalk_evals.judging.correction import Corrected, Rate, rate, rogan_gladen
 from realtalk_evals.judging.panel import ACCEPT_AT
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
-from realtalk_evals.reporting.calibration_rates import (
+from realtalk_evals.reporting.calibration import (
     ALL,
     JudgeRates,
     calibrated_prompts,
@@ -63,7 +63,7 @@ def _judge(key: str) -> list[dict[str, object]]:
 def _shown(models: Sequence[dict[str, object]]) -> str:
     parts = []
     for model in models:
-        extra = {**model["args"], **model["config"]}  # type: ignore[dict-item]
+        extra: dict[str, object] = {**model["args"], **model["config"]}  # type: ignore[dict-item]
         parts.append(
             str(model["model"]) + (f" {json.dumps(extra, sort_keys=True, default=str)}" if extra else "")
         )

@@ -1,5 +1,6 @@
 """A judge's measured rates from judge_calibration runs: true-accept (sensitivity) and false-accept (1 -
-specificity) per judge prompt and category, and the accept rate of every candidate kind, with Wilson intervals.
+specificity) per judge prompt and category, the accept rate of every candidate kind, with Wilson intervals, and
+Cohen's kappa of the judge's acceptances against the known verdicts.
 
 Every interval is Inspect's `ci_wilson` clustered by question (a question's candidates share its gold answer, so
 they are not independent); a candidate's epochs are averaged first. Sensitivity is measured on the right
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from realtalk_evals.calibration.candidates import CANDIDATE_KINDS, SENSITIVITY_KINDS, SPECIFICITY_KINDS
 from realtalk_evals.judging.correction import Rate, rate, wilson
+from realtalk_evals.judging.kappa import judge_kappa
 from realtalk_evals.parameters import choices
 from realtalk_evals.prompts import MEMORY_JUDGES
 from realtalk_evals.reporting.pools import (
@@ -28,7 +30,7 @@ from realtalk_evals.reporting.pools import (
     setting_names,
 )
 from realtalk_evals.reporting.runs import Run, score_value
-from realtalk_evals.reporting.sections import Row, Section, Table
+from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
 from realtalk_evals.reporting.stats import finite_mean
 from realtalk_evals.task_names import JUDGE_CALIBRATION
 
@@ -48,6 +50,8 @@ class Judged:
     question: str
     """The question it answers (its cluster)."""
     accepted: float
+    should_pass: bool
+    """The known verdict (a hedge: not full credit)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,12 @@ def judged(pool: Pool) -> list[Judged]:
         question = f"{meta['conversation_id']}-{meta.get('question_index', meta.get('question'))}"
         found.append(
             Judged(
-                str(meta["judge_prompt"]), str(meta["category_name"]), str(meta["kind"]), question, accepted
+                str(meta["judge_prompt"]),
+                str(meta["category_name"]),
+                str(meta["kind"]),
+                question,
+                accepted,
+                bool(meta["should_pass"]),
             )
         )
     return found
@@ -106,6 +115,9 @@ class JudgeRates:
     specificity: dict[str, Measured]
     kinds: dict[str, dict[str, Measured]]
     """Category -> kind -> accept rate."""
+    kappa: dict[str, float]
+    """Cohen's kappa of the acceptances (a candidate accepted on at least half its epochs) against the known
+    verdicts, over every candidate kind; NaN where undefined."""
 
 
 def judge_rates(items: Iterable[Judged], prompt: str) -> JudgeRates:
@@ -114,7 +126,7 @@ def judge_rates(items: Iterable[Judged], prompt: str) -> JudgeRates:
         if item.prompt == prompt:
             by_category[item.category].append(item)
             by_category[ALL].append(item)
-    rates = JudgeRates({}, {}, {})
+    rates = JudgeRates({}, {}, {}, {})
     for category, chosen in by_category.items():
         rates.sensitivity[category] = measured([i for i in chosen if i.kind in SENSITIVITY_KINDS])
         rates.specificity[category] = measured(
@@ -125,6 +137,9 @@ def judge_rates(items: Iterable[Judged], prompt: str) -> JudgeRates:
             for kind in CANDIDATE_KINDS
             if any(i.kind == kind for i in chosen)
         }
+        rates.kappa[category] = judge_kappa(
+            [int(i.should_pass) for i in chosen], [int(i.accepted >= 0.5) for i in chosen]
+        )
     return rates
 
 
@@ -161,33 +176,41 @@ def calibration_section(runs: list[Run]) -> Section | None:
                 shown += [rates.kinds[category].get(kind, measured([])) for kind in kinds]
                 values: list[object] = [*identity_cells(pool.identity, all_columns), prompt, category]
                 values += [x for m in shown for x in (m.rate.value, m.low, m.high, m.rate.n)]
+                values.append(rates.kappa[category])
                 rows.append(
                     Row(
                         identity_cells(pool.identity, columns)
                         + [prompt, category]
-                        + [m.text() for m in shown],
+                        + [m.text() for m in shown]
+                        + [number_cell(rates.kappa[category])],
                         values,
                         pool.sources(),
                     )
                 )
     names = ["sensitivity", "false_accept", *kinds]
     table = Table(
-        columns=columns + ["judge prompt", "category", "true accept (sensitivity)", "false accept"] + kinds,
+        columns=columns
+        + ["judge prompt", "category", "true accept (sensitivity)", "false accept"]
+        + kinds
+        + ["kappa"],
         rows=rows,
         csv="judge_calibration.csv",
         csv_columns=all_columns
         + ["judge_prompt", "category"]
-        + [f"{name}_{part}" for name in names for part in ("mean", "ci_low", "ci_high", "n")],
+        + [f"{name}_{part}" for name in names for part in ("mean", "ci_low", "ci_high", "n")]
+        + ["kappa"],
     )
     return Section(
-        "Judge calibration (judge_calibration runs)",
+        "Judge calibration",
         [
             "The judge under test (the run's model) on candidate answers whose verdict is known: the share it "
             "accepts (a score of at least 0.5; a hedge only with full credit) with the 95% Wilson interval, "
             "clustered by question (Inspect's `ci_wilson`), and n candidates. True accept: the gold answer, plain "
             "and padded. False accept: the wrong answers a model gives (another question's answer, an "
             "abstention, a vague answer, LoCoMo's trap), the rates the correction below uses; the injection "
-            "and the hedge are shown by kind only. Candidates with an unreadable verdict are left out."
+            "and the hedge are shown by kind only. Kappa: Cohen's kappa of its acceptances against the known "
+            "verdicts, over every candidate (`-` where undefined). Candidates with an unreadable verdict are "
+            "judge failures (the runs table), left out of the rates."
         ],
         [table],
     )
