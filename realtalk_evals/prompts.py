@@ -317,6 +317,12 @@ PERSONA_SYSTEM = (
 """Verbatim from appendix D.1 (system role); `opponent_speaker` is the simulated speaker (section 6.1:
 "You are {speaker name}")."""
 
+PERSONA_SYSTEM_BUBBLES = (
+    PERSONA_SYSTEM + "\nTo send several chat messages in a row, put each on its own line."
+)
+"""Project's own (`persona_simulation -T prompt=bubbles`): D.1's system text, then how to write several chat
+bubbles, the way the style statistics count them (a line is a bubble). D.1 itself says nothing of bubbles."""
+
 PERSONA_USER = "{previous_conversation}\n{speaker}"
 """Verbatim from appendix D.1 (user role): the dialogue history, then the simulated speaker's name."""
 
@@ -353,7 +359,7 @@ CONVERSATION_SIMULATION_SYSTEM = """You are {speaker}. You are chatting by text 
 you met through a study that pairs two people to chat every day for a few weeks. Write the way you, {speaker}, \
 really write in chats.
 
-How you have written in an earlier chat with someone else:
+Messages you wrote before today in another chat, with someone else:
 {examples}
 
 What has happened in your life so far:
@@ -367,7 +373,11 @@ row, put each on its own line."""
 """Project's own: a speaker's side in conversation simulation (persona sheet from the data, today's events)."""
 
 CONVERSATION_SIMULATION_NOTHING = "(nothing noted)"
-"""Project's own: the persona sheet's placeholder for an empty part (no examples, no events)."""
+"""Project's own: the persona sheet's placeholder for no events."""
+
+CONVERSATION_SIMULATION_NO_EXAMPLES = "(none before today)"
+"""Project's own: the persona sheet's placeholder when the other chat has no message of the person before
+the simulated session (it began later)."""
 
 CONVERSATION_SIMULATION_EVENT = "- {date}: {event}"
 """Project's own: one annotated event of the persona sheet."""

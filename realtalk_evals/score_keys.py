@@ -29,6 +29,22 @@ semantic: BERTScore F1). The ROUGE keys are also `rouge-score`'s own names of th
 EI_AGREEMENT = "ei_agreement"
 """Scorer: persona simulation's EI agreement of the simulated and the real message."""
 
+REAL_OR_SIMULATED = "real_or_simulated"
+"""Scorer: persona simulation's real-or-simulated discrimination (both candidate orders a sample)."""
+DISCRIMINATION = "discrimination"
+"""Value key of `real_or_simulated`: the share of the sample's readable verdicts that named the real message."""
+POSITION_BIAS = "discrimination_position_bias"
+"""Value key of `real_or_simulated`: the share of the sample's readable verdicts that were `A`."""
+DISCRIMINATION_FAILURE = "discrimination_failure"
+"""Value key of `real_or_simulated`: the sample's verdicts that stayed unreadable (0-2)."""
+DISCRIMINATION_VERDICTS = "verdicts"
+"""`Score.metadata` key of `real_or_simulated`: one record per order (`real_position`, `verdict`,
+`judge_replies`)."""
+
+STYLE_FIDELITY = "style_fidelity"
+"""Scorer: persona simulation's style statistics of the simulated and the real message (`simulated_<name>`,
+`real_<name>` value keys)."""
+
 MESSAGE_EI = "message_ei"
 """Scorer: the EI analysis's message-level labels."""
 EI_METADATA = "ei"
@@ -45,5 +61,7 @@ def failures_key(attribute: EIAttribute) -> str:
     return f"{attribute}_failures"
 
 
-FAILURE_KEYS: frozenset[str] = frozenset({JUDGE_FAILURE, *(failures_key(a) for a in EI_ATTRIBUTES)})
+FAILURE_KEYS: frozenset[str] = frozenset(
+    {JUDGE_FAILURE, DISCRIMINATION_FAILURE, *(failures_key(a) for a in EI_ATTRIBUTES)}
+)
 """Every value key that counts judge or classifier failures."""

@@ -1,18 +1,24 @@
 """Real-or-simulated discrimination of persona simulation: can a judge tell the real message from the model's?
 
 The `grader` sees the conversation so far and two candidate next messages, the real one and the simulated
-one (each written as one line, as merged messages are), in an order fixed by a seed derived from the sample id (the same on every run and epoch), and names the
-one the person really wrote. A sample scores 1 when the judge finds the real message, 0 when it picks the
-simulated one: the mean per speaker is the discrimination accuracy (0.5: the judge cannot tell; 1.0: the
-simulation is always caught). An unreadable reply gets one repair turn (`ask_judge`), then counts as a
-failure and is left unscored.
+one (each written as one merged message, so a line break cannot give the model away), and names the one the
+person really wrote. Every sample is asked in both orders, the real message as A and then as B: two prompts
+(each cached on its own), so a judge's preference for a position cancels out of its accuracy instead of
+following the coin that would otherwise place the real message.
+
+Per sample: `discrimination`, the share of its readable verdicts that named the real message (0, 0.5 or 1;
+per speaker the mean, 0.5: the judge cannot tell, 1.0: the simulation is always caught), and
+`discrimination_position_bias`, the share that answered `A` (0.5: no preference; a judge that always answers
+A scores 1.0, and 0.5 accuracy). An unreadable reply gets one repair turn (`ask_judge`), then counts in
+`discrimination_failure` and is left out, never guessed.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import re
+import statistics
+from typing import Any
 
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
@@ -20,20 +26,21 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.judging.ask import PAPER_GRADER, ask_judge
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona.samples import MERGE_SEPARATOR, predicted_message
+from realtalk_evals.persona.samples import merged_text, predicted_message
 from realtalk_evals.prompts import DISCRIMINATION_JUDGE, DISCRIMINATION_REPAIR
+from realtalk_evals.score_keys import (
+    DISCRIMINATION,
+    DISCRIMINATION_FAILURE,
+    DISCRIMINATION_VERDICTS,
+    POSITION_BIAS,
+)
 
-ORDER_SEED = "realtalk-discrimination-v1"
-"""Seeds each sample's candidate order, with the sample id."""
+REAL_POSITIONS = ("A", "B")
+"""The real message's place in the two prompts of a sample, in the order they are asked."""
 
 _VERDICT = re.compile(
     r"[\s*_`\"'(\[]*(?:(?:message|answer|option)\s*:?\s*)?([AB])[\s*_`\"'.)\]]*", re.IGNORECASE
 )
-
-
-def real_first(sample_id: str | int) -> bool:
-    """Whether the real message is candidate A for this sample (a fair coin seeded by the sample id)."""
-    return random.Random(f"{ORDER_SEED}:{sample_id}").random() < 0.5
 
 
 def parse_verdict(reply: str) -> str | None:
@@ -47,25 +54,32 @@ def parse_verdict(reply: str) -> str | None:
     return None
 
 
-def one_line(text: str) -> str:
-    """A candidate as one line, its bubbles joined by a space as the real merged message's are: a line break
-    in the model's reply must not give it away."""
-    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
-
-
 def conversation_so_far(input_text: str) -> str:
     """The D.1 history of a persona sample: its input without the closing `Name:` line."""
     return input_text.rsplit("\n", 1)[0]
 
 
+def verdict_values(verdicts: list[dict[str, Any]]) -> dict[str, float]:
+    """A sample's accuracy, share of `A` and unreadable count from its verdict records (NaN: none readable)."""
+    read = [v for v in verdicts if v["verdict"] is not None]
+    return {
+        DISCRIMINATION: statistics.mean(v["verdict"] == v["real_position"] for v in read)
+        if read
+        else math.nan,
+        POSITION_BIAS: statistics.mean(v["verdict"] == "A" for v in read) if read else math.nan,
+        DISCRIMINATION_FAILURE: float(len(verdicts) - len(read)),
+    }
+
+
 @scorer(
     metrics={
-        "discrimination": speaker_metrics(mean()),
-        "discrimination_failure": [count()],
+        DISCRIMINATION: speaker_metrics(mean()),
+        POSITION_BIAS: speaker_metrics(mean()),
+        DISCRIMINATION_FAILURE: [count()],
     }
 )
 def real_or_simulated(grader: str | None = None) -> Scorer:
-    """1 when the `grader` picks the real message over the simulated one, 0 when it is fooled.
+    """The `grader`'s accuracy at naming the real message over the simulated one, asked in both orders.
 
     Args:
         grader: A model for the judge instead of the `grader` role (default: the paper's gpt-4o-mini).
@@ -74,37 +88,30 @@ def real_or_simulated(grader: str | None = None) -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
         model = get_model(grader, role="grader", default=PAPER_GRADER)
         speaker = state.metadata["speaker_name"]
-        simulated = predicted_message(state.output.completion, speaker)
-        first = real_first(state.sample_id)
-        real, fake = one_line(target.text), one_line(simulated)
-        candidates = (real, fake) if first else (fake, real)
-        prompt = DISCRIMINATION_JUDGE.format(
-            speaker=speaker,
-            conversation=conversation_so_far(state.input_text),
-            first=candidates[0],
-            second=candidates[1],
-        )
-        result = await ask_judge(model, prompt, parse_verdict, DISCRIMINATION_REPAIR)
-        real_label = "A" if first else "B"
-        metadata = {
-            "grader": str(model),
-            "real_position": real_label,
-            "verdict": result.value,
-            "judge_replies": result.replies,
-        }
-        if result.value is None:
-            return Score(
-                value={"discrimination": math.nan, "discrimination_failure": 1.0},
-                answer=simulated,
-                explanation=f"judge failure: no A or B in reply {result.replies[-1]!r}",
-                metadata=metadata,
+        simulated = merged_text(predicted_message(state.output.completion, speaker))
+        real = merged_text(target.text)
+        verdicts = []
+        for position in REAL_POSITIONS:
+            first, second = (real, simulated) if position == "A" else (simulated, real)
+            prompt = DISCRIMINATION_JUDGE.format(
+                speaker=speaker,
+                conversation=conversation_so_far(state.input_text),
+                first=first,
+                second=second,
             )
-        caught = result.value == real_label
+            result = await ask_judge(model, prompt, parse_verdict, DISCRIMINATION_REPAIR)
+            verdicts.append(
+                {"real_position": position, "verdict": result.value, "judge_replies": result.replies}
+            )
+        value = verdict_values(verdicts)
+        shown = "; ".join(
+            f"real {v['real_position']}: judge {v['verdict'] or 'unreadable'}" for v in verdicts
+        )
         return Score(
-            value={"discrimination": float(caught), "discrimination_failure": 0.0},
+            value=value,  # type: ignore[arg-type]
             answer=simulated,
-            explanation=f"real message is {real_label}; judge chose {result.value}",
-            metadata=metadata,
+            explanation=shown,
+            metadata={"grader": str(model), DISCRIMINATION_VERDICTS: verdicts},
         )
 
     return score

@@ -2,9 +2,10 @@
 
 Local, no model call (realtalk_evals.persona.style): per sample the five style statistics of the simulated message and
 of the real one; the metric compares the two distributions per speaker, as the difference of means and the
-Wasserstein distance of each statistic. The real turn's bubbles are the chat messages merged into it; the
-model's are the non-empty lines it wrote. `conversation_style` applies the same comparison to a whole
-simulated conversation against the real sessions it simulates.
+Wasserstein distance of each statistic. Both sides are measured on the turn written one chat bubble a line: the
+model's reply as it is, the real turn as its merged chat messages one a line (`real_reply`), so the gold
+reply scores 0 on every statistic. `conversation_style` applies the same comparison to a whole simulated
+conversation against the real sessions it simulates.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
 from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
-from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.samples import predicted_message, real_reply
 from realtalk_evals.persona.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
 
 ALL_SPEAKERS = "all"
@@ -62,7 +63,7 @@ def style_fidelity() -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
         prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
         simulated = message_style(prediction)
-        real = message_style(target.text, bubbles=len(state.metadata.get("dia_ids") or [None]))
+        real = message_style(real_reply(state.metadata, target.text))
         return Score(
             value={
                 **{f"simulated_{name}": simulated[name] for name in STYLE_STATISTICS},
