@@ -7,6 +7,8 @@ the names Inspect logs scores under (`EvalSample.scores[<name>]`); value keys ar
 
 from __future__ import annotations
 
+from typing import Literal
+
 from realtalk_evals.ei.record import EI_ATTRIBUTES, EIAttribute
 
 PARTIAL_MATCH = "partial_match"
@@ -42,8 +44,13 @@ DISCRIMINATION_VERDICTS = "verdicts"
 `judge_replies`)."""
 
 STYLE_FIDELITY = "style_fidelity"
-"""Scorer: persona simulation's style statistics of the simulated and the real message (`simulated_<name>`,
-`real_<name>` value keys)."""
+"""Scorer: persona simulation's style statistics of the simulated and the real message."""
+
+
+def style_key(side: Literal["simulated", "real"], statistic: str) -> str:
+    """Value key of `style_fidelity`: one style statistic of the simulated or the real message."""
+    return f"{side}_{statistic}"
+
 
 MESSAGE_EI = "message_ei"
 """Scorer: the EI analysis's message-level labels."""

@@ -20,6 +20,7 @@ from realtalk_evals.data.realtalk import conversation_from_json, load_conversati
 from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
 from realtalk_evals.persona.samples import predicted_message, real_reply
 from realtalk_evals.persona.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
+from realtalk_evals.score_keys import style_key
 
 ALL_SPEAKERS = "all"
 
@@ -33,8 +34,8 @@ def style_fidelity_values(scores: list[SampleScore]) -> dict[str, float]:
         speaker = str((sample_score.sample_metadata or {}).get("speaker", ALL_SPEAKERS))
         if not isinstance(value, dict):
             continue
-        simulated[speaker].append({n: float(value[f"simulated_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
-        real[speaker].append({n: float(value[f"real_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+        simulated[speaker].append({n: float(value[style_key("simulated", n)]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+        real[speaker].append({n: float(value[style_key("real", n)]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
     result: dict[str, float] = {}
     for speaker in simulated:
         for name, distance in style_distances(simulated[speaker], real[speaker]).items():
@@ -66,8 +67,8 @@ def style_fidelity() -> Scorer:
         real = message_style(real_reply(state.metadata, target.text))
         return Score(
             value={
-                **{f"simulated_{name}": simulated[name] for name in STYLE_STATISTICS},
-                **{f"real_{name}": real[name] for name in STYLE_STATISTICS},
+                **{style_key("simulated", name): simulated[name] for name in STYLE_STATISTICS},
+                **{style_key("real", name): real[name] for name in STYLE_STATISTICS},
             },
             answer=prediction,
         )

@@ -11,6 +11,8 @@ import pytest
 from realtalk_evals.reporting.gap import (
     MEAN_DEVIATION_TO_SD,
     Z_CAP,
+    Band,
+    HumanLikeness,
     Pairs,
     human_likeness,
     metric_distance,
@@ -21,11 +23,21 @@ from realtalk_evals.reporting.gap import (
 METRICS = ("words", "no_capitals", "emoji", "question", "bubbles")
 
 
-def real_pairs(seed: int = 0) -> dict[str, list[dict[str, float | None]]]:
+def number(value: float | None) -> float:
+    assert value is not None
+    return value
+
+
+def gap_band(result: HumanLikeness) -> Band:
+    assert result.gap_band is not None
+    return result.gap_band
+
+
+def real_pairs(seed: int = 0) -> dict[str, list[dict[str, float]]]:
     """Ten pairs of people who differ as REALTALK's do: 18 of 20 never write without capitals, most send no
     emoji, words, questions and bubbles spread out."""
     rng = random.Random(seed)
-    pairs: dict[str, list[dict[str, float | None]]] = {}
+    pairs: dict[str, list[dict[str, float]]] = {}
     for number in range(1, 11):
         pairs[f"Chat_{number}_A_B"] = [
             {
@@ -70,12 +82,12 @@ def test_every_real_pair_is_scored_against_the_other_nine_and_lies_in_the_band()
     humans = real_pairs()
     result = human_likeness({"realtalk": humans, "simulated/m": {}}, METRICS)
     assert result.gap_band is not None and result.distribution_band is not None
-    gaps = [pair.gap for pair in result.humans.pairs]
+    gaps = [number(pair.gap) for pair in result.humans.pairs]
     assert [pair.conversation for pair in result.humans.pairs] == list(humans)
-    assert result.gap_band.low == min(gaps) and result.gap_band.high == max(gaps)  # type: ignore[type-var]
+    assert result.gap_band.low == min(gaps) and result.gap_band.high == max(gaps)
     assert all(result.gap_band.contains(gap) for gap in gaps)
     assert all(result.distribution_band.contains(pair.distribution) for pair in result.humans.pairs)
-    assert result.humans.gap == pytest.approx(statistics.mean(gaps))  # type: ignore[arg-type]
+    assert result.humans.gap == pytest.approx(statistics.mean(gaps))
     # scored against the other nine: a pair's own values never set its reference
     changed = {**humans, "Chat_1_A_B": [{**s, "words": 500.0} for s in humans["Chat_1_A_B"]]}
     again = human_likeness({"realtalk": changed, "simulated/m": {}}, METRICS)
@@ -94,36 +106,36 @@ def test_a_model_that_copies_real_people_is_within_the_band_whatever_its_number_
     # all ten pairs copied: the mean of the real pairs' values, not a smaller number because more speakers
     # were pooled (a pooled mean over 20 copied people would sit at the human mean: gap near 0)
     assert copy_all.gap == pytest.approx(result.humans.gap) and result.within(copy_all)
-    assert copy_all.gap > result.gap_band.low  # type: ignore[union-attr]
+    assert number(copy_all.gap) > gap_band(result).low
 
 
 def test_a_constant_all_lowercase_model_is_outside_without_one_metric_deciding_it() -> None:
     humans = real_pairs()
     constant = {"words": 4.0, "no_capitals": 1.0, "emoji": 0.0, "question": 0.0, "bubbles": 1.0}
     model = {conversation: [dict(constant), dict(constant)] for conversation in humans}
-    result = human_likeness({"realtalk": humans, "simulated/lowercase": model}, METRICS)  # type: ignore[dict-item]
+    result = human_likeness({"realtalk": humans, "simulated/lowercase": model}, METRICS)
     [group] = result.groups
-    assert group.gap is not None and group.gap > result.gap_band.high  # type: ignore[union-attr]
+    assert number(group.gap) > gap_band(result).high
     assert not result.within(group)
-    shares = {name: group.mean_abs_z(name) / (group.gap * len(METRICS)) for name in METRICS}  # type: ignore[operator]
+    shares = {name: number(group.mean_abs_z(name)) / (number(group.gap) * len(METRICS)) for name in METRICS}
     assert shares["no_capitals"] <= 1 / 3 and max(shares.values()) <= 1 / 3
     # without capping, the plain standard deviation would let no_capitals alone decide the gap
     values = [s["no_capitals"] for speakers in humans.values() for s in speakers]
-    plain_z = (1.0 - statistics.mean(values)) / statistics.stdev(values)  # type: ignore[arg-type]
+    plain_z = (1.0 - statistics.mean(values)) / statistics.stdev(values)
     assert plain_z > 20
     # and without the lowercase habit, the constant model is still outside: short, no questions, one bubble
     mixed = {conversation: [{**constant, "no_capitals": 0.0}] * 2 for conversation in humans}
-    without = human_likeness({"realtalk": humans, "simulated/x": mixed}, METRICS)  # type: ignore[dict-item]
+    without = human_likeness({"realtalk": humans, "simulated/x": mixed}, METRICS)
     assert not without.within(without.groups[0])
 
 
 def test_a_model_at_the_human_median_is_outside_too_close_to_be_any_real_pair() -> None:
     humans = real_pairs()
-    medians = {name: statistics.median(s[name] for p in humans.values() for s in p) for name in METRICS}  # type: ignore[type-var]
+    medians = {name: statistics.median(s[name] for p in humans.values() for s in p) for name in METRICS}
     model = {conversation: [dict(medians), dict(medians)] for conversation in humans}
-    result = human_likeness({"realtalk": humans, "simulated/average": model}, METRICS)  # type: ignore[dict-item]
+    result = human_likeness({"realtalk": humans, "simulated/average": model}, METRICS)
     [group] = result.groups
-    assert group.gap is not None and group.gap < result.gap_band.low  # type: ignore[union-attr]
+    assert number(group.gap) < gap_band(result).low
     assert not result.within(group)
 
 

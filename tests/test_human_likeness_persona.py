@@ -3,6 +3,7 @@ style statistics on hand-made messages."""
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from pathlib import Path
@@ -10,12 +11,14 @@ from pathlib import Path
 import pytest
 from inspect_ai import Task, eval
 from inspect_ai.dataset import MemoryDataset, Sample
-from inspect_ai.log import EvalLog, read_eval_log
+from inspect_ai.log import EvalLog, EvalMetric, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelName, ModelOutput, get_model
 from inspect_ai.scorer import SampleScore, Target
 from inspect_ai.solver import TaskState, generate
+from scipy.stats import binomtest  # type: ignore[import-untyped]
 from test_persona_task import Grader, metrics, run
 
+from realtalk_evals.cli import main
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.persona.samples import PERSONA_SPLITS, SplitName, persona_dataset
 from realtalk_evals.persona.style import STYLE_STATISTICS, message_style, style_distance
@@ -134,7 +137,7 @@ def test_unreadable_verdicts_get_one_repair_then_count_as_failures(tmp_path: Pat
     assert len(judge.prompts) == 32  # each prompt and one repair turn
     sample = log.samples[0]  # type: ignore[index]
     score = sample.scores["real_or_simulated"]  # type: ignore[index]
-    assert math.isnan(score.value["discrimination"])  # type: ignore[index]
+    assert isinstance(score.value, dict) and math.isnan(float(score.value["discrimination"]))
     verdicts = score.metadata["verdicts"]  # type: ignore[index]
     assert [v["verdict"] for v in verdicts] == [None, None]
     assert verdicts[0]["judge_replies"] == ["I cannot decide."] * 2
@@ -228,8 +231,11 @@ def test_persona_simulation_turns_discrimination_on_with_one_parameter(tmp_path:
         persona_simulation(discrimination="yes")  # type: ignore[arg-type]
 
 
-async def no_generate(state: TaskState, **_: object) -> TaskState:
-    raise AssertionError("the gold solver calls no model")
+class NoGenerate:
+    """The `generate` a solver gets; the gold solver must never call it."""
+
+    async def __call__(self, state: TaskState, *_: object, **__: object) -> TaskState:
+        raise AssertionError("the gold solver calls no model")
 
 
 async def gold_style_scores(split: SplitName) -> list[SampleScore]:
@@ -247,7 +253,7 @@ async def gold_style_scores(split: SplitName) -> list[SampleScore]:
             target=Target(sample.target),
             metadata=sample.metadata,
         )
-        state = await solve(state, no_generate)
+        state = await solve(state, NoGenerate())  # type: ignore[arg-type]
         value = await score(state, Target(sample.target))
         assert value is not None
         scores.append(SampleScore(score=value, sample_id=sample.id, sample_metadata=sample.metadata))
@@ -261,6 +267,66 @@ async def test_the_gold_reply_differs_by_zero_on_every_style_statistic() -> None
     assert len(values) == 11 * len(STYLE_STATISTICS) * 2  # ten speakers and `all`
     assert set(values.values()) == {0.0}
     # many real turns have several bubbles, so the bubble statistic was measured, not vacuously equal
-    several = [s for s in scores if s.score.value["real_bubbles"] > 1]  # type: ignore[index]
+    several = [s for s in scores if float(s.score.as_dict()["real_bubbles"] or 0) > 1]
     assert len(several) > len(scores) / 5
     assert all("\n" in str(s.score.answer) for s in several)
+
+
+class FirstGrader(Grader):
+    """The EI grader of the persona tests, answering `A` to every discrimination prompt."""
+
+    def reply(self, messages: list[ChatMessage], *args: object) -> ModelOutput:
+        if messages[0].text.startswith("Below is a text chat between two real people"):
+            self.prompts.append(messages[0].text)
+            return ModelOutput.from_content(model="grader", content="A")
+        return super().reply(messages, *args)
+
+
+def test_the_report_shows_discrimination_with_its_interval_and_position_bias_and_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = run(
+        tmp_path / "logs",
+        "unused",
+        FirstGrader(),
+        speaker="Emi,Kevin",
+        max_per_speaker=3,
+        discrimination=True,
+        solver="other_person",
+    )
+    assert log.status == "success" and log.samples is not None
+    assert main(["report", str(tmp_path / "logs"), "--out", str(tmp_path / "report")]) == 0
+    markdown = capsys.readouterr().out
+    assert "## Real-or-simulated discrimination" in markdown and "## Style fidelity" in markdown
+    rows = read_rows(tmp_path / "report" / "discrimination.csv")
+    assert [row["speaker"] for row in rows] == ["overall", "Emi", "Kevin"]
+    low, high = binomtest(6, 12).proportion_ci(method="wilson")
+    overall = rows[0]
+    assert overall["run"] == "another person's real messages (judge check)"
+    assert (overall["verdicts"], float(overall["accuracy"]), float(overall["position_bias"])) == (
+        "12",
+        0.5,
+        1.0,
+    )
+    assert (float(overall["ci_low"]), float(overall["ci_high"])) == pytest.approx((low, high))
+    assert all(float(row["accuracy"]) == 0.5 and float(row["position_bias"]) == 1.0 for row in rows)
+    # style: the same numbers as the log's metric, per speaker and over speakers
+    values = {name: metric.value for name, metric in style_metrics(log).items()}
+    style = {row["speaker"]: row for row in read_rows(tmp_path / "report" / "style_fidelity.csv")}
+    assert set(style) == {"mean over speakers", "Emi", "Kevin"}
+    for name in STYLE_STATISTICS:
+        for kind in ("mean_difference", "wasserstein"):
+            assert float(style["Emi"][f"{name}_{kind}"]) == pytest.approx(values[f"Emi/{name}_{kind}"])
+            assert float(style["mean over speakers"][f"{name}_{kind}"]) == pytest.approx(
+                values[f"all/{name}_{kind}"]
+            )
+
+
+def style_metrics(log: EvalLog) -> dict[str, EvalMetric]:
+    assert log.results is not None
+    [style] = [score for score in log.results.scores if score.name == "style_fidelity"]
+    return style.metrics
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
