@@ -39,7 +39,7 @@ POSITION_BIAS = "discrimination_position_bias"
 """Value key of `real_or_simulated`: the share of the sample's readable verdicts that were `A`."""
 DISCRIMINATION_FAILURE = "discrimination_failure"
 """Value key of `real_or_simulated`: the sample's verdicts that stayed unreadable (0-2)."""
-DISCRIMINATION_VERDICTS = "verdicts"
+DISCRIMINATION_VERDICTS = "discrimination_verdicts"
 """`Score.metadata` key of `real_or_simulated`: one record per order (`real_position`, `verdict`,
 `judge_replies`)."""
 

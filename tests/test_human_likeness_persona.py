@@ -108,7 +108,7 @@ def test_a_judge_that_always_answers_a_scores_one_half_with_position_bias_one(tm
             "discrimination_position_bias": 1.0,
             "discrimination_failure": 0.0,
         }
-        verdicts = score.metadata["verdicts"]  # type: ignore[index]
+        verdicts = score.metadata["discrimination_verdicts"]  # type: ignore[index]
         assert [(v["real_position"], v["verdict"], v["judge_replies"]) for v in verdicts] == [
             ("A", "A", ["A"]),
             ("B", "A", ["A"]),
@@ -138,7 +138,7 @@ def test_unreadable_verdicts_get_one_repair_then_count_as_failures(tmp_path: Pat
     sample = log.samples[0]  # type: ignore[index]
     score = sample.scores["real_or_simulated"]  # type: ignore[index]
     assert isinstance(score.value, dict) and math.isnan(float(score.value["discrimination"]))
-    verdicts = score.metadata["verdicts"]  # type: ignore[index]
+    verdicts = score.metadata["discrimination_verdicts"]  # type: ignore[index]
     assert [v["verdict"] for v in verdicts] == [None, None]
     assert verdicts[0]["judge_replies"] == ["I cannot decide."] * 2
 
