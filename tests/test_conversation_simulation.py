@@ -17,7 +17,7 @@ from test_persona_task import Grader
 
 from realtalk_evals.cli import main
 from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
-from realtalk_evals.data.records import Session, format_date
+from realtalk_evals.data.records import Session, display_name, format_date
 from realtalk_evals.data.simulated import SIMULATED_CONVERSATION, load_simulated
 from realtalk_evals.persona.samples import conversation_turns
 from realtalk_evals.persona.simulation import (
@@ -151,6 +151,7 @@ def test_dataset_shaped_json_files_are_accepted_too(
         ({"sessions": "0"}, "unknown session '0'; valid choices: the sessions of the selection"),
         ({"pairs": 1, "sessions": 40}, "unknown session 40; valid choices: the sessions of the selection"),
         ({"messages_per_session": 0}, "messages_per_session must be a whole number of at least 1, got 0"),
+        ({"session_judge": "yes"}, "session_judge must be true or false"),
     ],
 )
 def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], message: str) -> None:
@@ -309,3 +310,43 @@ def test_the_events_the_docs_flag_are_in_the_data() -> None:
     emi = [e.text for s in chat_1.sessions for e in s.events.speaker_1]
     assert chat_1.speaker_1 == "Emi" and len(emi) == 16
     assert all("Kate" in text and "Emi" not in text for text in emi)
+
+
+def test_the_session_judge_sees_both_days_in_both_orders(tmp_path: Path) -> None:
+    prompts: list[str] = []
+
+    def always_a(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        prompts.append(messages[0].text)
+        return ModelOutput.from_content(model="judge", content="A")
+
+    [log] = eval(
+        conversation_simulation(pairs="4", sessions="1,2", messages_per_session=3, session_judge=True),
+        model=get_model("realtalk/mock", custom_outputs=Writer().reply, memoize=False),
+        model_roles={"grader": get_model("realtalk/judge", custom_outputs=always_a, memoize=False)},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    log = read_eval_log(log.location)
+    assert log.status == "success" and log.samples is not None
+    score = log.samples[0].scores["session_real_or_simulated"]  # type: ignore[index]
+    assert score.value == {
+        "discrimination": 0.5,
+        "discrimination_position_bias": 1.0,
+        "discrimination_failure": 0.0,
+    }
+    verdicts = score.metadata["discrimination_verdicts"]  # type: ignore[index]
+    assert [(v["session"], v["real_position"], v["verdict"]) for v in verdicts] == [
+        (1, "A", "A"),
+        (1, "B", "A"),
+        (2, "A", "A"),
+        (2, "B", "A"),
+    ]
+    assert len(prompts) == 4
+    real = next(c for c in load_conversations() if c.id == "Chat_4_Emi_Paola")
+    first_real = [t for t in conversation_turns(real)[0]][:3]  # cut to the simulated day's three messages
+    chat_a = prompts[0].split("CHAT A:\n")[1].split("\n\nCHAT B:")[0]
+    chat_b = prompts[0].split("CHAT B:\n")[1].split("\n\nWhich chat")[0]
+    assert chat_a.splitlines() == [f"{display_name(t.speaker)}: {t.text}" for t in first_real if t.text]
+    assert chat_b.splitlines()[0].endswith(": lol ok 😂 what about u? (1)")  # bubbles merged, one line
+    assert "shared an image" not in prompts[0] and "January" in prompts[0].split("\n")[0]
+    assert prompts[1].split("CHAT A:\n")[1].split("\n\nCHAT B:")[0] == chat_b  # the other order
