@@ -4,16 +4,14 @@ repository, on the mock model: it ends in a gap against the real pairs' band, no
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from inspect_ai.log import read_eval_log
-from test_readme_commands import ROOT, Block, bash_blocks, repository_copy
+from test_readme_commands import ROOT, Block, bash_blocks, fresh_environment, repository_copy
 from tiny_models import TinyModels
 
 PAGE = ROOT / "docs" / "human_likeness.md"
@@ -52,17 +50,7 @@ def test_the_recipe_runs_as_written_on_the_mock_model(tmp_path: Path, tiny_model
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs a git checkout to copy the repository's files from")
     repository = repository_copy(tmp_path / "repository")
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("INSPECT_") and not name.endswith("_API_KEY")
-    }
-    environment |= {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}",
-        "INSPECT_CACHE_DIR": str(tmp_path / "inspect-cache"),
-        "REALTALK_CACHE_DIR": str(tmp_path / "realtalk-cache"),
-        "HF_HUB_OFFLINE": "1",
-    }
+    environment = fresh_environment(tmp_path)  # with the tiny local models' variables set by the fixture
     result = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", on_the_mock(recipe().script)],
         cwd=repository,
