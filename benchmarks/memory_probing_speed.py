@@ -221,7 +221,7 @@ def timed_run(delay: float, max_connections: int | None) -> Run:
         [log_file] = list((Path(tmp) / "logs").glob("*.eval"))
         log = read_eval_log(str(log_file))
         scored = sum(
-            1 for s in log.samples or [] if s.scores and {"partial_match", "llm_accuracy"} <= set(s.scores)
+            1 for s in log.samples or [] if s.scores and {"partial_match", "llm_judge"} <= set(s.scores)
         )
         answered = server.successful_chat_requests
         problems = []

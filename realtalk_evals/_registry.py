@@ -1,9 +1,11 @@
-"""Inspect entry point: registers the suite's tasks as `realtalk_evals/<task>` and the `realtalk` provider."""
+"""Inspect entry point: registers the suite's tasks as `realtalk_evals/<task>`, the `realtalk` provider and the
+hooks that keep API keys out of what a run writes (`realtalk_evals.secrets`)."""
 
 from __future__ import annotations
 
 from inspect_ai.model import ModelAPI, modelapi
 
+from realtalk_evals.secrets import register_hooks
 from realtalk_evals.tasks.conversation_simulation import conversation_simulation
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 from realtalk_evals.tasks.judge_calibration import judge_calibration
@@ -18,6 +20,8 @@ __all__ = [
     "persona_simulation",
     "realtalk",
 ]
+
+register_hooks()
 
 
 @modelapi(name="realtalk")

@@ -66,10 +66,10 @@ def _data_info(args: argparse.Namespace) -> int:
 
 
 def _models_download(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models.settings import LocalModels, download_local_models
+    from realtalk_evals.local_models.settings import LocalModels, download_local_models, suite_needs
 
     try:
-        downloaded = download_local_models(LocalModels.resolve())
+        downloaded = download_local_models(suite_needs(LocalModels.resolve()))
     except Exception as error:  # noqa: BLE001 - a network or Hub error, reported in one line
         print(
             f"realtalk: error: downloading the local models failed: {type(error).__name__}: {error}",
@@ -82,11 +82,13 @@ def _models_download(args: argparse.Namespace) -> int:
 
 
 def _models_check(args: argparse.Namespace) -> int:
-    from realtalk_evals.local_models.settings import LocalModels
+    from realtalk_evals.local_models.settings import LocalModels, check_local_models, suite_needs
 
     models = LocalModels.resolve()
-    models.check()
-    for need in models.needs():
+    needs = suite_needs(models)
+    check_local_models(needs)  # one message for every model that cannot be loaded
+    models.check()  # and BERTScore's layer
+    for need in needs:
         print(f"{need.what}: {need.model} ready")
     return 0
 
@@ -116,15 +118,57 @@ def _report(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.runs import load_runs
 
     runs = load_runs(args.logs, load_cost_config(args.model_cost_config))
-    report = build_report(runs, Path(args.out), with_paper=args.with_paper)
+    html = Path(args.html) if args.html else None
+    report = build_report(runs, Path(args.out), with_paper=args.with_paper, html=html)
+    if args.evaluation_report and runs.usable:
+        from realtalk_evals.reporting.evaluation_report import write_evaluation_report
+
+        write_evaluation_report(runs, Path(args.evaluation_report))
+        report.files.append(Path(args.evaluation_report))
     return _printed(report)
+
+
+def _cost(args: argparse.Namespace) -> int:
+    import yaml
+
+    from realtalk_evals.cost_estimate import estimate_run, estimate_table, graders_of, price
+    from realtalk_evals.errors import InputError
+    from realtalk_evals.parameters import choice
+    from realtalk_evals.reporting.pricing import load_cost_config
+    from realtalk_evals.task_names import TASK_NAMES
+
+    task = args.task.removeprefix("realtalk_evals/")
+    choice("task", task, TASK_NAMES)
+    task_args = {}
+    for given in args.task_args:  # as `inspect eval -T` reads them: NAME=VALUE, the value as YAML
+        name, separator, value = given.partition("=")
+        if not separator or not name:
+            raise InputError(f"-T takes NAME=VALUE, got {given!r}")
+        task_args[name.strip()] = yaml.safe_load(value)
+    roles = dict(role.partition("=")[::2] for role in args.model_role)
+    prices = load_cost_config(args.model_cost_config)
+    estimates = estimate_run(
+        task, task_args, args.model, graders_of(task_args, roles.get("grader")), args.limit, args.epochs
+    )
+    price(estimates, prices)
+    print(f"realtalk_evals/{task} {json.dumps(task_args, sort_keys=True)}: estimated before the run")
+    print(estimate_table(estimates))
+    print(
+        "Tokens are characters / 4 of the prompts the run would send; output tokens assume short replies; "
+        "repair turns, retries and cache hits are not counted (docs/cost.md)."
+    )
+    return 0
 
 
 def _analysis(args: argparse.Namespace) -> int:
     from realtalk_evals.reporting.analysis import build_analysis
 
     analysis = build_analysis(
-        args.logs, Path(args.out), with_paper=args.with_paper, intimacy_x=args.intimacy_x
+        args.logs,
+        Path(args.out),
+        with_paper=args.with_paper,
+        intimacy_x=args.intimacy_x,
+        html=Path(args.html) if args.html else None,
     )
     return _printed(analysis)
 
@@ -195,16 +239,45 @@ def _finetune_local(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tasks(args: argparse.Namespace) -> int:
-    """The registered tasks, as `inspect eval` names them from any directory (`inspect list tasks` lists only
-    task files under the current directory)."""
+ENTRY_POINT_GROUP = "inspect_ai"
+"""The entry-point group in which Inspect finds installed packages' tasks, models and hooks."""
+
+
+def registered_tasks() -> list[tuple[str, str]]:
+    """(name, first docstring line) of every task this package registers with Inspect, read from its entry point
+    (as Inspect loads it): `inspect list tasks` lists only task files under the current directory."""
+    from importlib.metadata import entry_points
+
     from inspect_ai.util import registry_info
 
-    from realtalk_evals._registry import ei_analysis, memory_probing, persona_simulation
+    found = []
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        if point.value.split(":")[0] != "realtalk_evals._registry":
+            continue
+        for value in vars(point.load()).values():
+            try:
+                info = registry_info(value)
+            except (AttributeError, TypeError, ValueError):  # not a registered object
+                continue
+            if info.type == "task":
+                found.append((info.name, (value.__doc__ or "").strip().splitlines()[0]))
+    return sorted(set(found))
 
-    for task in (memory_probing, persona_simulation, ei_analysis):
-        print(f"{registry_info(task).name:<36} {(task.__doc__ or '').strip().splitlines()[0]}")
+
+def _tasks(args: argparse.Namespace) -> int:
+    """The registered tasks, as `inspect eval` names them from any directory."""
+    for name, summary in registered_tasks():
+        print(f"{name:<40} {summary}")
     return 0
+
+
+def _html_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html",
+        metavar="DIR",
+        help="also write the report as a static HTML site into DIR, each row linked to its samples in "
+        "Inspect's log viewer (bundled into DIR/viewer)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,7 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("tasks", help="list the registered tasks (names for `inspect eval`)").set_defaults(
         handler=_tasks
     )
-    models = commands.add_parser("models", help="the local classifier and BERTScore models (LocalModels)")
+    models = commands.add_parser(
+        "models",
+        help="the local models: EI classifiers, BERTScore's model, the dense retriever's embedding model",
+    )
     models_commands = models.add_subparsers(dest="models_command", required=True)
     models_commands.add_parser(
         "download", help="download the models ($REALTALK_*_MODEL or the defaults) into the Hugging Face cache"
@@ -245,7 +321,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--model-cost-config",
         help="prices that override the logged cost, in Inspect's --model-cost-config format (YAML or JSON)",
     )
+    _html_option(report)
+    report.add_argument(
+        "--evaluation-report",
+        metavar="FILE",
+        help="also write the Evaluation Report (models, commands, dates, samples, results beside the paper's, "
+        "deviations) to FILE, e.g. docs/evaluation_report.md; the same logs give the same file",
+    )
     report.set_defaults(handler=_report)
+
+    cost = commands.add_parser(
+        "cost", help="calls, tokens and dollars of a run, estimated before it is started (no model is called)"
+    )
+    cost.add_argument("task", help="memory_probing, persona_simulation, ei_analysis, judge_calibration, ...")
+    cost.add_argument(
+        "-T", dest="task_args", action="append", default=[], metavar="NAME=VALUE", help="task parameter"
+    )
+    cost.add_argument("--model", required=True, help="the model under test, as for inspect eval")
+    cost.add_argument(
+        "--model-role", action="append", default=[], metavar="grader=MODEL", help="the grader (a,b: a panel)"
+    )
+    cost.add_argument(
+        "--model-cost-config",
+        help="prices in Inspect's --model-cost-config format (YAML or JSON, USD per 1M tokens)",
+    )
+    cost.add_argument("--limit", type=int, help="the run's --limit")
+    cost.add_argument("--epochs", type=int, default=1, help="the run's --epochs")
+    cost.set_defaults(handler=_cost)
 
     analysis = commands.add_parser("analysis", help="table 7, figures 2/6 and 3 from ei_analysis logs")
     analysis.add_argument("logs", nargs="+", help="log directories (searched recursively) or log files")
@@ -257,6 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="position",
         help="fit intimacy progression against 1..n over the speaker's sessions (released code) or session numbers",
     )
+    _html_option(analysis)
     analysis.set_defaults(handler=_analysis)
 
     finetune = commands.add_parser("finetune", help="per-speaker fine-tuning for persona simulation")

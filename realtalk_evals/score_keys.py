@@ -14,10 +14,21 @@ from realtalk_evals.ei.record import EI_ATTRIBUTES, EIAttribute
 PARTIAL_MATCH = "partial_match"
 """Scorer: memory probing's partial-match F1 (a float value)."""
 
+LLM_JUDGE = "llm_judge"
+"""Scorer: memory probing's LLM judge (or panel of judges)."""
+LLM_JUDGE_BEFORE_2_2 = "llm_accuracy"
+"""The same scorer's name in memory_probing logs before 2.2.0 (it was named after its value key, so Inspect's
+viewer showed its whole value under that key)."""
+SCORER_ALIASES: dict[str, str] = {LLM_JUDGE: LLM_JUDGE_BEFORE_2_2, LLM_JUDGE_BEFORE_2_2: LLM_JUDGE}
+"""A renamed scorer and its other name, either way: reading a score by one name finds it under the other, so
+logs of either version, and code that asks by either name, read the same score."""
 LLM_ACCURACY = "llm_accuracy"
-"""Scorer, and its value key: memory probing's LLM-judged accuracy."""
+"""Value key of `llm_judge`: memory probing's LLM-judged accuracy."""
 JUDGE_FAILURE = "judge_failure"
-"""Value key of `llm_accuracy`: 1 when the judge gave no readable verdict."""
+"""Value key of `llm_judge`: 1 when the judge gave no readable verdict."""
+
+EMPTY_REPLY = "empty_reply"
+"""Scorer (a float value): 1 when the reply of the model under test had no text (memory and persona tasks)."""
 
 CONTENT_SIMILARITY = "content_similarity"
 """Scorer: persona simulation's content similarity."""

@@ -27,7 +27,9 @@ from realtalk_evals.persona.samples import merged_text, predicted_message
 from realtalk_evals.score_keys import BERTSCORE, ROUGE_1, ROUGE_2, ROUGE_L
 
 ROUGE_TYPES = (ROUGE_1, ROUGE_2, ROUGE_L)
-CONTENT_KEYS = (*ROUGE_TYPES, BERTSCORE)
+CONTENT_KEYS = (ROUGE_L, BERTSCORE, ROUGE_1, ROUGE_2)
+"""In the order of the log: table 2's lexical (ROUGE-L) and semantic (BERTScore) columns first, the first
+being the task's headline."""
 
 
 @cache

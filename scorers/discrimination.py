@@ -35,8 +35,14 @@ from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
 from realtalk_evals.ei.judges import dialogue_line
 from realtalk_evals.judging.ask import PAPER_GRADER, ask_judge
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona.samples import Turn, conversation_turns, merged_text, predicted_message
-from realtalk_evals.prompts import DISCRIMINATION_JUDGE, DISCRIMINATION_REPAIR, SESSION_DISCRIMINATION_JUDGE
+from realtalk_evals.persona.samples import (
+    Turn,
+    conversation_turns,
+    discrimination_prompt,
+    merged_text,
+    predicted_message,
+)
+from realtalk_evals.prompts import DISCRIMINATION_REPAIR, SESSION_DISCRIMINATION_JUDGE
 from realtalk_evals.score_keys import (
     DISCRIMINATION,
     DISCRIMINATION_FAILURE,
@@ -61,11 +67,6 @@ def parse_verdict(reply: str) -> str | None:
         if match:
             return match.group(1).upper()
     return None
-
-
-def conversation_so_far(input_text: str) -> str:
-    """The D.1 history of a persona sample: its input without the closing `Name:` line."""
-    return input_text.rsplit("\n", 1)[0]
 
 
 def verdict_values(verdicts: list[dict[str, Any]]) -> dict[str, float]:
@@ -102,12 +103,7 @@ def real_or_simulated(grader: str | None = None) -> Scorer:
         verdicts = []
         for position in REAL_POSITIONS:
             first, second = (real, simulated) if position == "A" else (simulated, real)
-            prompt = DISCRIMINATION_JUDGE.format(
-                speaker=speaker,
-                conversation=conversation_so_far(state.input_text),
-                first=first,
-                second=second,
-            )
+            prompt = discrimination_prompt(speaker, state.input_text, first, second)
             result = await ask_judge(model, prompt, parse_verdict, DISCRIMINATION_REPAIR)
             verdicts.append(
                 {"real_position": position, "verdict": result.value, "judge_replies": result.replies}

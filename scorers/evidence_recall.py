@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 
-from inspect_ai.scorer import Score, Scorer, Target, grouped, scorer
+from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer
 from inspect_ai.solver import TaskState
 
-from realtalk_evals.metrics import count, nan_mean
+from realtalk_evals.metrics import count
 
 
 @scorer(
     metrics={
         # overall first: Inspect's log list shows the first metric as the headline
-        "turn_recall": [nan_mean(), grouped(nan_mean(), "category_name", all=False)],
-        "session_recall": [nan_mean(), grouped(nan_mean(), "category_name", all=False)],
+        "turn_recall": [mean(), grouped(mean(), "category_name", all=False)],
+        "session_recall": [mean(), grouped(mean(), "category_name", all=False)],
         "unknown_evidence": [count()],
     }
 )

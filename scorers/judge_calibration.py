@@ -5,18 +5,28 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, metric, scorer
+import numpy as np
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, scorer
 from inspect_ai.solver import TaskState
-from sklearn.metrics import cohen_kappa_score
 
 from realtalk_evals.calibration.candidates import CANDIDATE_KINDS, accepted
 from realtalk_evals.judging.ask import parse_unit_score
-from realtalk_evals.metrics import count
+from realtalk_evals.metrics import count, short_metric
 
 
-@metric
+def cohen_kappa_score(first: Sequence[int], second: Sequence[int]) -> float:
+    """Cohen's (1960) kappa of two raters' labels: (p_o - p_e) / (1 - p_e), with p_e from each rater's own label
+    shares. A few lines of numpy instead of scikit-learn, whose import alone took 1.5 s of every `inspect` command."""
+    a, b = np.asarray(first), np.asarray(second)
+    labels = np.union1d(a, b)
+    observed = float(np.mean(a == b))
+    chance = float(sum(np.mean(a == label) * np.mean(b == label) for label in labels))
+    return (observed - chance) / (1 - chance)
+
+
+@short_metric
 def cohen_kappa() -> Metric:
-    """Cohen's kappa (scikit-learn) between the judge's acceptances and the known verdicts."""
+    """Cohen's kappa between the judge's acceptances and the known verdicts."""
 
     def compute(scores: list[SampleScore]) -> float:
         known = [int(bool((s.score.metadata or {}).get("should_pass"))) for s in scores]
@@ -28,8 +38,14 @@ def cohen_kappa() -> Metric:
     return compute
 
 
+ACCURACY = "accuracy"
+"""Value key: 1 when the judge's verdict is the known one (an unreadable reply is not); its mean over every
+candidate and prompt is the task's headline."""
+
+
 @scorer(
-    metrics={  # overall numbers first: Inspect's log list shows the first metric as the headline
+    metrics={  # overall numbers first: the task's headline, then the rest
+        ACCURACY: [mean(), grouped(mean(), "judge_prompt", all=False)],
         "kappa_*": [cohen_kappa(), grouped(cohen_kappa(), "category_name", all=False)],
         "false_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
         "true_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
@@ -40,7 +56,7 @@ def cohen_kappa() -> Metric:
 def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:
     """The judge's verdict on a candidate against the known one; an unreadable reply is a counted failure.
 
-    Per judge prompt P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share
+    `accuracy`: the share of candidates given the known verdict, overall and per judge prompt. Per judge prompt P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share
     of should-fail candidates accepted) and `kappa_P`, each per category and overall (`all`); `accepted` by
     candidate kind.
     """
@@ -50,7 +66,11 @@ def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:
         should_pass = bool(state.metadata["should_pass"])
         verdict = parse_unit_score(state.output.completion)
         taken = math.nan if verdict is None else float(accepted(kind, verdict))
-        value = {"judge_failure": float(verdict is None), "accepted": taken}
+        value = {
+            ACCURACY: float(verdict is not None and taken == should_pass),
+            "judge_failure": float(verdict is None),
+            "accepted": taken,
+        }
         for prompt in judge_prompts:
             mine = prompt == state.metadata["judge_prompt"]
             value[f"true_accept_{prompt}"] = taken if mine and should_pass else math.nan

@@ -19,7 +19,7 @@ from realtalk_evals.memory.locomo_protocol import scored_prediction
 from realtalk_evals.metrics import count
 from realtalk_evals.parameters import choice
 from realtalk_evals.prompts import JUDGE_REPAIR, MEMORY_JUDGES
-from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, LLM_JUDGE
 
 EMPTY_REPLY = "(empty reply: the model returned no text)"
 """Shown in explanations for a prediction with no text (a provider's `content: null`, or an empty string)."""
@@ -44,9 +44,9 @@ def _judge_line(model: Model, result: JudgeResult[float]) -> str:
         "llm_accuracy_*": [mean()],
         "judges_agree": [mean(), grouped(judge_agreement(), "category_name")],
     },
-    name=LLM_ACCURACY,
+    name=LLM_JUDGE,
 )
-def llm_accuracy(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
+def llm_judge(grader: str | None = None, judge_prompt: str = "released") -> Scorer:
     """Judge score in [0, 1] (a panel's mean); an unreadable judge reply is a counted failure, not a score.
 
     Args:

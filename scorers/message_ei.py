@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer, stderr
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.ei import (
@@ -24,16 +24,21 @@ from realtalk_evals.ei import (
 )
 from realtalk_evals.ei.store import JudgedEI
 from realtalk_evals.local_models.settings import LocalModels
-from realtalk_evals.metrics import count
+from realtalk_evals.metrics import count, short_metric
 from realtalk_evals.score_keys import EI_METADATA, MESSAGE_EI, failures_key
 
 NUMERIC_LABELS: tuple[str, ...] = ("reflective", "grounding", "empathy", "intimacy")
 """Labels a mean can aggregate (booleans as 0/1); sentiment and emotion are categorical (metadata only)."""
 
 
+LABELLED = "labelled"
+"""Value key: 1 when all six labels of the message were measured (its mean, the share of fully labelled
+messages, is the task's headline: never NaN on a run that scored a message)."""
+
+
 def message_values(record: MessageEI) -> dict[str, float]:
-    """The numeric labels (NaN where not measured) and `<attribute>_failures` (0 or 1)."""
-    values: dict[str, float] = {}
+    """`labelled`, the numeric labels (NaN where not measured) and `<attribute>_failures` (0 or 1)."""
+    values: dict[str, float] = {LABELLED: float(not record.failures)}
     for name in NUMERIC_LABELS:
         value = getattr(record, name)
         values[name] = math.nan if value is None else float(value)
@@ -81,18 +86,20 @@ def speaker_level_values(scores: list[SampleScore]) -> dict[str, float]:
     return result
 
 
-@metric
+@short_metric
 def speaker_level() -> Metric:
     """Speaker-level EI (paper section 4.3): each number averaged over the run's speakers, short names."""
     return speaker_level_values
 
 
 @scorer(
-    metrics=[
-        {name: [mean(), stderr()] for name in NUMERIC_LABELS},
-        {failures_key(attribute): [count()] for attribute in EI_ATTRIBUTES},
-        speaker_level(),
-    ],
+    # every metric under a value key (a scorer-level metric would make Inspect's viewer show the whole value);
+    # the speaker-level numbers come with the headline
+    metrics={
+        LABELLED: [mean(), speaker_level()],
+        **{name: [mean(), stderr()] for name in NUMERIC_LABELS},
+        **{failures_key(attribute): [count()] for attribute in EI_ATTRIBUTES},
+    },
     name=MESSAGE_EI,
 )
 def message_ei(models: LocalModels | dict[str, Any] | None = None) -> Scorer:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, metric, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
 from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
+from realtalk_evals.metrics import short_metric
 from realtalk_evals.persona.samples import predicted_message, real_reply
 from realtalk_evals.persona.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
 from realtalk_evals.score_keys import style_key
@@ -25,12 +26,17 @@ from realtalk_evals.score_keys import style_key
 ALL_SPEAKERS = "all"
 
 
+STYLE_METADATA = "style"
+"""`Score.metadata` key of `style_fidelity`: the sample's statistics (its value, for the metric, which Inspect
+hands one value key at a time)."""
+
+
 def style_fidelity_values(scores: list[SampleScore]) -> dict[str, float]:
     """`<speaker>/<statistic>_mean_difference` and `..._wasserstein` per speaker; `all/...` their mean."""
     simulated: dict[str, list[dict[str, float]]] = defaultdict(list)
     real: dict[str, list[dict[str, float]]] = defaultdict(list)
     for sample_score in scores:
-        value = sample_score.score.value
+        value = (sample_score.score.metadata or {}).get(STYLE_METADATA)
         speaker = str((sample_score.sample_metadata or {}).get("speaker", ALL_SPEAKERS))
         if not isinstance(value, dict):
             continue
@@ -51,34 +57,39 @@ def style_fidelity_values(scores: list[SampleScore]) -> dict[str, float]:
     return result
 
 
-@metric
-def style_fidelity_metric() -> Metric:
+@short_metric
+def style() -> Metric:
     """Per speaker and statistic: simulated minus real mean, and the Wasserstein distance."""
     return style_fidelity_values
 
 
-@scorer(metrics=[style_fidelity_metric()])
+STYLE_KEYS = tuple(style_key(side, name) for side in ("simulated", "real") for name in STYLE_STATISTICS)
+
+
+# every metric under a value key (a scorer-level metric would make Inspect's viewer show the whole value)
+@scorer(metrics={key: [mean(), *([style()] if key == STYLE_KEYS[0] else [])] for key in STYLE_KEYS})
 def style_fidelity() -> Scorer:
-    """The style statistics of the simulated and the real message (no model call)."""
+    """The style statistics of the simulated and the real message (no model call); the comparison of their
+    distributions per speaker (`style`) comes with the first statistic."""
 
     async def score(state: TaskState, target: Target) -> Score:
         prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
         simulated = message_style(prediction)
         real = message_style(real_reply(state.metadata, target.text))
-        return Score(
-            value={
-                **{style_key("simulated", name): simulated[name] for name in STYLE_STATISTICS},
-                **{style_key("real", name): real[name] for name in STYLE_STATISTICS},
-            },
-            answer=prediction,
-        )
+        values = {
+            **{style_key("simulated", name): simulated[name] for name in STYLE_STATISTICS},
+            **{style_key("real", name): real[name] for name in STYLE_STATISTICS},
+        }
+        return Score(value=values, answer=prediction, metadata={STYLE_METADATA: values})
 
     return score
 
 
 CONVERSATION_STYLE_KEYS = tuple(
-    f"{name}_{kind}" for name in STYLE_STATISTICS for kind in ("mean_difference", "wasserstein")
+    f"{name}_{kind}" for kind in ("wasserstein", "mean_difference") for name in STYLE_STATISTICS
 )
+"""Every statistic's Wasserstein distance (0 = the real distribution), then its signed mean difference; the first,
+`words_wasserstein`, is the task's headline."""
 
 
 @scorer(metrics={key: [mean()] for key in CONVERSATION_STYLE_KEYS})

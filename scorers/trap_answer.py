@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
+from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, scorer
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.memory.locomo_protocol import gives_trap_answer, scored_prediction
+from realtalk_evals.metrics import short_metric
 
 
-@metric
+@short_metric
 def trap_rate() -> Metric:
     """Share of adversarial questions answered with the trap (other questions are unscored, NaN)."""
 

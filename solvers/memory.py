@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from inspect_ai.model import ChatMessageUser
-from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
+from inspect_ai.solver import Generate, Solver, TaskState, chain, solver
 
 from realtalk_evals.gold import answer_with_target
 from realtalk_evals.memory.context import render_memory_prompt
+from realtalk_evals.replies import checked_generate
 
 
 @solver
@@ -30,7 +31,7 @@ def memory_prompt(contexts: Mapping[str, str]) -> Solver:
 @solver
 def memory_answer(contexts: Mapping[str, str]) -> Solver:
     """Build the D.2 prompt and ask the model under test."""
-    return chain(memory_prompt(contexts), generate())
+    return chain(memory_prompt(contexts), checked_generate())
 
 
 @solver

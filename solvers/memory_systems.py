@@ -14,6 +14,7 @@ from realtalk_evals.memory.systems.select import Memory, search_query, select_of
 from realtalk_evals.memory.systems.tools import conversation_tools
 from realtalk_evals.memory.systems.units import Unit, chronological_sessions, render_units
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
+from realtalk_evals.replies import generate_checked
 
 
 @solver
@@ -31,7 +32,7 @@ def retrieved_memory_answer(memory: Memory) -> Solver:
         context = render_units(conversation, units, memory.memory_input)
         state.messages = [ChatMessageUser(content=render_memory_prompt(context, question))]
         state.metadata.update(shown_metadata(units))
-        return await generate(state)
+        return await generate_checked(state, generate)
 
     return solve
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from inspect_ai.model import get_model
-from inspect_ai.solver import Generate, Solver, TaskState, chain, generate, solver
+from inspect_ai.solver import Generate, Solver, TaskState, chain, solver
 
 from realtalk_evals.gold import answer_with
 from realtalk_evals.inspect_private import active_generate_config
@@ -18,6 +18,7 @@ from realtalk_evals.persona.samples import (
     persona_messages,
     real_reply,
 )
+from realtalk_evals.replies import check_choices, checked_generate
 
 
 @solver
@@ -45,6 +46,7 @@ def speaker_model_generate(speaker_models: Mapping[str, Mapping[str, Any]]) -> S
         entry = speaker_models[state.metadata["speaker"]]
         model = get_model(entry["model"], **entry.get("model_args", {}))
         state.output = await model.generate(state.messages, config=active_generate_config())
+        check_choices(state.output, entry["model"])
         state.messages.append(state.output.message)
         state.metadata["answered_by"] = entry["model"]
         return state
@@ -57,7 +59,7 @@ def persona_reply(
     speaker_models: Mapping[str, Mapping[str, Any]] | None = None, prompt: PromptName = "paper"
 ) -> Solver:
     """Ask the model under test for the speaker's next message (or each speaker's own model)."""
-    answer = generate() if speaker_models is None else speaker_model_generate(speaker_models)
+    answer = checked_generate() if speaker_models is None else speaker_model_generate(speaker_models)
     return chain(persona_prompt(prompt), answer)
 
 

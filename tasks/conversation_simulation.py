@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.realtalk import load_conversations, select_conversations, select_sessions
+from realtalk_evals.judging.panel import check_graders, default_grader_role
 from realtalk_evals.parameters import (
     ALL,
     Selection,
@@ -26,14 +28,16 @@ from realtalk_evals.parameters import (
 )
 from realtalk_evals.persona.simulation import HISTORY_SESSIONS, simulation_samples
 from realtalk_evals.scorers.discrimination import session_real_or_simulated
-from realtalk_evals.scorers.style_fidelity import conversation_style_fidelity
+from realtalk_evals.scorers.style_fidelity import CONVERSATION_STYLE_KEYS, conversation_style_fidelity
 from realtalk_evals.solvers.conversation_simulation import simulate_conversation
 from realtalk_evals.task_names import CONVERSATION_SIMULATION
+from realtalk_evals.versions import TaskVersion
 
 logger = logging.getLogger(__name__)
 
-TASK_VERSION = "2.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("2-C")
+"""`N-X` as in evals/conversation_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -64,19 +68,26 @@ def conversation_simulation(
     calls = sum(int(sample.metadata["model_calls"]) for sample in dataset if sample.metadata)
     logger.info(f"conversation_simulation: {len(dataset)} pairs, {calls} model calls before --limit")
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=dataset,
         solver=simulate_conversation(),
+        # the session judge's grader, made now: a missing key stops the run before the simulation's calls
+        setup=check_graders() if session_judge else None,
+        model_roles=default_grader_role() if session_judge else None,
         scorer=[
             conversation_style_fidelity(),
             *([session_real_or_simulated()] if session_judge else []),
         ],
         metadata={
             "benchmark": CONVERSATION_SIMULATION,
+            **TASK_VERSION.metadata,
             "sessions": session_numbers,
             "messages_per_session": per_session,
             "history_sessions": HISTORY_SESSIONS,
             "model_calls": calls,
             "dataset_commit": UPSTREAM_COMMIT,
         },
+        headline_metric=HeadlineMetric(
+            scorer="conversation_style_fidelity", score=CONVERSATION_STYLE_KEYS[0], metric="mean"
+        ),
     )

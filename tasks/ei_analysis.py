@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -25,15 +26,18 @@ from realtalk_evals.dataset_analysis.samples import (
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.parameters import ALL, Selection, boolean, choice_or_path, refuse_unknown, selection
-from realtalk_evals.scorers.message_ei import message_ei
+from realtalk_evals.score_keys import MESSAGE_EI
+from realtalk_evals.scorers.message_ei import LABELLED, message_ei
 from realtalk_evals.solvers.ei_analysis import ei_judges
 from realtalk_evals.task_names import EI_ANALYSIS
+from realtalk_evals.versions import TaskVersion
 
 logger = logging.getLogger(__name__)
 
 
-TASK_VERSION = "3.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("3-B")
+"""`N-X` as in evals/ei_analysis/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -79,12 +83,13 @@ def ei_analysis(
     check_generate_cache()
     check_classifier_cache()
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=ei_judges(),
         scorer=scorer,
         metadata={
             "benchmark": EI_ANALYSIS,
+            **TASK_VERSION.metadata,
             "dataset": label,
             "merge": merge,
             "sessions": session_numbers,
@@ -92,4 +97,5 @@ def ei_analysis(
             "judge_calls": judge_calls,
             "dataset_commit": UPSTREAM_COMMIT,
         },
+        headline_metric=HeadlineMetric(scorer=MESSAGE_EI, score=LABELLED, metric="mean"),
     )

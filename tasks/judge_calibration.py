@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.calibration.candidates import calibration_samples
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -24,12 +25,14 @@ from realtalk_evals.memory.samples import (
 )
 from realtalk_evals.parameters import ALL, Selection, choice, choices, refuse_unknown, selection, whole_number
 from realtalk_evals.prompts import MEMORY_JUDGES
-from realtalk_evals.scorers.judge_calibration import judge_verdict
+from realtalk_evals.scorers.judge_calibration import ACCURACY, judge_verdict
 from realtalk_evals.solvers.judge_calibration import judge_candidate
 from realtalk_evals.task_names import JUDGE_CALIBRATION
+from realtalk_evals.versions import TaskVersion
 
-TASK_VERSION = "1.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("1-B")
+"""`N-X` as in evals/judge_calibration/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 def realtalk_questions(conversations: Selection, categories: Selection) -> list[Sample]:
@@ -84,9 +87,15 @@ def judge_calibration(
     if not samples:
         raise InputError("the selection holds no question: check conversations and categories")
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=MemoryDataset(samples, name=f"{dataset}_judge_calibration"),
         solver=judge_candidate(),
         scorer=judge_verdict(prompts),
-        metadata={"benchmark": JUDGE_CALIBRATION, "dataset": dataset, "dataset_commit": UPSTREAM_COMMIT},
+        metadata={
+            "benchmark": JUDGE_CALIBRATION,
+            **TASK_VERSION.metadata,
+            "dataset": dataset,
+            "dataset_commit": UPSTREAM_COMMIT,
+        },
+        headline_metric=HeadlineMetric(scorer="judge_verdict", score=ACCURACY, metric="mean"),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
@@ -30,19 +31,23 @@ from realtalk_evals.parameters import (
     selection,
     whole_number,
 )
+from realtalk_evals.score_keys import LLM_ACCURACY, LLM_JUDGE
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.evidence_recall import evidence_recall
-from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.trap_answer import trap_answer
 from realtalk_evals.solvers.memory import gold_answer, memory_answer
 from realtalk_evals.solvers.memory_systems import memory_agent, retrieved_memory_answer
 from realtalk_evals.task_names import MEMORY_PROBING
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = "2.1.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("2-C")
+"""`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -105,11 +110,14 @@ def memory_probing(
         chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
     )
     check_generate_cache()
-    scorers = [partial_match(), llm_accuracy(judge_prompt=judge_prompt)] + (
+    # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
+    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
         [trap_answer()] if dataset == "locomo" else []
     )
+    roles = grader_roles(graders)  # after the parameters, before indexing or any model call
     metadata: dict[str, object] = {
         "benchmark": MEMORY_PROBING,
+        **TASK_VERSION.metadata,
         "input": input,
         "dataset_commit": UPSTREAM_COMMIT,
     }
@@ -127,11 +135,12 @@ def memory_probing(
         settings = memory_system.settings
         metadata |= {"memory": memory_system.name, "unit": settings.unit, "top_k": settings.top_k}
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=samples,
         solver=answer if solver == "model" else gold_answer(),
         setup=check_graders(),
         scorer=scorers,
-        model_roles=grader_roles(graders),
+        model_roles=roles,
         metadata=metadata,
+        headline_metric=HeadlineMetric(scorer=LLM_JUDGE, score=LLM_ACCURACY, metric="mean"),
     )

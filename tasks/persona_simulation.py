@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from inspect_ai import Task, task
+from inspect_ai.log import HeadlineMetric
 
 from realtalk_evals.caches import check_generate_cache
 from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.errors import InputError
+from realtalk_evals.judging.panel import check_graders, default_grader_role
 from realtalk_evals.local_models.cache import check_classifier_cache
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.parameters import (
@@ -34,18 +36,22 @@ from realtalk_evals.persona.samples import (
     with_other_person,
 )
 from realtalk_evals.persona.speaker_models import speaker_models_for
+from realtalk_evals.score_keys import CONTENT_SIMILARITY, ROUGE_L
 from realtalk_evals.scorers.content_similarity import content_similarity
 from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
+from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.style_fidelity import style_fidelity
 from realtalk_evals.solvers.persona import persona_gold, persona_other_person, persona_reply
 from realtalk_evals.task_names import PERSONA_SIMULATION
+from realtalk_evals.versions import TaskVersion
 
 SolverName = Literal["model", "gold", "other_person"]
 
 
-TASK_VERSION = "4.0.0"
-"""Bumped whenever the samples or the scoring change (major: scores not comparable with earlier versions)."""
+TASK_VERSION = TaskVersion("4-C")
+"""`N-X` as in evals/persona_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
+when the interface changes (realtalk_evals/versions.py)."""
 
 
 @task
@@ -117,10 +123,11 @@ def persona_simulation(
     if solver == "other_person":
         dataset = with_other_person(dataset, conversations)
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
+    roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     check_generate_cache()
     check_classifier_cache()
     return Task(
-        version=TASK_VERSION,
+        version=TASK_VERSION.comparability,
         dataset=dataset,
         solver=(
             persona_reply(models, prompt)
@@ -129,18 +136,24 @@ def persona_simulation(
             if solver == "gold"
             else persona_other_person(prompt)
         ),
+        setup=check_graders(),
+        model_roles=roles,
         scorer=[
             content_similarity(local_models),
             ei_agreement(None, local_models),
             style_fidelity(),
+            empty_reply(),
             *([real_or_simulated()] if discrimination else []),
         ],
         metadata={
             "benchmark": PERSONA_SIMULATION,
+            **TASK_VERSION.metadata,
             "split": split,
             "history_sessions": "all" if history is None else history,
             "prompt": prompt,
             "dataset_commit": UPSTREAM_COMMIT,
             **({"speaker_models": {s: m["model"] for s, m in models.items()}} if models else {}),
         },
+        # table 2's first column: lexical similarity (ROUGE-L), the mean over speakers
+        headline_metric=HeadlineMetric(scorer=CONTENT_SIMILARITY, score=ROUGE_L, metric="speaker_mean"),
     )

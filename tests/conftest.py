@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from eval_set_logs import eval_set_logs  # noqa: F401  (a session fixture: the mock eval-set's logs)
 from hypothesis import settings
 from tiny_models import TinyModels, shared_tiny_models
 

@@ -47,8 +47,12 @@ answer (the request waits until the client gives up or the server stops)."""
 HANG_S = 3600.0
 """How long a `hang` fault waits: longer than any test, which stops the server (cancelling it) first."""
 
+NO_CHOICES = "\0no-choices"
+"""A reply function's answer for a completion with an empty `choices` list, as some providers send."""
+
 ReplyFunction = Callable[[list[dict[str, Any]]], str | None]
-"""Request messages -> reply text; None answers with `content: null`, as some providers do."""
+"""Request messages -> reply text; None answers with `content: null`, as some providers do; NO_CHOICES with
+`choices: []`."""
 FaultFunction = Callable[[list[dict[str, Any]]], "Fault | None"]
 
 CACHE_MIN_TOKENS = 1024
@@ -173,6 +177,8 @@ class OpenAIServer:
     """The most chat requests the server was handling at once (with `delay`, a measure of concurrency)."""
     fault_for: FaultFunction | None = None
     """Scripted faults for chosen requests, checked before (and instead of) `failures`."""
+    echo_key: bool = False
+    """A 401 says `Incorrect API key provided: <the key sent>`, as OpenAI's API does."""
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -290,7 +296,7 @@ class OpenAIServer:
             if fault == "drop":
                 response: Response = _DroppedResponse()
             elif fault is not None:
-                response = self._failure(fault)
+                response = self._failure(fault, recorded.headers.get("authorization", ""))
             else:
                 response = self._completion(number, body)
         finally:
@@ -303,6 +309,16 @@ class OpenAIServer:
     def _completion(self, number: int, body: dict[str, Any]) -> Response:
         messages: list[dict[str, Any]] = body["messages"]
         text = self.reply(messages)
+        choices = [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text, "refusal": None},
+                "logprobs": None,
+                "finish_reason": "stop",
+            }
+        ]
+        if text == NO_CHOICES:
+            text, choices = "", []
         prompt = "\n".join(message_text(message) for message in messages)
         prompt_tokens = approximate_tokens(prompt)
         completion_tokens = approximate_tokens(text or "")
@@ -313,14 +329,7 @@ class OpenAIServer:
                 "created": int(time.time()),
                 "model": str(body.get("model", "gpt-4o-mini")),
                 "system_fingerprint": "fp_test",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": text, "refusal": None},
-                        "logprobs": None,
-                        "finish_reason": "stop",
-                    }
-                ],
+                "choices": choices,
                 "usage": {
                     "prompt_tokens": prompt_tokens,
                     "completion_tokens": completion_tokens,
@@ -335,14 +344,17 @@ class OpenAIServer:
             headers={"x-request-id": f"req_test_{number}"},
         )
 
-    def _failure(self, status: int) -> Response:
+    def _failure(self, status: int, authorization: str = "") -> Response:
         headers = {}
         if not self.failures.client_retry:
             headers["x-should-retry"] = "false"
         if self.failures.retry_after is not None:
             headers["retry-after-ms"] = str(int(self.failures.retry_after * 1000))
         kind = {401: "invalid_api_key", 429: "rate_limit_exceeded"}.get(status, "server_error")
-        return _error(status, kind, f"scripted failure (HTTP {status})", headers)
+        message = f"scripted failure (HTTP {status})"
+        if status == 401 and self.echo_key:
+            message = f"Incorrect API key provided: {authorization.removeprefix('Bearer ')}. You can find your API key at https://platform.openai.com/account/api-keys."
+        return _error(status, kind, message, headers)
 
     def _cached_tokens(self, prompt: str) -> int:
         """Tokens of the longest prompt prefix seen before, like OpenAI's automatic prompt caching.
@@ -378,9 +390,12 @@ def start_openai_server(
     failures: FailurePlan | None = None,
     startup_timeout: float = 10.0,
     fault_for: FaultFunction | None = None,
+    echo_key: bool = False,
 ) -> Iterator[OpenAIServer]:
     """Run an OpenAIServer on 127.0.0.1 (ephemeral port) in a background thread while the block runs."""
-    server = OpenAIServer(reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for)
+    server = OpenAIServer(
+        reply=reply, delay=delay, failures=failures or FailurePlan(), fault_for=fault_for, echo_key=echo_key
+    )
     with serve(server, startup_timeout) as running:
         yield running
 

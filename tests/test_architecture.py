@@ -27,7 +27,10 @@ LAYERS: dict[str, int] = {
     "task_names": 1,
     "paper": 1,
     "metrics": 1,
+    "replies": 2,
+    "secrets": 1,
     "gold": 1,
+    "versions": 1,
     "caches": 2,
     "parameters": 2,
     # the datasets
@@ -49,6 +52,7 @@ LAYERS: dict[str, int] = {
     "reporting": 8,
     # entry points
     "mock_provider": 9,
+    "cost_estimate": 9,
     "_registry": 10,
     "cli": 11,
 }

@@ -7,9 +7,11 @@ root too: its path runs through a regular file.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from tiny_models import TinyModels
 
 from realtalk_evals.caches import check_cache_directory
@@ -40,6 +42,7 @@ def test_a_read_only_data_cache_says_to_set_realtalk_cache_dir(
         data_directory()
 
 
+@pytest.mark.slow
 def test_an_unusable_inspect_cache_stops_every_task_with_what_to_set(
     monkeypatch: pytest.MonkeyPatch, unusable: Path, tiny_model_env: TinyModels
 ) -> None:
@@ -78,3 +81,21 @@ def test_a_cache_that_exists_but_cannot_be_written_warns_or_stops(
     )
     with pytest.raises(InputError, match="is not writable .*set REALTALK_CACHE_DIR"):
         check_cache_directory(read_only, "The classifier cache", "REALTALK_CACHE_DIR", required=True)
+
+
+@pytest.mark.parametrize("memory", ["dense", "hybrid"])
+def test_an_unusable_embedding_cache_stops_inspect_eval_with_one_message(
+    tmp_path: Path, unusable: Path, memory: str
+) -> None:
+    """From the command line, as a user meets it: the cache is checked before the embedding model loads."""
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "realtalk/mock"]
+        + ["--model-role", "grader=realtalk/mock", "-T", "conversations=1", "-T", f"memory={memory}"]
+        + ["--limit", "1", "--log-dir", str(tmp_path / "logs")],
+        tmp_path,
+        {**os.environ, "REALTALK_CACHE_DIR": str(unusable)},
+    )
+    output = printed(result)
+    assert result.returncode != 0, output
+    assert "The embedding cache (shared with the classifier labels) cannot be created at" in output, output
+    assert "set REALTALK_CACHE_DIR to a writable directory" in output and "Traceback" not in output

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from realtalk_evals.cli import build_parser, main
+from realtalk_evals.task_names import TASK_NAMES
 
 
 def test_data_info_prints_statistics(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,15 +55,33 @@ def test_tasks_lists_the_registered_names_and_help_promises_nothing_unbuilt(
 ) -> None:
     assert main(["tasks"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
-    assert listed == [
-        "realtalk_evals/memory_probing",
-        "realtalk_evals/persona_simulation",
-        "realtalk_evals/ei_analysis",
-    ]
+    # every task the entry point registers, which is every benchmark of the suite
+    assert listed == sorted(f"realtalk_evals/{name}" for name in TASK_NAMES)
     help_text = build_parser().format_help()
     assert "as they land" not in help_text and "report" in help_text
     ignored = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8").split()
     assert "reports/" in ignored  # realtalk report's default output directory
+
+
+def test_tasks_reads_the_tasks_the_entry_point_registers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A task the entry point module holds is listed, with no list to update."""
+    from inspect_ai import Task, task
+
+    import realtalk_evals._registry as registry
+
+    @task
+    def added_benchmark() -> Task:
+        """A benchmark added to the entry point."""
+        return Task()
+
+    monkeypatch.setattr(registry, "added_benchmark", added_benchmark, raising=False)
+    assert main(["tasks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(
+        line.split()[0].endswith("added_benchmark") and "added to the entry point" in line for line in lines
+    )
 
 
 def test_help_names_every_command_and_no_promise(capsys: pytest.CaptureFixture[str]) -> None:

@@ -66,6 +66,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalLog, Writer
         )
 
 
+@pytest.mark.slow
 def test_the_model_plays_both_people_for_the_real_sessions(simulated: tuple[EvalLog, Writer, Path]) -> None:
     log, writer, _ = simulated
     assert log.status == "success" and log.samples is not None and len(log.samples) == 1
@@ -119,6 +120,7 @@ def simulated_labels(simulated: tuple[EvalLog, Writer, Path]) -> tuple[EvalLog, 
     return read_eval_log(analysed.location), root / "analysis"
 
 
+@pytest.mark.slow
 def test_ei_analysis_labels_the_simulated_conversation(simulated_labels: tuple[EvalLog, Path]) -> None:
     analysed, _ = simulated_labels
     assert analysed.status == "success" and analysed.samples is not None
@@ -172,6 +174,7 @@ def test_default_length_is_the_real_session_count() -> None:
     assert sample.metadata is not None and sample.metadata["model_calls"] == len(real)
 
 
+@pytest.mark.slow
 def test_analysis_reports_the_human_likeness_gap_against_the_real_pairs_band(
     simulated_labels: tuple[EvalLog, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

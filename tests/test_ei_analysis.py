@@ -49,7 +49,7 @@ def run(log_dir: Path, grader: Grader, limit: int | None = None, **task_args: ob
 
 
 def metric_values(log: EvalLog) -> dict[str, dict[str, float]]:
-    """Score name (`message_ei` for the speaker-level metric, `reflective`, `<attribute>_failures`, ...) ->
+    """Score name (`labelled`, `reflective`, `<attribute>_failures`, ...) ->
     metric name -> value."""
     assert log.results is not None
     return {score.name: {name: m.value for name, m in score.metrics.items()} for score in log.results.scores}
@@ -67,8 +67,11 @@ def sample_value(sample: EvalSample) -> dict[str, float]:
 
 
 def speaker_values(log: EvalLog) -> dict[str, float]:
-    """Short speaker-level name (`refl_freq`, ...) -> mean over the run's speakers, as the task logged it."""
-    return metric_values(log)["message_ei"]
+    """Short speaker-level name (`refl_freq`, ...) -> mean over the run's speakers, as the task logged it (the
+    `speaker_level` metrics of the headline score, `labelled`)."""
+    assert log.results is not None
+    [labelled] = [score for score in log.results.scores if score.name == "labelled"]
+    return {m.name: m.value for m in labelled.metrics.values() if m.group == "speaker_level"}
 
 
 def recomputed(log: EvalLog) -> dict[str, dict[str, SpeakerEI]]:
@@ -151,6 +154,7 @@ def test_bad_parameters_fail_before_any_model_call(args: dict[str, object], mess
         ei_analysis(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Runs) -> None:
     log = runs.realtalk
     assert log.status == "success" and log.samples is not None
@@ -165,7 +169,7 @@ def test_every_message_is_judged_by_the_model_under_test_and_classified(runs: Ru
         explanation = sample.scores["message_ei"].explanation  # type: ignore[index]
         assert explanation is not None and f"intimacy={ei['intimacy']:.3f}" in explanation.split(", ")
     values = metric_values(log)
-    assert all(values[f"{attribute}_failures"]["realtalk_evals/count"] == 0.0 for attribute in EI_ATTRIBUTES)
+    assert all(values[f"{attribute}_failures"]["count"] == 0.0 for attribute in EI_ATTRIBUTES)
     assert all(
         math.isfinite(values[name]["mean"]) for name in ("reflective", "grounding", "empathy", "intimacy")
     )
@@ -195,7 +199,7 @@ def test_judge_failures_are_recorded_and_left_out(tmp_path: Path) -> None:
     log = run(tmp_path, Grader(unreadable=True), limit=4, conversations=1, sessions=1)
     assert log.status == "success" and log.samples is not None and log.results is not None
     values = metric_values(log)
-    assert {name: values[f"{name}_failures"]["realtalk_evals/count"] for name in EI_ATTRIBUTES} == {
+    assert {name: values[f"{name}_failures"]["count"] for name in EI_ATTRIBUTES} == {
         "reflective": 4.0,
         "grounding": 4.0,
         "empathy": 4.0,
@@ -216,6 +220,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
+@pytest.mark.slow
 def test_analysis_writes_table_7_and_figures(
     runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -334,6 +339,7 @@ def test_analysis_lists_an_empty_run_apart_and_fails_when_nothing_else_is_left(
     assert "no usable ei_analysis run: 1 log(s) left out" in printed.err and "## Runs left out" in printed.out
 
 
+@pytest.mark.slow
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/ei_analysis`; the judge's one reply reads as True and as empathy 3."""
     replies = tmp_path / "replies.json"  # -M splits a value at commas, so the reply goes in a file
@@ -346,7 +352,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         *options, "--log-dir", str(tmp_path), "--display", "plain",
     ]  # fmt: skip
     env = {**os.environ, "INSPECT_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, env=env)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))
@@ -354,3 +360,20 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     assert log.eval.task == "realtalk_evals/ei_analysis" and log.samples is not None and len(log.samples) == 3
     values = speaker_values(log)
     assert values["refl_freq"] == 1.0 and values["epitome"] == 3.0  # every speaker: all True, all 3
+
+
+def test_analysis_writes_its_sections_as_a_site_too(runs: Runs, tmp_path: Path) -> None:
+    """`--html`: the analysis's own sections, rendered by the same site writer, every link resolving (to the
+    bundled viewer's logs and samples too)."""
+    from test_site import INDEX, Page, check_link
+
+    out, site = tmp_path / "analysis", tmp_path / "site"
+    assert main(["analysis", str(runs.root / "realtalk"), "--out", str(out), "--html", str(site)]) == 0
+    markdown = (out / "ei_analysis.md").read_text(encoding="utf-8")
+    index = Page((site / INDEX).read_text(encoding="utf-8"))
+    assert index.headings == [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+    pages = [site / INDEX, *(site / "samples").glob("*.html")]
+    links = [(page, href) for page in pages for href in Page(page.read_text(encoding="utf-8")).links]
+    assert any("/samples/sample/" in href for _, href in links)
+    for page, href in links:
+        check_link(site, page, href)

@@ -43,6 +43,8 @@ from openai_server import (
 from realtalk_evals.cli import main as realtalk_main
 from realtalk_evals.tasks.memory_probing import memory_probing
 
+pytestmark = pytest.mark.slow  # end to end: Inspect against a scripted provider, and real runs
+
 REPO = Path(__file__).resolve().parent.parent
 TASK_FILE = REPO / "tasks" / "memory_probing.py"
 # `file@task`: Inspect globs a bare task path from the working directory and rejects an absolute one
@@ -50,7 +52,7 @@ TASK = f"{TASK_FILE}@memory_probing"
 MODEL = "openai/gpt-4o-mini"
 INSPECT = [sys.executable, "-m", "inspect_ai"]
 LIMIT = 6
-SCORERS = {"partial_match", "llm_accuracy"}
+SCORERS = {"partial_match", "llm_judge", "empty_reply"}
 QUESTION_LINE = re.compile(r"^Question: (.*)$", re.MULTILINE)
 
 Scores = dict[str, dict[str, Any]]
@@ -237,6 +239,20 @@ def test_run_stopped_by_a_provider_outage_is_completed_by_eval_retry_without_red
     assert requests_per_question(retry_requests) == each_asked_once(unfinished)
 
 
+ATTEMPT_TIMEOUT_S = 10
+"""Long enough for every attempt to reach the server, and every answered one to finish, on a loaded machine:
+an attempt that times out before its request is sent would leave fewer hung requests than attempts, and one
+that times out on the way back would be asked twice. The run takes one sample at a time, so an attempt's
+time is its own request's work, never that of five other samples' 26,000-token prompts (at a load average
+of 17 on 2 cores, 5 s with six samples at once was not enough). The hung attempts wait it out twice (with
+Inspect's 3-6 s backoff between)."""
+
+RUN_BOUND_S = 900
+"""Only a safety bound: without `--attempt-timeout` the run would wait forever; with it, it ends by itself.
+(300 s was hit by an `inspect eval-retry` that had written its successful log, at a load average of about 20
+on 2 cores.)"""
+
+
 def test_a_hung_provider_ends_in_recorded_errors_that_eval_retry_completes(
     serve: Serve, gold: dict[str, str], clean: EvalLog, tmp_path: Path
 ) -> None:
@@ -248,20 +264,20 @@ def test_a_hung_provider_ends_in_recorded_errors_that_eval_retry_completes(
         return "hang" if question_of(messages) == hung else None
 
     def inspect_cli(*command: str) -> subprocess.CompletedProcess[str]:
+        # the timeout is the bound: a run still waiting on the hung provider is killed and fails the test
         return subprocess.run(
             [*INSPECT, *command],
             env=dict(os.environ),
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=RUN_BOUND_S,
             check=False,
         )
 
     with serve(fault_for=never_answer) as server:
-        started = time.monotonic()
-        options = ("--limit", str(LIMIT), "--attempt-timeout", "1", "--max-retries", "1", "--display", "none")
-        inspect_cli(*inspect_eval(log_dir, *options)[len(INSPECT) :])
-        assert time.monotonic() - started < 90  # bounded: without the options it would wait forever
+        options = ["--limit", str(LIMIT), "--attempt-timeout", str(ATTEMPT_TIMEOUT_S), "--max-retries", "1"]
+        options += ["--max-samples", "1"]  # see ATTEMPT_TIMEOUT_S
+        inspect_cli(*inspect_eval(log_dir, *options, "--display", "none")[len(INSPECT) :])
         [stopped_path] = log_dir.glob("*.eval")
         stopped = read_eval_log(str(stopped_path))
         assert stopped.status == "error" and stopped.error is not None  # the error is recorded in the log
@@ -305,7 +321,17 @@ def test_killed_inspect_eval_is_completed_by_eval_retry_from_its_log_and_sample_
     serve: Serve, gold: dict[str, str], clean: EvalLog, tmp_path: Path
 ) -> None:
     log_dir = tmp_path / "logs"
-    with serve(delay=0.4) as server:
+    asked: list[str] = []
+
+    def hold_from_the_fourth_question(messages: list[dict[str, Any]]) -> Fault | None:
+        """No answer to the 4th question asked (or later): it stays in flight until the kill, however slow
+        the machine, so exactly 3 samples are finished when the run is killed."""
+        question = question_of(messages)
+        if question not in asked:
+            asked.append(question)
+        return "hang" if asked.index(question) >= 3 else None
+
+    with serve(fault_for=hold_from_the_fourth_question) as server:
         # Inspect keeps its sample buffer (samples finished since the last write of the .eval) under the user
         # data directory; both processes must see the same one, as they would on one machine
         env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data-home")}
@@ -319,15 +345,15 @@ def test_killed_inspect_eval_is_completed_by_eval_retry_from_its_log_and_sample_
         try:
             # one sample at a time, and Inspect logs a sample before it frees its slot: when the 4th question
             # is asked, 3 samples are finished (in the .eval or the sample buffer) and 3 are not
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + RUN_BOUND_S
             while len({question_of(r) for r in list(server.chat_requests)}) < 4:
                 assert run.poll() is None and time.monotonic() < deadline, "the run ended before the kill"
                 time.sleep(0.05)
             finished = {question_of(r) for r in list(server.successful_chat_requests) if is_judgement(r)}
-            time.sleep(0.2)  # killed with the 4th answer in flight (it takes 0.4 s)
         finally:
-            os.killpg(run.pid, signal.SIGKILL)
+            os.killpg(run.pid, signal.SIGKILL)  # with the 4th answer in flight
             run.wait()
+        server.fault_for = None  # the provider answers again
         [killed] = log_dir.glob("*.eval")
         before_retry = len(server.chat_requests)
         retry = subprocess.run(
@@ -345,7 +371,7 @@ def test_killed_inspect_eval_is_completed_by_eval_retry_from_its_log_and_sample_
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=RUN_BOUND_S,
             check=False,
         )
         retry_requests = server.chat_requests[before_retry:]
@@ -403,7 +429,7 @@ def test_api_key_reaches_the_provider_but_no_log_report_or_error_message(
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=900,
             check=False,
         )
     assert {r.headers.get("authorization") for r in server.chat_requests} == {f"Bearer {key}"}

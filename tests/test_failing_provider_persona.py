@@ -23,6 +23,8 @@ from test_persona_task import tiny_model_args
 
 from realtalk_evals.tasks.persona_simulation import persona_simulation
 
+pytestmark = pytest.mark.slow  # end to end: Inspect against a scripted provider, and real runs
+
 MODEL = "openai/gpt-4o-mini"
 
 
@@ -58,12 +60,12 @@ def sample_scores(log: EvalLog) -> dict[str, dict[str, Any]]:
 
 
 def flat(scores: dict[str, dict[str, Any]]) -> dict[str, float]:
-    """`sample/scorer/key` -> value, for a tolerant comparison."""
+    """`sample/scorer/key` -> value (a scorer with one number: `sample/scorer/`), for a tolerant comparison."""
     return {
         f"{sample}/{scorer}/{key}": value
         for sample, by_scorer in scores.items()
         for scorer, values in by_scorer.items()
-        for key, value in values.items()
+        for key, value in (values.items() if isinstance(values, dict) else [("", values)])
     }
 
 
@@ -89,7 +91,8 @@ def test_persona_run_through_429_500_and_drops_ends_with_the_clean_runs_scores(
     assert [r.outcome for r in server.failed_chat_requests] == [429, 500, "drop"]
     scores = sample_scores(failing)
     assert len(scores) == 2 and all(
-        set(s) == {"content_similarity", "ei_agreement", "style_fidelity"} for s in scores.values()
+        set(s) == {"content_similarity", "ei_agreement", "style_fidelity", "empty_reply"}
+        for s in scores.values()
     )
     # BERTScore pads each batch to its longest text, so its F1 moves in the 7th digit with the batch's make-up
     assert flat(scores) == pytest.approx(flat(sample_scores(clean)), rel=1e-5, nan_ok=True)

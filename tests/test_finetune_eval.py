@@ -58,6 +58,7 @@ def logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, EvalLog]
     return root / "logs", models_file, tuned
 
 
+@pytest.mark.slow
 def test_each_speaker_is_answered_by_their_own_model(logs: tuple[Path, Path, EvalLog]) -> None:
     _, models_file, log = logs
     assert log.status == "success" and log.samples is not None and len(log.samples) == 9

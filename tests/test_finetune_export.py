@@ -75,6 +75,7 @@ def test_exported_chats_are_what_the_persona_solver_sends(tmp_path: Path, tiny_m
         assert by_id[str(sample.id)][2] == {"role": "assistant", "content": sample.target}
 
 
+@pytest.mark.slow
 def test_no_text_of_a_speakers_test_conversation_is_in_their_training_file(tmp_path: Path) -> None:
     exports = export_training_data(tmp_path, None, history_sessions=None, validation_fraction=0.1)
     assert [e.speaker for e in exports] == [split.speaker for split in PERSONA_SPLITS]

@@ -90,6 +90,7 @@ def test_prompt_tokens_carry_no_loss_and_long_examples_keep_their_end(setup: tup
     assert tokenizer.decode(plain["input_ids"][:prompt_length]) == fallback_chat(chat[:2])
 
 
+@pytest.mark.slow
 def test_trains_merges_and_loads_through_inspects_hf_provider(
     setup: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

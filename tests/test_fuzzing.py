@@ -6,6 +6,7 @@ import itertools
 import re
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ text = st.text(max_size=200)
 category = st.sampled_from([1, 2, 3])
 
 
+@pytest.mark.slow
 @given(text, text, category)
 def test_f1_is_always_between_zero_and_one(prediction: str, answer: str, category: int) -> None:
     assert 0.0 <= partial_match_f1(prediction, answer, category) <= 1.0

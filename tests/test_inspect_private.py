@@ -8,13 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from inspect_ai import Task, eval
+import pytest
+from inspect_ai import Task, eval, task
 from inspect_ai.dataset import Sample
 from inspect_ai.model import GenerateConfig, get_model
+from inspect_ai.scorer import Metric, SampleScore, Score
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import RegistryInfo, registry_create, registry_info
 
 import realtalk_evals
-from realtalk_evals.inspect_private import active_generate_config, init_model_roles
+from realtalk_evals.inspect_private import (
+    active_generate_config,
+    active_model,
+    init_model_roles,
+    registry_add,
+)
 
 ROOT = Path(realtalk_evals.__file__).parent.parent
 
@@ -35,6 +43,7 @@ def test_no_private_inspect_import_outside_the_one_module() -> None:
                     assert not private, f"{path.relative_to(ROOT)} imports {module}"
 
 
+@pytest.mark.slow
 def test_prerequisite_error_is_printed_by_the_cli_as_its_message_alone(tmp_path: Path) -> None:
     task_file = tmp_path / "bad.py"
     task_file.write_text(
@@ -50,7 +59,7 @@ def test_prerequisite_error_is_printed_by_the_cli_as_its_message_alone(tmp_path:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
         env={**os.environ, "INSPECT_LOG_DIR": str(tmp_path / "logs")},
     )
@@ -88,3 +97,32 @@ def test_init_model_roles_binds_a_role_outside_eval() -> None:
     grader = get_model("realtalk/mock/grader", reply="graded", memoize=False)
     init_model_roles({"grader": grader})
     assert get_model(role="grader") is grader
+
+
+def test_active_model_is_the_evals_model_while_it_builds_a_task_and_none_outside(tmp_path: Path) -> None:
+    seen: list[object] = []
+
+    @task
+    def probe() -> Task:
+        seen.append(active_model())
+        return Task(dataset=[Sample(input="q")])
+
+    assert active_model() is None
+    model = get_model("realtalk/mock/probe", memoize=False)
+    [log] = eval(probe, model=model, log_dir=str(tmp_path), display="none")
+    assert log.status == "success"
+    assert len(seen) == 1 and seen[0] is not None and str(seen[0]) == "realtalk/mock/probe"
+
+
+def test_registry_add_registers_a_metric_under_the_name_given() -> None:
+    def total() -> Metric:
+        def compute(scores: list[SampleScore]) -> float:
+            return sum(s.score.as_float() for s in scores)
+
+        return compute
+
+    registry_add(total, RegistryInfo(type="metric", name="realtalk_test_total"))
+    made = registry_create("metric", "realtalk_test_total")
+    assert registry_info(total).name == "realtalk_test_total"
+    scores = [SampleScore(score=Score(value=2.0)), SampleScore(score=Score(value=1.0))]
+    assert made(scores) == 3.0  # type: ignore[arg-type]

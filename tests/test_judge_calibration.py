@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
@@ -15,13 +17,14 @@ from realtalk_evals.calibration.candidates import NEAR_ZERO_F1, calibration_samp
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.answer_f1 import token_f1
 from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
+from realtalk_evals.scorers.judge_calibration import cohen_kappa_score
 from realtalk_evals.tasks.judge_calibration import judge_calibration, locomo_questions, realtalk_questions
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 QUESTIONS = realtalk_questions(1, 3)
 
 
-def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+def score_dict(sample: EvalSample, scorer: str = "llm_judge") -> dict[str, Any]:
     """A sample's dict-valued score."""
     assert sample.scores is not None
     value = sample.scores[scorer].value
@@ -101,6 +104,7 @@ def test_candidates_are_deterministic_from_the_seed() -> None:
     assert texts(3) != texts(4)
 
 
+@pytest.mark.slow
 def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(lambda _: '{"score": 1}'))
     assert log.status == "success" and log.samples is not None
@@ -109,9 +113,10 @@ def test_a_judge_that_accepts_everything_has_false_accept_rate_one(tmp_path: Pat
         assert values[(f"false_accept_{prompt}", "mean")] == 1.0
         assert values[(f"true_accept_{prompt}", "mean")] == 1.0
         assert values[(f"false_accept_{prompt}", "grouped_commonsense")] == 1.0
-    assert values[("judge_failure", "realtalk_evals/count")] == 0.0
+    assert values[("judge_failure", "count")] == 0.0
 
 
+@pytest.mark.slow
 def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(exact_gold))
     assert log.status == "success" and log.samples is not None
@@ -120,10 +125,21 @@ def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_pa
         assert values[(f"false_accept_{prompt}", "mean")] == 0.0
         assert values[(f"true_accept_{prompt}", "mean")] == 0.5  # the gold passes, the padded gold does not
         # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
-        assert values[(f"kappa_{prompt}", "realtalk_evals/cohen_kappa")] == pytest.approx(4 / 7)
+        assert values[(f"kappa_{prompt}", "cohen_kappa")] == pytest.approx(4 / 7)
     assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
 
 
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=2, max_size=40))
+def test_cohen_kappa_is_scikit_learns(pairs: list[tuple[int, int]]) -> None:
+    """The few lines of numpy give scikit-learn's kappa (the reference; no longer imported by the scorer)."""
+    from sklearn.metrics import cohen_kappa_score as reference
+
+    first, second = [a for a, _ in pairs], [b for _, b in pairs]
+    assume(len(set(first) | set(second)) >= 2)  # undefined for one label: the metric reports NaN instead
+    assert cohen_kappa_score(first, second) == pytest.approx(reference(first, second), abs=1e-12)
+
+
+@pytest.mark.slow
 def test_transcripts_show_the_candidate_and_the_verdict(tmp_path: Path) -> None:
     log = run(tmp_path, scripted_judge(lambda _: "looks fine"), judge_prompts="suite")
     assert log.status == "success" and log.samples is not None
@@ -198,6 +214,7 @@ def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() ->
             assert f"<predicted_answer>\n{sample.metadata['candidate']}\n</predicted_answer>" in prompt  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) -> None:
     """The gold candidates' prompts are exactly what memory_probing's judge gets for the gold answer."""
     sent: list[str] = []
@@ -225,6 +242,7 @@ def test_locomo_judge_prompts_are_the_ones_llm_accuracy_sends(tmp_path: Path) ->
     assert any("Ground truth: " in prompt and ";" in prompt.split("Ground truth: ")[1] for prompt in gold)
 
 
+@pytest.mark.slow
 def test_locomo_run_shows_how_a_substring_judge_is_fooled_by_hedges(tmp_path: Path) -> None:
     """A judge that passes any answer containing "not mentioned" accepts the right answers and rejects the
     trap, but gives a hedge full credit."""

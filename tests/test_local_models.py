@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
-import time
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from realtalk_evals.errors import InputError
 from realtalk_evals.local_models import settings as local_models
 from realtalk_evals.local_models.settings import (
     BERTSCORE_DEFAULT,
+    DEFAULT_EMBEDDING_MODEL,
     DEFAULT_MODELS,
     LOCAL_MODEL_CHOICES,
     LocalModelError,
@@ -128,6 +132,47 @@ def empty_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return cache
 
 
+@contextmanager
+def unanswering_hub() -> Iterator[tuple[str, list[str]]]:
+    """A Hub address that takes each connection, records its request line and closes it unanswered: the Hub
+    cannot be reached, and every attempt is counted, so a retry (minutes of them against a real unreachable
+    Hub) shows as a repeated request whatever the machine's speed. Yields (endpoint, request lines)."""
+    requests: list[str] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)  # only how often the loop looks at `stop`
+    stop = threading.Event()
+
+    def take_and_close() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(30)
+                try:
+                    head = connection.recv(65536)
+                except OSError:
+                    head = b""
+                requests.append(head.split(b"\r\n", 1)[0].decode("utf-8", errors="replace"))
+
+    thread = threading.Thread(target=take_and_close, name="unanswering-hub", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", requests
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def model_info_requests(requests: list[str]) -> list[str]:
+    """The paths of the model-info calls among request lines, sorted (other calls, such as the client's
+    one-off `/api/agent-harnesses`, left out)."""
+    paths = [line.split(" ")[1] for line in requests if line.startswith("GET /api/models/")]
+    return sorted(path.split("?")[0] for path in paths)
+
+
 def cache_model(cache: Path, model: str) -> None:
     """Lay out `model` in a Hugging Face cache as a download would (refs/main -> snapshots/<commit>)."""
     repo = cache / f"models--{model.replace('/', '--')}"
@@ -154,13 +199,18 @@ def test_local_directories_are_checked_without_the_hub(tmp_path: Path) -> None:
 
 
 def test_an_uncached_model_with_the_hub_unreachable_names_model_parameter_and_variable(
-    empty_hub: Path,
+    empty_hub: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started = time.monotonic()
-    with pytest.raises(LocalModelError) as error:
+    from huggingface_hub import constants
+
+    with unanswering_hub() as (endpoint, requests), pytest.raises(LocalModelError) as error:
+        monkeypatch.setattr(constants, "ENDPOINT", endpoint)
         LocalModels(sentiment=shared_tiny_models().sentiment).check()
     message = str(error.value)
-    assert time.monotonic() - started < 10  # no minute of download retries
+    # no minute of download retries: nothing is asked twice, each Hub model once, the local directory never
+    assert len(requests) == len(set(requests))
+    hub_models = [DEFAULT_MODELS["emotion"], DEFAULT_MODELS["intimacy"], BERTSCORE_DEFAULT]
+    assert model_info_requests(requests) == sorted(f"/api/models/{model}" for model in hub_models)
     assert "sentiment classifier" not in message  # the local directory is fine
     assert (
         "'cardiffnlp/twitter-roberta-large-emotion-latest' (chosen by -T emotion_model or $REALTALK_EMOTION_MODEL)"
@@ -184,7 +234,7 @@ def test_hf_hub_offline_stops_without_trying_the_hub(
 
 
 def test_a_cached_model_passes_with_the_hub_unreachable(empty_hub: Path) -> None:
-    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT]:
+    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT, DEFAULT_EMBEDDING_MODEL]:
         cache_model(empty_hub, model)
     LocalModels().check()
 
@@ -204,20 +254,28 @@ def test_a_typo_in_a_model_id_is_named(empty_hub: Path, monkeypatch: pytest.Monk
         LocalModels(sentiment="cardifnlp/sentiment").check(bertscore=False)
 
 
+@pytest.mark.slow
 def test_inspect_eval_exits_non_zero_in_seconds_with_one_short_message(tmp_path: Path) -> None:
     """Offline without the models: `inspect eval` stops when the task is built, before any sample."""
     env = {key: value for key, value in os.environ.items() if key not in ENVS}
-    env |= {"HF_HOME": str(tmp_path / "hf"), "HF_ENDPOINT": "http://127.0.0.1:9", "NO_COLOR": "1"}
-    env["COLUMNS"] = "200"
-    for task in ("persona_simulation", "ei_analysis"):
+    env |= {"HF_HOME": str(tmp_path / "hf"), "NO_COLOR": "1", "COLUMNS": "200"}
+    classifiers = [DEFAULT_MODELS[kind] for kind in ("sentiment", "emotion", "intimacy")]
+    for task, hub_models in (
+        ("persona_simulation", [*classifiers, BERTSCORE_DEFAULT]),
+        ("ei_analysis", classifiers),
+    ):
         command = [sys.executable, "-m", "inspect_ai", "eval", f"realtalk_evals/{task}", "--model", "realtalk/mock",
                    "-T", "conversations=1" if task == "ei_analysis" else "speaker=Emi",
                    "--log-dir", str(tmp_path / "logs"), "--display", "plain"]  # fmt: skip
-        started = time.monotonic()
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+        with unanswering_hub() as (endpoint, requests):
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=900, env=env | {"HF_ENDPOINT": endpoint}
+            )
         output = result.stdout + result.stderr
         assert result.returncode != 0, output
-        assert time.monotonic() - started < 45, output  # seconds of start-up, not a minute of retries
+        # seconds of start-up, not a minute of retries: nothing asked twice, each Hub model once
+        assert len(requests) == len(set(requests)), requests
+        assert model_info_requests(requests) == sorted(f"/api/models/{model}" for model in hub_models)
         assert "Traceback" not in output and len(output.splitlines()) < 30, output
         assert (
             "-T intimacy_model or $REALTALK_INTIMACY_MODEL" in output and "realtalk models download" in output
@@ -238,7 +296,12 @@ def test_models_download_fetches_every_hub_model_and_leaves_local_ones(
     monkeypatch.setattr(local_models, "hub_snapshot", fake_snapshot)
     monkeypatch.setenv("REALTALK_INTIMACY_MODEL", shared_tiny_models().intimacy)
     assert main(["models", "download"]) == 0
-    assert fetched == [DEFAULT_MODELS["sentiment"], DEFAULT_MODELS["emotion"], BERTSCORE_DEFAULT]
+    assert fetched == [
+        DEFAULT_MODELS["sentiment"],
+        DEFAULT_MODELS["emotion"],
+        BERTSCORE_DEFAULT,
+        DEFAULT_EMBEDDING_MODEL,
+    ]
     out = capsys.readouterr().out
     assert f"emotion classifier: {DEFAULT_MODELS['emotion']} -> {tmp_path / DEFAULT_MODELS['emotion']}" in out
     assert "intimacy classifier" in out and "a local directory, left as is" in out
@@ -262,7 +325,7 @@ def test_models_check_names_what_is_missing_and_passes_when_cached(
 ) -> None:
     assert main(["models", "check"]) == 1
     assert "realtalk: error: local models cannot be loaded" in capsys.readouterr().err
-    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT]:
+    for model in [*DEFAULT_MODELS.values(), BERTSCORE_DEFAULT, DEFAULT_EMBEDDING_MODEL]:
         cache_model(empty_hub, model)
     assert main(["models", "check"]) == 0
     assert f"BERTScore model: {BERTSCORE_DEFAULT} ready" in capsys.readouterr().out

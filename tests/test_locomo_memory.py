@@ -61,6 +61,7 @@ def test_all_1986_questions_in_the_five_categories_with_realtalk_ids_and_metadat
     assert len(chosen) == 24 + 44 + 46 + 87
 
 
+@pytest.mark.slow
 def test_temporal_questions_get_the_date_hint_and_the_prompt_shows_locomo_dates_and_captions(
     tmp_path: Path,
 ) -> None:
@@ -124,10 +125,36 @@ def test_letter_replies_map_back_to_the_option_and_the_trap_is_recognised() -> N
     assert chosen_option("b) something", options) == "b) something"
     assert gives_trap_answer("Self-care is important!", "self-care is important")
     assert gives_trap_answer("(a) self-care is important", "self-care is important")
-    assert not gives_trap_answer("Not mentioned; maybe self-care is important", "self-care is important")
+    assert gives_trap_answer("Not mentioned; maybe self-care is important", "self-care is important")
+    assert not gives_trap_answer("Not mentioned in the conversation", "self-care is important")
     assert not gives_trap_answer("running", "self-care is important")
 
 
+def test_a_trap_inside_a_hedge_counts_as_trapped_while_f1_credits_the_hedge(tmp_path: Path) -> None:
+    """The released F1 rule credits any reply saying "not mentioned"; the trap rate counts the bait taken."""
+
+    samples = memory_probing(dataset="locomo", conversations=1, categories="adversarial").dataset
+    traps = {s.metadata["source_question"]: s.metadata["adversarial_answer"] for s in samples if s.metadata}
+
+    def hedge(messages: list[ChatMessage], *_: object) -> ModelOutput:
+        [trap] = [
+            trap for question, trap in traps.items() if f"Question: {question} Select" in messages[-1].text
+        ]
+        return ModelOutput.from_content("m", f"Not mentioned in the conversation, but probably {trap}")
+
+    model = get_model("realtalk/mock", custom_outputs=hedge, memoize=False)
+    log = _run(tmp_path, model, conversations=1, categories="adversarial")
+    assert log.status == "success" and log.samples is not None and len(log.samples) == len(traps) == 47
+    for sample in log.samples:
+        scores = sample.scores or {}
+        assert scores["partial_match"].value == 1.0  # LoCoMo's rule, as released
+        assert scores["trap_answer"].value == 1.0, scores["trap_answer"].answer
+    assert log.results is not None
+    metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
+    assert metrics[("trap_answer", "trap_rate")] == 1.0
+
+
+@pytest.mark.slow
 def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path) -> None:
     """A model that always replies `(a)`: right exactly where (a) is "Not mentioned", trapped elsewhere."""
     asked: list[str] = []
@@ -150,7 +177,7 @@ def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path
         scores = sample.scores or {}
         assert scores["partial_match"].value == float(right)
         assert scores["partial_match"].answer == options["a"]
-        assert scores["llm_accuracy"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
+        assert scores["llm_judge"].value == {"llm_accuracy": float(right), "judge_failure": 0.0}
         assert scores["trap_answer"].value == float(not right)
     assert 0 < declined < 47
     assert log.results is not None
@@ -159,6 +186,7 @@ def test_letter_answers_are_scored_as_their_option_with_trap_rate(tmp_path: Path
     assert metrics[("partial_match", "adversarial")] == pytest.approx(declined / 47)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["realtalk", "locomo"])
 def test_gold_solver_scores_one_on_every_category(tmp_path: Path, dataset: str) -> None:
     [log] = eval(
@@ -347,6 +375,7 @@ def test_locomo_selections_render_exactly_the_full_context_with_the_files_dates(
     assert anyio.run(search["read_session"].tool, 1).startswith("DATE: 1:56 pm on 8 May, 2023\n")
 
 
+@pytest.mark.slow
 def test_locomo_oracle_shows_the_evidence_with_recall_one(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
     log = _run(tmp_path, model, memory="oracle", conversations=1, categories="temporal,adversarial")
@@ -365,6 +394,7 @@ def test_locomo_oracle_shows_the_evidence_with_recall_one(tmp_path: Path) -> Non
     assert set(trap.metrics) == {"trap_rate"}
 
 
+@pytest.mark.slow
 def test_locomo_bm25_runs_end_to_end_searching_the_question_without_options(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply=LOCOMO_NOT_MENTIONED, memoize=False)
     log = _run(tmp_path, model, memory="bm25", top_k=5, conversations=2, categories="adversarial,temporal")
@@ -382,6 +412,7 @@ def test_locomo_bm25_runs_end_to_end_searching_the_question_without_options(tmp_
     assert adversarial_score and all(value == 1.0 for value in adversarial_score)
 
 
+@pytest.mark.slow
 def test_locomo_evidence_naming_no_turn_is_counted_by_evidence_recall(tmp_path: Path) -> None:
     model = get_model("realtalk/mock", reply="x", memoize=False)
     log = _run(tmp_path, model, memory="oracle", conversations=7, categories="multi_hop")

@@ -16,7 +16,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.reporting.runs import score_value
-from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, PARTIAL_MATCH
+from realtalk_evals.score_keys import JUDGE_FAILURE, LLM_ACCURACY, LLM_JUDGE, PARTIAL_MATCH
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 Replier = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]
@@ -51,6 +51,7 @@ def run(log_dir: Path, model: Model, grader: Model | str, **task_args: object) -
     return read_eval_log(log.location)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("memory_input", ["conversation", "events"])
 def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, memory_input: str) -> None:
     answered: list[str] = []
@@ -62,11 +63,15 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert log.status == "success"
     assert log.samples is not None and len(log.samples) == 70
     for sample in log.samples:
-        assert sample.scores is not None and set(sample.scores) == {"partial_match", "llm_accuracy"}
+        assert sample.scores is not None and set(sample.scores) == {
+            "partial_match",
+            "llm_judge",
+            "empty_reply",
+        }
         expected = 1.0 if sample.output.completion == sample.target else None
         if expected is not None:
             assert sample.scores["partial_match"].value == expected
-        assert sample.scores["llm_accuracy"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
+        assert sample.scores["llm_judge"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
 
     # the model under test saw only D.2 prompts; the grader saw only judge prompts
     assert len(answered) == 70 and len(judged) == 70
@@ -92,7 +97,7 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
         assert metrics[("partial_match", category)] == pytest.approx(sum(values) / len(values))
     assert metrics[("llm_accuracy", "mean")] == 1.0
     assert metrics[("llm_accuracy", "grouped_temporal")] == 1.0
-    assert metrics[("judge_failure", "realtalk_evals/count")] == 0.0
+    assert metrics[("judge_failure", "count")] == 0.0
 
 
 def test_gold_solver_calls_no_model_and_scores_perfect_f1(tmp_path: Path) -> None:
@@ -114,14 +119,14 @@ def test_judge_reply_that_is_not_json_is_repaired_once_then_recorded_as_failure(
     assert log.status == "success" and log.samples is not None and len(log.samples) == 10
     for sample in log.samples:
         assert sample.scores is not None
-        score = sample.scores[LLM_ACCURACY]
-        assert score_value(sample, LLM_ACCURACY, JUDGE_FAILURE) == 1.0
-        assert math.isnan(score_value(sample, LLM_ACCURACY, LLM_ACCURACY))
+        score = sample.scores[LLM_JUDGE]
+        assert score_value(sample, LLM_JUDGE, JUDGE_FAILURE) == 1.0
+        assert math.isnan(score_value(sample, LLM_JUDGE, LLM_ACCURACY))
         assert "judge failure" in (score.explanation or "")
         assert score.metadata is not None and len(score.metadata["judge_replies"]) == 2
     assert len(judged) == 20  # one question and one repair turn per sample
     failures = next(s for s in log.results.scores if s.name == "judge_failure")  # type: ignore[union-attr]
-    assert failures.metrics["realtalk_evals/count"].value == 10.0
+    assert failures.metrics["count"].value == 10.0
 
 
 def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
@@ -133,8 +138,7 @@ def test_judge_reply_repaired_on_second_turn_is_scored(tmp_path: Path) -> None:
     log = run(tmp_path, model, grader, conversations=1, categories=3)
     assert log.status == "success" and log.samples is not None
     assert all(
-        (score_value(s, LLM_ACCURACY, LLM_ACCURACY), score_value(s, LLM_ACCURACY, JUDGE_FAILURE))
-        == (0.5, 0.0)
+        (score_value(s, LLM_JUDGE, LLM_ACCURACY), score_value(s, LLM_JUDGE, JUDGE_FAILURE)) == (0.5, 0.0)
         for s in log.samples
     )
 
@@ -153,6 +157,7 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, str], me
         memory_probing(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/memory_probing` resolves through the package entry point, also from a
     directory holding its own `tasks.py`, `scorers/` and `solvers.py` (the suite installs one import name)."""
@@ -185,7 +190,7 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
         cwd=project,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=900,
         check=False,
     )
     assert result.returncode == 0, result.stderr

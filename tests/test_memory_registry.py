@@ -86,13 +86,11 @@ def _memory_name_comparisons(path: Path) -> list[str]:
 
 
 def test_no_memory_name_is_compared_outside_the_registry() -> None:
-    """Tasks, solvers, scorers and the library ask the system's class; `reporting/` reads names from logs and is
-    being rewritten separately (its comparisons are listed for that rewrite)."""
+    """Tasks, solvers, scorers and the library, the report included, ask the system's class."""
     files = [
         path
         for folder in ("tasks", "solvers", "scorers", "realtalk_evals")
         for path in (ROOT / folder).rglob("*.py")
-        if "reporting" not in path.parts
     ]
     assert [found for path in files for found in _memory_name_comparisons(path)] == []
 
@@ -239,11 +237,12 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
             "-T",
             f"memory={memory}",
         ]
-        + ["-T", "conversations=1", "--model", "realtalk/mock", "--log-dir", str(tmp_path / "logs")],
+        + ["-T", "conversations=1", "--model", "realtalk/mock", "--model-role", "grader=realtalk/mock"]
+        + ["--log-dir", str(tmp_path / "logs")],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
@@ -253,11 +252,13 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
     return output
 
 
+@pytest.mark.slow
 def test_on_the_command_line_a_user_class_whose_index_raises_stops_with_one_message(tmp_path: Path) -> None:
     output = _inspect_eval(tmp_path, "my_memory:Broken")
     assert "my_memory:Broken: Broken.index() raised ConnectionError: mem0 is not running" in output
 
 
+@pytest.mark.slow
 def test_on_the_command_line_a_user_class_whose_search_returns_none_stops_with_one_message(
     tmp_path: Path,
 ) -> None:

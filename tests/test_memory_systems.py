@@ -73,6 +73,7 @@ def chat(number: int) -> Conversation:
 # --- the default stays the paper's run -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("memory_input", ["conversation", "events"])
 def test_default_prompt_ids_and_scorers_are_todays(tmp_path: Path, memory_input: str) -> None:
     log = run(tmp_path, input=memory_input, conversations=1, categories=1)
@@ -80,7 +81,7 @@ def test_default_prompt_ids_and_scorers_are_todays(tmp_path: Path, memory_input:
     first = next(s for s in log.samples if s.id == "Chat_1_Emi_Elise-q000")
     prompt = first.messages[0].text
     assert hashlib.sha256(prompt.encode()).hexdigest() == TODAY_PROMPT_SHA256[memory_input]
-    assert all(set(s.scores or {}) == {"partial_match", "llm_accuracy"} for s in log.samples)
+    assert all(set(s.scores or {}) == {"partial_match", "llm_judge", "empty_reply"} for s in log.samples)
     assert all("memory_units" not in s.metadata for s in log.samples)
 
 
@@ -165,6 +166,7 @@ def test_recent_holds_only_the_last_sessions(tmp_path: Path) -> None:
     assert all(s.messages[0].text.count("DATE: ") == 1 for s in log.samples)
 
 
+@pytest.mark.slow
 def test_session_units_and_event_units(tmp_path: Path) -> None:
     conversation = chat(1)
     sessions = Memory("bm25", unit="session", top_k=2).select(conversation, "skiing in Colorado")
@@ -181,6 +183,7 @@ def test_session_units_and_event_units(tmp_path: Path) -> None:
 # --- evidence recall -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_evidence_naming_no_turn_is_counted_and_left_out_of_the_denominator(tmp_path: Path) -> None:
     log = run(tmp_path, memory="oracle", conversations=1)
     assert log.status == "success" and log.samples is not None
@@ -192,9 +195,7 @@ def test_evidence_naming_no_turn_is_counted_and_left_out_of_the_denominator(tmp_
     assert value["unknown_evidence"] == len(unknown) >= 4 and value["turn_recall"] == 1.0
     assert log.results is not None
     metrics = {(s.name, k): m.value for s in log.results.scores for k, m in s.metrics.items()}
-    assert metrics[("unknown_evidence", "realtalk_evals/count")] == sum(
-        recall(s)["unknown_evidence"] for s in log.samples
-    )
+    assert metrics[("unknown_evidence", "count")] == sum(recall(s)["unknown_evidence"] for s in log.samples)
 
 
 # --- dense and hybrid, with a tiny encoder built on the fly ----------------------------------------------
@@ -206,6 +207,7 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> str:
     return build_tiny_sentence_encoder(tmp_path_factory.mktemp("encoder"), corpus, vocab_size=4000)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("memory", ["dense", "hybrid"])
 def test_dense_and_hybrid_run_end_to_end_and_cache_embeddings(
     tmp_path: Path, tiny_encoder: str, memory: str
@@ -411,13 +413,14 @@ def test_memory_parameters_by_task_name_through_the_entry_point(tmp_path: Path) 
         assert sample.messages[0].text.count("DATE: ") == 2
 
 
+@pytest.mark.slow
 def test_benchmark_indexes_and_retrieves_against_the_current_code() -> None:
     benchmark = Path(__file__).resolve().parent.parent / "benchmarks" / "memory_systems_speed.py"
     result = subprocess.run(
         [sys.executable, str(benchmark), "--skip-eval", "--repeat", "1"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=900,
         check=False,
     )
     assert "BM25 top-10 retrieval per question" in result.stdout, result.stderr[-2000:]

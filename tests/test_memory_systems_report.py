@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from inspect_ai import eval
 from inspect_ai.model import get_model
 
@@ -15,6 +16,7 @@ from realtalk_evals.reporting.runs import load_runs
 from realtalk_evals.tasks.memory_probing import memory_probing
 
 
+@pytest.mark.slow
 def test_report_has_one_row_per_memory_system_with_recall_tokens_and_cost(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     for args in ({}, {"memory": "bm25", "top_k": 5}, {"memory": "oracle"}):

@@ -110,13 +110,14 @@ async def test_only_documented_names_run_the_mock() -> None:
     assert (await scripted.generate("q")).completion == "y"
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_mocks_errors_as_one_line(tmp_path: Path) -> None:
     for model_args in (["--model", "realtalk/gpt-4o"], ["--model", "realtalk/mock", "-M", "reply=a, b"]):
         result = subprocess.run(
             [sys.executable, "-m", "inspect_ai", "eval", "tasks/memory_probing.py", *model_args],
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=900,
             check=False,
             cwd=REPO,
             env={**os.environ, "INSPECT_LOG_DIR": str(tmp_path)},

@@ -121,8 +121,8 @@ def assert_fully_scored(log: EvalLog) -> None:
     assert log.samples is not None and len(log.samples) == LIMIT
     for sample in log.samples:
         assert sample.scores is not None
-        assert set(sample.scores) == {"partial_match", "llm_accuracy"}
-        assert sample.scores["llm_accuracy"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
+        assert set(sample.scores) == {"partial_match", "llm_judge", "empty_reply"}
+        assert sample.scores["llm_judge"].value == {"llm_accuracy": 1.0, "judge_failure": 0.0}
         assert sample.output.completion == "In February 2025"
 
 

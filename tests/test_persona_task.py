@@ -24,7 +24,7 @@ FAILURES = tuple(
 )
 
 
-SPEAKER_MEAN = "realtalk_evals/speaker_mean"
+SPEAKER_MEAN = "speaker_mean"
 """The log name of the mean over speakers, the paper's table 2 number."""
 
 
@@ -91,6 +91,7 @@ def real_judge_prompts(log: EvalLog, prompts: list[str]) -> list[str]:
     return [p for p in prompts if any(target in p for target in targets)]
 
 
+@pytest.mark.slow
 def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
     grader = Grader()
     log = run(
@@ -106,14 +107,19 @@ def test_end_to_end_every_scorer_reports_per_speaker(tmp_path: Path) -> None:
     assert log.results is not None  # the mean over speakers is each scorer's first metric: the log's headline
     headlines = {score.name: next(iter(score.metrics)) for score in log.results.scores}
     assert all(headlines[key] == SPEAKER_MEAN for key in (*CONTENT, *AGREEMENT))
-    assert all(values[(key, "realtalk_evals/count")] == 0.0 for key in FAILURES)
+    assert all(values[(key, "count")] == 0.0 for key in FAILURES)
     for key in CONTENT:  # the mean of the speakers' values, as in the paper's table 2
         assert values[(key, SPEAKER_MEAN)] == pytest.approx(
             (values[(key, "grouped_Emi")] + values[(key, "grouped_Elise")]) / 2
         )
 
     for sample in log.samples:
-        assert set(sample.scores or {}) == {"content_similarity", "ei_agreement", "style_fidelity"}
+        assert set(sample.scores or {}) == {
+            "content_similarity",
+            "ei_agreement",
+            "style_fidelity",
+            "empty_reply",
+        }
         system, user = sample.messages[0], sample.messages[1]
         assert system.text.startswith(
             f"You are {sample.metadata['speaker_name']}. Continue the conversation."
@@ -141,6 +147,7 @@ def test_gold_solver_agrees_perfectly_on_every_attribute(tmp_path: Path) -> None
     assert len(grader.prompts) == 4 * 3  # the real message is judged once, not once per side
 
 
+@pytest.mark.slow
 def test_a_second_model_reuses_the_real_messages_labels(tmp_path: Path) -> None:
     models = shared_tiny_models()
     grader = Grader()
@@ -180,8 +187,8 @@ def test_judge_failures_are_counted_and_left_unscored(tmp_path: Path) -> None:
     assert log.status == "success" and log.samples is not None
     values = metrics(log)
     for name in ("reflective", "grounding", "empathy"):
-        assert values[(f"{name}_failures", "realtalk_evals/count")] == 4.0  # both messages of both samples
-    assert values[("sentiment_failures", "realtalk_evals/count")] == 0.0
+        assert values[(f"{name}_failures", "count")] == 4.0  # both messages of both samples
+    assert values[("sentiment_failures", "count")] == 0.0
     assert math.isfinite(values[("sentiment", SPEAKER_MEAN)])
     assert math.isnan(values[("reflective", SPEAKER_MEAN)])
     reflective = next(s for s in log.results.scores if s.name == "reflective")  # type: ignore[union-attr]
@@ -208,6 +215,7 @@ def test_bad_task_parameters_fail_before_any_model_call(args: dict[str, object],
         persona_simulation(**args)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
     """`inspect eval realtalk_evals/persona_simulation` with -T parameters, as a user runs it."""
     reply = (
@@ -238,7 +246,7 @@ def test_cli_run_through_the_entry_point(tmp_path: Path) -> None:
         "--display",
         "plain",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")
     log = read_eval_log(str(path))

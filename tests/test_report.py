@@ -99,6 +99,7 @@ def _values(log: EvalLog, category: str, scorer: str) -> list[Any]:
     return [(s.scores or {})[scorer].value for s in log.samples if s.metadata["category_name"] == category]
 
 
+@pytest.mark.slow
 def test_report_tables_match_the_sample_scores_of_the_logs(
     compare_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -121,7 +122,7 @@ def test_report_tables_match_the_sample_scores_of_the_logs(
             assert int(row[f"f1_{category}_n"]) == len(f1)
             half = Z_95 * statistics.stdev(f1) / math.sqrt(len(f1))
             assert float(row[f"f1_{category}_ci_high"]) == pytest.approx(statistics.mean(f1) + half)
-            llm = [value["llm_accuracy"] for value in _values(log, category, "llm_accuracy")]
+            llm = [value["llm_accuracy"] for value in _values(log, category, "llm_judge")]
             assert float(row[f"llm_{category}_mean"]) == pytest.approx(statistics.mean(llm))
     forgetful = rows[("realtalk/forgetful", "conversation")]
     assert 0 < float(forgetful["f1_all_mean"]) < 1
@@ -212,4 +213,7 @@ def test_estimate_is_mean_with_normal_95_percent_interval() -> None:
 
 def test_report_without_suite_logs_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(tmp_path)]) == 1
-    assert "no memory_probing, persona_simulation or ei_analysis log found" in capsys.readouterr().err
+    assert (
+        "no memory_probing, persona_simulation, ei_analysis or judge_calibration log found"
+        in capsys.readouterr().err
+    )

@@ -22,7 +22,7 @@ from realtalk_evals.tasks.memory_probing import memory_probing
 WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 
 
-def score_dict(sample: EvalSample, scorer: str = "llm_accuracy") -> dict[str, Any]:
+def score_dict(sample: EvalSample, scorer: str = "llm_judge") -> dict[str, Any]:
     """A sample's dict-valued score."""
     assert sample.scores is not None
     value = sample.scores[scorer].value
@@ -84,6 +84,7 @@ def panel_logs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log_dir
 
 
+@pytest.mark.slow
 def test_length_bias_table_shows_a_length_loving_judge(panel_logs: Path, tmp_path: Path) -> None:
     runs = load_runs([panel_logs], load_cost_config())
     report = build_report(runs, tmp_path)

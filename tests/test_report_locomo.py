@@ -76,6 +76,7 @@ def _half_width(values: list[float]) -> float:
     return Z_95 * statistics.stdev(values) / math.sqrt(len(values))
 
 
+@pytest.mark.slow
 def test_report_puts_realtalk_and_locomo_side_by_side_with_the_drop(
     both_logs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -94,7 +95,7 @@ def test_report_puts_realtalk_and_locomo_side_by_side_with_the_drop(
         ("commonsense", "open_domain"),
     ):
         row = rows[category]
-        for metric, scorer in (("f1", "partial_match"), ("llm", "llm_accuracy")):
+        for metric, scorer in (("f1", "partial_match"), ("llm", "llm_judge")):
             real = _scores(realtalk, {category}, scorer)
             generated = _scores(locomo, {locomo_name}, scorer)
             assert float(row[f"realtalk_{metric}_mean"]) == pytest.approx(statistics.mean(real))
@@ -120,6 +121,7 @@ def test_report_puts_realtalk_and_locomo_side_by_side_with_the_drop(
     assert table3["samples"] == "70"
 
 
+@pytest.mark.slow
 def test_no_locomo_run_means_no_comparison_section(tmp_path: Path, both_logs: Path) -> None:
     realtalk_only = tmp_path / "logs"
     realtalk_only.mkdir()

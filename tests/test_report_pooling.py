@@ -43,6 +43,7 @@ def _grader(score: int, label: str = "") -> object:
     return get_model(f"realtalk/mock{label}", reply=f'{{"score": {score}}}', memoize=False)
 
 
+@pytest.mark.slow
 def test_runs_judged_by_different_graders_are_separate_rows(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     for grader in (_grader(1), _grader(0)):  # one grader model, two arguments
@@ -62,6 +63,7 @@ def test_runs_judged_by_different_graders_are_separate_rows(tmp_path: Path) -> N
     assert all(row["samples"] == str(QUESTIONS) for row in rows)
 
 
+@pytest.mark.slow
 def test_epochs_are_averaged_per_question_before_the_interval(tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     [log] = eval(
@@ -121,6 +123,7 @@ def test_corrupt_logs_and_foreign_tasks_of_the_same_name_are_skipped_with_a_warn
     assert corrupt.name in caplog.text and "that is not the suite's" in caplog.text
 
 
+@pytest.mark.slow
 def test_an_eval_set_of_two_mock_models_reports_both(tmp_path: Path) -> None:
     logs = tmp_path / "compare"
     success, eval_logs = eval_set(

@@ -19,7 +19,7 @@ from realtalk_evals.scorers import content_similarity as content_similarity_modu
 from realtalk_evals.scorers.content_similarity import CONTENT_KEYS, content_similarity
 from realtalk_evals.scorers.discrimination import real_or_simulated, verdict_values
 from realtalk_evals.scorers.ei_agreement import agreement_values, ei_agreement
-from realtalk_evals.scorers.llm_judge import llm_accuracy
+from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.message_ei import message_ei, message_values
 from realtalk_evals.scorers.partial_match import partial_match
 from realtalk_evals.scorers.style_fidelity import style_fidelity
@@ -27,7 +27,7 @@ from realtalk_evals.scorers.style_fidelity import style_fidelity
 LIBRARY = Path(realtalk_evals.__file__).parent
 NAMES = {
     score_keys.PARTIAL_MATCH: partial_match,
-    score_keys.LLM_ACCURACY: llm_accuracy,
+    score_keys.LLM_JUDGE: llm_judge,
     score_keys.CONTENT_SIMILARITY: content_similarity,
     score_keys.EI_AGREEMENT: ei_agreement,
     score_keys.MESSAGE_EI: message_ei,

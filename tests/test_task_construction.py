@@ -207,7 +207,7 @@ def inspect_eval(cwd: Path, *arguments: str, env: dict[str, str] | None = None) 
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
         env=env,
     )
@@ -219,6 +219,7 @@ def assert_stopped_before_any_model_call(output: str, cwd: Path) -> None:
     assert not list(cwd.glob("logs/*.eval"))  # no log: stopped while the task was built
 
 
+@pytest.mark.slow
 def test_an_empty_value_on_the_command_line_selects_nothing_and_says_so(tmp_path: Path) -> None:
     """Issue 21: `conversation_simulation -T pairs=` started all 10 pairs (3,874 model calls)."""
     output = inspect_eval(tmp_path, "realtalk_evals/conversation_simulation", "-T", "pairs=")
@@ -226,6 +227,7 @@ def test_an_empty_value_on_the_command_line_selects_nothing_and_says_so(tmp_path
     assert "pairs is empty: `-T pairs=` selects nothing" in output
 
 
+@pytest.mark.slow
 def test_a_misspelt_parameter_name_on_the_command_line_stops_with_one_message(tmp_path: Path) -> None:
     """Issue 21: `-T memroy=bm25` printed a warning and ran the full-context default (19.1 M input tokens)."""
     output = inspect_eval(
@@ -236,6 +238,7 @@ def test_a_misspelt_parameter_name_on_the_command_line_stops_with_one_message(tm
     assert "not used by task" not in output  # Inspect's own warning no longer shows: the task takes the name
 
 
+@pytest.mark.slow
 def test_relative_paths_on_the_command_line_are_read_from_the_users_directory(tmp_path: Path) -> None:
     """Issue 21: `inspect eval tasks/ei_analysis.py -T dataset=logs/sim` from the repository root said
     `unknown dataset 'logs/sim'`: Inspect builds a task from a task file inside the file's folder (`tasks/`).

@@ -20,6 +20,8 @@ from typing import Generic, TypeVar
 
 from inspect_ai.model import CachePolicy, ChatMessage, ChatMessageAssistant, ChatMessageUser, Model
 
+from realtalk_evals.secrets import scrub_exception
+
 T = TypeVar("T")
 
 _JSON_OBJECT = re.compile(r"\{.*?\}", re.DOTALL)
@@ -115,7 +117,11 @@ async def ask_judge(
     result: JudgeResult[T] = JudgeResult(value=None)
     policy = judge_cache(model, cache) if isinstance(cache, CachePolicy) else cache
     for _attempt in range(2):
-        output = await model.generate(messages, cache=policy)
+        try:
+            output = await model.generate(messages, cache=policy)
+        except Exception as error:
+            scrub_exception(error)  # a provider's error may echo the key it was sent
+            raise
         reply = output.completion
         result.replies.append(reply)
         result.value = parse(reply)

@@ -16,11 +16,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 from inspect_ai.model import Model, get_model, model_roles
-from inspect_ai.scorer import Metric, SampleScore, Score, krippendorff_alpha, metric
+from inspect_ai.scorer import Metric, SampleScore, Score, krippendorff_alpha
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.inspect_private import active_model
 from realtalk_evals.judging.ask import PAPER_GRADER
+from realtalk_evals.metrics import short_metric
 from realtalk_evals.parameters import names
 
 GRADER_ROLE = "grader"
@@ -94,7 +96,7 @@ def alpha(units: Iterable[Sequence[float | None]]) -> float:
     return float(krippendorff_alpha(level="interval")(usable))  # type: ignore[arg-type]
 
 
-@metric
+@short_metric
 def judge_agreement() -> Metric:
     """Krippendorff's alpha of the panel's judges, from each sample's `judge_scores` metadata."""
 
@@ -104,31 +106,70 @@ def judge_agreement() -> Metric:
     return compute
 
 
+def _reason(error: BaseException) -> str:
+    """A provider's error as one plain line: Inspect's rich markup and line breaks dropped."""
+    text = str(getattr(error, "message", "") or error or type(error).__name__)
+    paragraphs = [" ".join(part.split()) for part in _MARKUP.sub("", text).split("\n\n") if part.strip()]
+    return ": ".join(paragraphs).removeprefix("ERROR: ").rstrip(".")
+
+
+def default_grader_problem(error: BaseException) -> str:
+    """The one message for a default grader that cannot be made: what failed, and the role to bind."""
+    return (
+        f"the default grader {PAPER_GRADER} cannot be used: {_reason(error)}. Bind the judge with "
+        f"--model-role {GRADER_ROLE}=PROVIDER/MODEL (a trial run without keys: {GRADER_ROLE}=realtalk/mock)"
+    )
+
+
+def default_grader_role() -> dict[str, str | Model | list[str | Model]] | None:
+    """The paper's judge as the task's default `grader` (a `--model-role grader=...` binding overrides it),
+    made now: a missing key, package or provider stops the run before the model under test is called.
+
+    Inspect binds `--model-role` before it builds the task, so a bound role is seen here and left alone. A task
+    built outside an eval (Python code that passes `model_roles=` to `eval()` later) cannot know its roles
+    yet: an unusable default is then left to `check_graders`, which stops every sample before its first call.
+    """
+    if model_roles().get(GRADER_ROLE) is not None:
+        return None
+    try:
+        model = get_model(PAPER_GRADER, memoize=False)
+    except Exception as error:
+        if active_model() is None:
+            return None
+        raise InputError(default_grader_problem(error)) from error
+    return {GRADER_ROLE: model}
+
+
 def grader_roles(graders: object) -> dict[str, str | Model | list[str | Model]] | None:
-    """The task's model roles for `-T graders=a,b`: each name resolved now, so a bad one stops the run here.
-    None (not given) leaves the role to `--model-role grader=...`."""
+    """The task's model roles: `-T graders=...`, else the default grader; each made now, so that a bad one stops
+    the run here, before any model call."""
     chosen = names("graders", graders)
     if chosen is None:
-        return None
+        return default_grader_role()
     models: list[str | Model] = []
     for name in chosen:
         try:
             models.append(get_model(name, memoize=False))
         except Exception as error:
-            reason = _MARKUP.sub("", str(error)).strip()
-            raise InputError(f"grader {name!r} (graders) cannot be resolved: {reason}") from error
+            raise InputError(f"grader {name!r} (graders) cannot be resolved: {_reason(error)}") from error
     check_distinct([model for model in models if isinstance(model, Model)])
     return {GRADER_ROLE: models if len(models) > 1 else models[0]}
 
 
 @solver
 def check_graders() -> Solver:
-    """Stop a sample before any model call when the `grader` role holds the same judge twice."""
+    """Stop a sample before any model call when the `grader` role holds the same judge twice, or when no
+    grader is bound and the default cannot be made (a task built before `eval()`: see default_grader_role)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         bound = model_roles().get(GRADER_ROLE)
         if isinstance(bound, list):
             check_distinct(bound)
+        elif bound is None:
+            try:
+                get_model(role=GRADER_ROLE, default=PAPER_GRADER)
+            except Exception as error:
+                raise InputError(default_grader_problem(error)) from error
         return state
 
     return solve

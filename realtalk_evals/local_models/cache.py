@@ -80,7 +80,7 @@ def _classifier_cache_directory() -> Path:
     return directory
 
 
-def check_classifier_cache() -> None:
+def check_classifier_cache(what: str = "The classifier cache") -> None:
     """Stop the task when the classifier cache cannot be created or written (every classified sample would
-    fail), naming the variable to set."""
-    check_cache_directory(_classifier_cache_directory, "The classifier cache", CACHE_DIR_ENV, required=True)
+    fail), naming the variable to set; `what` names the cache's use (the embeddings share it)."""
+    check_cache_directory(_classifier_cache_directory, what, CACHE_DIR_ENV, required=True)

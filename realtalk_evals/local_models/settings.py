@@ -7,7 +7,8 @@ order: the task parameter (`-T sentiment_model=...`), else its environment varia
 `check()` runs when a task is built, before any sample: a model that is neither a local directory, nor in the
 Hugging Face cache, nor on a reachable Hub stops the run with one message naming the model, its parameter and
 variable, and how to prepare the models ahead (`realtalk models download`). `check_local_models` does the same
-for any other local model (an embedding model, say).
+for any other local model: the dense retriever's embedding model, which `suite_needs` adds to the classifiers
+and BERTScore's model for `realtalk models download|check` (every model the suite loads by default).
 """
 
 from __future__ import annotations
@@ -68,11 +69,21 @@ BERTSCORE_DEFAULT = "roberta-large"
 HUB_TIMEOUT_S = 10.0
 """How long the check waits for the Hugging Face Hub when a model is not in the local cache."""
 
-PREPARE_HINT = (
-    "Prepare the models ahead on a machine with internet: `realtalk models download` (or `hf download "
-    "MODEL_ID` for each), then copy the Hugging Face cache (~/.cache/huggingface, or $HF_HOME) here; or "
-    "point the parameter or variable at a local model directory."
-)
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+"""The dense retriever's encoder (`memory_probing -T memory=dense|hybrid`): small (22M parameters, 384
+dimensions, about 90 MB), English, fast on a CPU, and the most used baseline encoder of sentence-transformers and
+of memory-benchmark harnesses (see docs/memory_systems.md)."""
+
+
+def prepare_hint(needs: Iterable[ModelNeed]) -> str:
+    """How to make the models loadable offline; each way it names exists (`realtalk models download` fetches
+    every default model, `hf` is huggingface_hub's command, each parameter and variable is read)."""
+    choices = " or ".join(dict.fromkeys(need.chosen() for need in needs)) or "the model's parameter"
+    return (
+        "Prepare the models ahead on a machine with internet: `realtalk models download` (or `hf download "
+        "MODEL_ID` for each), then copy the Hugging Face cache (~/.cache/huggingface, or $HF_HOME) here; or "
+        f"point {choices} at a local model directory."
+    )
 
 
 @dataclass(frozen=True)
@@ -211,9 +222,22 @@ class ModelNeed:
     parameter: str
     env: str | None = None
 
+    def chosen(self) -> str:
+        """How the user chooses the model: its task parameter, and its variable when it has one."""
+        return f"-T {self.parameter}" + (f" or ${self.env}" if self.env else "")
+
     def named(self) -> str:
-        chosen = f"-T {self.parameter}" + (f" or ${self.env}" if self.env else "")
-        return f"{self.what} {self.model!r} (chosen by {chosen})"
+        return f"{self.what} {self.model!r} (chosen by {self.chosen()})"
+
+
+def embedding_need(model: str = DEFAULT_EMBEDDING_MODEL) -> ModelNeed:
+    """The dense retriever's encoder, chosen by `-T embedding_model` only (no environment variable)."""
+    return ModelNeed(model, "embedding model (memory=dense|hybrid)", "embedding_model")
+
+
+def suite_needs(models: LocalModels) -> list[ModelNeed]:
+    """Every local model the suite loads by default: the classifiers, BERTScore's model, the embedding model."""
+    return [*models.needs(), embedding_need()]
 
 
 def _hub_problem(model: str) -> str | None:
@@ -260,6 +284,7 @@ def model_problem(model: str) -> str | None:
 
 def check_local_models(needs: Iterable[ModelNeed]) -> None:
     """Raise one LocalModelError naming every model that cannot be loaded, and how to prepare them."""
+    needs = list(needs)
     seen: dict[str, str | None] = {}
     lines = []
     for need in needs:
@@ -268,7 +293,9 @@ def check_local_models(needs: Iterable[ModelNeed]) -> None:
         if seen[need.model] is not None:
             lines.append(f"- {need.named()} {seen[need.model]}")
     if lines:
-        raise LocalModelError("local models cannot be loaded:\n" + "\n".join(lines) + f"\n{PREPARE_HINT}")
+        raise LocalModelError(
+            "local models cannot be loaded:\n" + "\n".join(lines) + f"\n{prepare_hint(needs)}"
+        )
 
 
 def bertscore_layer_problem(models: LocalModels) -> str | None:
@@ -322,12 +349,12 @@ def hub_snapshot(model: str) -> Path:
 
 
 def download_local_models(
-    models: LocalModels, download: Downloader | None = None
+    needs: Iterable[ModelNeed], download: Downloader | None = None
 ) -> list[tuple[ModelNeed, Path | None]]:
-    """Download every Hub model of the settings (local directories are left alone: their path is None)."""
+    """Download every Hub model of `needs` (local directories are left alone: their path is None)."""
     download = download or hub_snapshot
     done = []
-    for need in models.needs():
+    for need in needs:
         local = user_path(need.model).exists() or written_as_path(need.model)
         done.append((need, None if local else download(need.model)))
     return done

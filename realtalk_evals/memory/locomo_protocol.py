@@ -63,9 +63,9 @@ def says_not_mentioned(prediction: str) -> bool:
 
 
 def gives_trap_answer(prediction: str, trap: str) -> bool:
-    """The prediction offers the trap: it does not say "not mentioned" and contains the trap's words in order
-    (case and punctuation aside)."""
-    if says_not_mentioned(prediction):
-        return False
+    """The prediction offers the trap: it contains the trap's words in order (case and punctuation aside),
+    whether or not it also says "not mentioned". A hedge ("Not mentioned in the conversation, but probably
+    <trap>") took the bait; LoCoMo's category-5 F1 (`says_not_mentioned`) credits it, as the released code does,
+    so the trap rate is what shows it."""
     trap_words = " ".join(_WORD.findall(trap.lower()))
     return bool(trap_words) and f" {trap_words} " in f" {' '.join(_WORD.findall(prediction.lower()))} "

@@ -21,6 +21,7 @@ from realtalk_evals.data.records import Conversation, Message, display_name, for
 from realtalk_evals.ei.judges import dialogue_line
 from realtalk_evals.parameters import Option, pick
 from realtalk_evals.prompts import (
+    DISCRIMINATION_JUDGE,
     MEMORY_IMAGE_LINE,
     MEMORY_SESSION_DATE,
     PERSONA_NEXT_SPEAKER,
@@ -332,3 +333,15 @@ def merged_text(text: str) -> str:
     break can neither give the model away nor cost it a point, and the gold reply (the real bubbles, one a
     line) is the real message exactly."""
     return MERGE_SEPARATOR.join(reply_bubbles(text))
+
+
+def discrimination_prompt(speaker_name: str, input_text: str, first: str, second: str) -> str:
+    """The real-or-simulated judge's prompt for a persona sample: the D.1 history (the sample's input without
+    its closing `Name:` line) and the two candidates, each as one merged message on one line (a line break in
+    the model's reply must not give it away, nor start a line of the judge's prompt)."""
+    return DISCRIMINATION_JUDGE.format(
+        speaker=speaker_name,
+        conversation=input_text.rsplit("\n", 1)[0],
+        first=merged_text(first),
+        second=merged_text(second),
+    )

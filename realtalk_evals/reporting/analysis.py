@@ -36,6 +36,7 @@ from realtalk_evals.reporting.ei_logs import DatasetLabels, load_labels
 from realtalk_evals.reporting.gap_report import gap_section
 from realtalk_evals.reporting.report import left_out_section
 from realtalk_evals.reporting.sections import Figure, Row, Section, Source, Table, mean_std_cell
+from realtalk_evals.reporting.site import write_site
 from realtalk_evals.reporting.writer import Report, write_report
 from realtalk_evals.task_names import EI_ANALYSIS
 
@@ -304,9 +305,14 @@ def analysis_sections(
 
 
 def build_analysis(
-    paths: Iterable[str | Path], out: Path, with_paper: bool = False, intimacy_x: IntimacyX = "position"
+    paths: Iterable[str | Path],
+    out: Path,
+    with_paper: bool = False,
+    intimacy_x: IntimacyX = "position",
+    html: Path | None = None,
 ) -> Report:
-    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out`.
+    """Read the `ei_analysis` logs under `paths`; write the tables and figures into `out` (and as an HTML
+    site into `html`, with the log viewer).
 
     `intimacy_x="session"` fits intimacy progression against session numbers instead of the released code's
     1..n over the speaker's sessions. When no complete run is left, the report lists those left out and
@@ -317,6 +323,8 @@ def build_analysis(
     if found.left_out:
         sections.insert(1 if sections else 0, left_out_section(found.left_out))
     report = write_report(TITLE, sections, out, "ei_analysis.md")
+    if html is not None:
+        report.files += write_site(TITLE, sections, html, report.files)
     if not found.datasets:
         report.error = (
             f"no usable {EI_ANALYSIS} run: {len(found.left_out)} log(s) left out (see `Runs left out`)"

@@ -13,14 +13,15 @@ from realtalk_evals.reporting.memory import question_ids
 from realtalk_evals.reporting.pools import Pool, identity_cells, pool_columns, pools, setting_names
 from realtalk_evals.reporting.runs import Run
 from realtalk_evals.reporting.sections import Row, Section, Table, number_cell
-from realtalk_evals.score_keys import LLM_ACCURACY
+from realtalk_evals.score_keys import LLM_JUDGE, SCORER_ALIASES
 from realtalk_evals.task_names import MEMORY_PROBING
 
 CATEGORIES = (*CATEGORY_NAMES.values(), "all")
 
 
 def judge_scores(sample: EvalSample) -> list[float | None]:
-    score = (sample.scores or {}).get(LLM_ACCURACY)
+    logged = sample.scores or {}
+    score = logged.get(LLM_JUDGE) or logged.get(SCORER_ALIASES[LLM_JUDGE])
     scores = (score.metadata or {}).get(JUDGE_SCORES) if score is not None else None
     return list(scores) if isinstance(scores, list) else []
 

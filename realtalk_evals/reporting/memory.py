@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from realtalk_evals.data.records import CATEGORY_NAMES
+from realtalk_evals.memory.systems.base import MemorySystem
+from realtalk_evals.memory.systems.full import FullContext
+from realtalk_evals.memory.systems.registry import logged_system
 from realtalk_evals.paper import PAPER_TABLE_3
 from realtalk_evals.reporting.plots import plot_memory
 from realtalk_evals.reporting.pools import (
@@ -42,8 +45,6 @@ CATEGORY_TITLES = {
 }
 INPUT = "input"
 MEMORY = "memory"
-PAPER_MEMORY = "full"
-"""The paper's memory setting: the whole conversation (or event list) in the prompt."""
 
 
 def dataset_of(identity: Identity) -> str:
@@ -51,9 +52,15 @@ def dataset_of(identity: Identity) -> str:
     return identity.get(DATASET) or "realtalk"
 
 
-def memory_of(identity: Identity) -> str:
-    """The memory setting (logs from before the `memory` parameter put the whole conversation in the prompt)."""
-    return identity.get(MEMORY) or PAPER_MEMORY
+def memory_of(identity: Identity) -> type[MemorySystem]:
+    """The memory system a run used, from the registry (logs from before the `memory` parameter put the
+    whole conversation in the prompt, the paper's setting)."""
+    return logged_system(identity.get(MEMORY))
+
+
+def is_paper_memory(identity: Identity) -> bool:
+    """Whether the run gave the model the whole conversation (or event list), as the paper does."""
+    return memory_of(identity) is FullContext
 
 
 def question_ids(pool: Pool, names: Iterable[str] | None = None) -> list[str]:
@@ -87,7 +94,7 @@ def memory_rows(runs: list[Run]) -> list[MemoryRow]:
     """Rows of the paper's setting in order of first appearance."""
     rows = []
     for pool in pools(runs, MEMORY_PROBING):
-        if dataset_of(pool.identity) != "realtalk" or memory_of(pool.identity) != PAPER_MEMORY:
+        if dataset_of(pool.identity) != "realtalk" or not is_paper_memory(pool.identity):
             continue
         row = MemoryRow(pool)
         for category in CATEGORIES:
@@ -147,6 +154,8 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
         values: list[object] = list(identity_cells(pool.identity, all_columns))
         values += [len(pool.questions), pool.epochs, pool.failures()]
         values += [x for e in estimates for x in (e.mean, e.low, e.high, e.n)]
+        first = len(columns) + 2  # the first estimate's column
+        per_category = [c for _ in metrics for c in CATEGORIES]
         table_rows.append(
             Row(
                 identity_cells(pool.identity, columns)
@@ -155,6 +164,11 @@ def memory_section(runs: list[Run], with_paper: bool) -> Section | None:
                 + [str(pool.failures())],
                 values,
                 pool.sources(),
+                cell_sources={
+                    first + index: pool.sources(question_ids(pool, [category]))
+                    for index, category in enumerate(per_category)
+                    if category != "all"
+                },
             )
         )
     if with_paper:

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import NullFormatter
 
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
-from realtalk_evals.reporting.memory import INPUT, PAPER_MEMORY, category_estimate, dataset_of, memory_of
+from realtalk_evals.reporting.memory import INPUT, category_estimate, dataset_of, is_paper_memory
 from realtalk_evals.reporting.plots import save_figure
 from realtalk_evals.reporting.pools import (
     DATASET,
@@ -67,7 +67,7 @@ class MemorySystemRow:
 def _recall(pool: Pool, key: str) -> float:
     """Mean over questions of a question's evidence recall (epochs averaged); 1 by construction for the
     paper's full conversation, which logs none; NaN for the full event list (evidence turns are not events)."""
-    if memory_of(pool.identity) == PAPER_MEMORY:
+    if is_paper_memory(pool.identity):
         return 1.0 if pool.identity.get(INPUT) == "conversation" else math.nan
     return finite_mean([question_mean(epochs, EVIDENCE_RECALL, key) for epochs in pool.questions.values()])
 
@@ -142,7 +142,7 @@ def plot_frontier(rows: list[MemorySystemRow], labels: list[str], path: Path) ->
 
 def memory_systems_section(runs: list[Run]) -> Section | None:
     """The section; None when every memory_probing run used the paper's memory."""
-    if not any(memory_of(pool.identity) != PAPER_MEMORY for pool in pools(runs, MEMORY_PROBING)):
+    if not any(not is_paper_memory(pool.identity) for pool in pools(runs, MEMORY_PROBING)):
         return None
     rows = memory_system_rows(runs)
     if not rows:

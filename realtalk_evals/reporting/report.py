@@ -11,6 +11,7 @@ from pathlib import Path
 
 from inspect_ai.model import ModelUsage
 
+from realtalk_evals.reporting.calibration import calibration_section
 from realtalk_evals.reporting.datasets import dataset_section
 from realtalk_evals.reporting.finetune_compare import finetune_section
 from realtalk_evals.reporting.human_likeness import discrimination_section, style_section
@@ -22,10 +23,11 @@ from realtalk_evals.reporting.persona import persona_rows, persona_section
 from realtalk_evals.reporting.pools import DEFAULT_GRADER
 from realtalk_evals.reporting.runs import LeftOut, Run, Runs
 from realtalk_evals.reporting.sections import Row, Section, Source, Table, cost_cell, number_cell
+from realtalk_evals.reporting.site import write_site
 from realtalk_evals.reporting.writer import Report, write_report
 
 TITLE = "REALTALK evaluation report"
-NO_LOGS = "no memory_probing, persona_simulation or ei_analysis log found"
+NO_LOGS = "no memory_probing, persona_simulation, ei_analysis or judge_calibration log found"
 
 
 def _usage_cells(usage: ModelUsage, cost: float | None) -> list[str]:
@@ -47,6 +49,7 @@ RUN_COLUMNS = [
     "status",
     "samples",
     "judge failures",
+    "empty replies",
     "input tokens",
     "cached input tokens",
     "output tokens",
@@ -73,6 +76,7 @@ def runs_section(runs: list[Run]) -> Section:
             run.status,
             str(run.samples),
             str(run.judge_failures),
+            str(run.empty_replies),
             *_usage_cells(run.model_usage, run.model_cost),
             *_usage_cells(run.grader_usage, run.grader_cost),
             number_cell(run.wall_seconds, 1),
@@ -83,7 +87,8 @@ def runs_section(runs: list[Run]) -> Section:
         "Runs",
         [
             "Every run the tables below use. Judge failures count failed verdicts and classifier labels (a "
-            "panel of two judges that both fail on an answer counts 2), over every sample and epoch."
+            "panel of two judges that both fail on an answer counts 2), over every sample and epoch. Empty "
+            "replies count answers of the model under test without text (scored as empty answers)."
         ],
         [Table(RUN_COLUMNS, rows, csv="runs.csv")],
     )
@@ -126,6 +131,7 @@ def report_sections(runs: Runs, with_paper: bool = False) -> list[Section]:
         judge_agreement_section(usable),
         length_bias_section(usable),
         memory_systems_section(usable),
+        calibration_section(usable),
     ]
     persona = persona_rows(usable)
     if persona:
@@ -134,11 +140,15 @@ def report_sections(runs: Runs, with_paper: bool = False) -> list[Section]:
     return [section for section in sections if section is not None]
 
 
-def build_report(runs: Runs, out: Path, with_paper: bool = False) -> Report:
-    """Write report.md, CSVs and PNGs for `runs` into `out`; return the Markdown and the files written."""
+def build_report(runs: Runs, out: Path, with_paper: bool = False, html: Path | None = None) -> Report:
+    """Write report.md, CSVs and PNGs for `runs` into `out` (and the same sections as an HTML site into
+    `html`, with the log viewer); return the Markdown and the files written."""
     if not runs.usable and not runs.left_out:
         raise ValueError(NO_LOGS)
-    report = write_report(TITLE, report_sections(runs, with_paper), out, "report.md")
+    sections = report_sections(runs, with_paper)
+    report = write_report(TITLE, sections, out, "report.md")
+    if html is not None:
+        report.files += write_site(TITLE, sections, html, report.files)
     if not runs.usable:
         report.error = f"no usable run: {len(runs.left_out)} log(s) left out (see `Runs left out`)"
     return report

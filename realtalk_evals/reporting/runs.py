@@ -15,12 +15,12 @@ from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelUsage
 
 from realtalk_evals.reporting.pricing import CostConfig, usage_cost
-from realtalk_evals.score_keys import FAILURE_KEYS
-from realtalk_evals.task_names import EI_ANALYSIS, MEMORY_PROBING, PERSONA_SIMULATION
+from realtalk_evals.score_keys import EMPTY_REPLY, FAILURE_KEYS, SCORER_ALIASES
+from realtalk_evals.task_names import EI_ANALYSIS, JUDGE_CALIBRATION, MEMORY_PROBING, PERSONA_SIMULATION
 
 logger = logging.getLogger(__name__)
 
-SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS)
+SUITE_TASKS = (MEMORY_PROBING, PERSONA_SIMULATION, EI_ANALYSIS, JUDGE_CALIBRATION)
 
 
 @dataclass
@@ -52,6 +52,8 @@ class Run:
     location: str
     problem: str | None = None
     """Why the run is left out of every result table (errored, cancelled, nothing scored); None: usable."""
+    empty_replies: int = 0
+    """Replies of the model under test without text (`empty_reply` scores): scored as empty answers."""
 
     @property
     def cost(self) -> float | None:
@@ -188,9 +190,15 @@ def failure_count(samples: Iterable[EvalSample]) -> int:
     return failures
 
 
+def _empty_replies(log: EvalLog) -> int:
+    """Samples whose model reply had no text (their `empty_reply` score is 1)."""
+    return sum(score_value(sample, EMPTY_REPLY) == 1.0 for sample in log.samples or [])
+
+
 def score_value(sample: EvalSample, scorer: str, key: str | None = None) -> float:
     """A number from a sample's score (`key` of a dict value); NaN when the scorer or the number is missing."""
-    score = (sample.scores or {}).get(scorer)
+    scores = sample.scores or {}
+    score = scores.get(scorer) or scores.get(SCORER_ALIASES.get(scorer, scorer))
     if score is None:
         return math.nan
     value: object = score.value
@@ -211,6 +219,7 @@ REQUIRED_METADATA: dict[str, tuple[str, ...]] = {
     MEMORY_PROBING: ("category_name",),
     PERSONA_SIMULATION: ("speaker",),
     EI_ANALYSIS: ("conversation_id", "conversation_speakers", "position", "session", "speaker"),
+    JUDGE_CALIBRATION: ("judge_prompt", "kind", "should_pass"),
 }
 """The sample metadata each task's sections read: a log whose samples lack it (a copied task that kept the
 suite's name and metadata) is left out with its reason rather than stopping the report."""
@@ -276,6 +285,7 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         status=log.status,
         location=log.location,
         problem=log_problem(log),
+        empty_replies=_empty_replies(log),
     )
 
 

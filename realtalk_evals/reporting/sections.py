@@ -2,8 +2,8 @@
 
 A section holds plain data, never a rendering: its title, notes, tables (display cells, the CSV's raw values,
 and per row the log files and sample ids it came from) and figures (a file name and a function that draws
-it). One writer (reporting/writer.py) turns sections into Markdown, CSV and PNG files; an HTML writer can
-render the same objects (escape the cells, link each row to its `sources`).
+it). Two writers render them: reporting/writer.py (Markdown, CSV and PNG files) and reporting/site.py (an HTML
+site whose rows and per-category cells link to their samples in Inspect's bundled log viewer).
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class Row:
     """The CSV file's values, one per CSV column (raw numbers); None: the CSV holds `cells`."""
     sources: list[Source] = field(default_factory=list)
     """The logs and samples behind the row; empty for reference rows (the paper's numbers)."""
+    cell_sources: dict[int, list[Source]] = field(default_factory=dict)
+    """Column index -> the samples behind that cell alone, for a cell computed from part of the row's samples
+    (a per-category number); the HTML site links such a cell to its own samples."""
     reference: bool = False
     """A row not measured from logs (the paper's printed numbers): shown, never written to the CSV."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import ClassVar
 
 import numpy as np
 from rank_bm25 import BM25Okapi
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.memory.systems.base import MemorySystem
@@ -16,13 +16,23 @@ from realtalk_evals.memory.systems.units import Unit
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop-word list, imported on first use: importing scikit-learn takes over a second,
+    which every `inspect` command would otherwise pay through the entry point (see docs/memory_systems.md)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased runs of letters and digits, without English stop words (scikit-learn's list).
 
     Chat turns are short, so words like `what` or `did` occur in few enough turns to keep a real IDF, and a
     short turn made of them would outrank a long turn holding the question's one rare word.
     """
-    return [word for word in _WORD.findall(text.lower()) if word not in ENGLISH_STOP_WORDS]
+    stop_words = english_stop_words()
+    return [word for word in _WORD.findall(text.lower()) if word not in stop_words]
 
 
 class BM25Index:

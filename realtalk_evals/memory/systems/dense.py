@@ -12,7 +12,7 @@ import numpy as np
 
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.memory.systems.base import MemorySettings, MemorySystem
-from realtalk_evals.memory.systems.embeddings import embed, load_embedding_model
+from realtalk_evals.memory.systems.embeddings import check_embeddings, embed
 from realtalk_evals.memory.systems.units import Unit
 
 
@@ -24,7 +24,7 @@ class DenseMemory(MemorySystem):
 
     @classmethod
     def check(cls, settings: MemorySettings) -> None:
-        load_embedding_model(settings.embedding_model)
+        check_embeddings(settings.embedding_model)
 
     def index(self, conversation: Conversation) -> None:
         super().index(conversation)

@@ -10,12 +10,15 @@ from typing import Any
 import numpy as np
 
 from realtalk_evals.errors import InputError
-from realtalk_evals.local_models.cache import classifier_cache
-from realtalk_evals.local_models.settings import PREPARE_HINT, model_problem
+from realtalk_evals.local_models.cache import check_classifier_cache, classifier_cache
+from realtalk_evals.local_models.settings import (
+    DEFAULT_EMBEDDING_MODEL,
+    embedding_need,
+    model_problem,
+    prepare_hint,
+)
 
-DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-"""Small (22M parameters, 384 dimensions, about 90 MB), English, fast on a CPU, and the most used baseline
-encoder of sentence-transformers and of memory-benchmark harnesses (see docs/memory_systems.md)."""
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "check_embeddings", "embed", "load_embedding_model"]
 
 CACHE_KIND = "embedding"
 """The `kind` of embedding records in the cache shared with the classifier labels (`ei/cache.py`)."""
@@ -42,7 +45,8 @@ def load_embedding_model(name: str) -> Any:
     machine gets the message in seconds rather than after sentence-transformers' download retries."""
     problem = model_problem(name)
     if problem is not None:
-        raise InputError(f"embedding_model {name!r} cannot be loaded: it {problem}. {PREPARE_HINT}")
+        hint = prepare_hint([embedding_need(name)])
+        raise InputError(f"embedding_model {name!r} cannot be loaded: it {problem}. {hint}")
     try:
         return _load(name)
     except Exception as error:  # any failure to load (missing, offline, not a model) is the user's to fix
@@ -50,6 +54,13 @@ def load_embedding_model(name: str) -> Any:
             f"embedding_model {name!r} cannot be loaded ({type(error).__name__}: {error}); give a "
             "sentence-transformers model id that is downloaded or reachable, or a local model directory"
         ) from error
+
+
+def check_embeddings(name: str) -> None:
+    """At task construction: the embedding cache can be written (every indexed conversation and question writes
+    to it) and the model `name` loads; each failure is one InputError naming what to set or give."""
+    check_classifier_cache("The embedding cache (shared with the classifier labels)")
+    load_embedding_model(name)
 
 
 def embed(name: str, texts: list[str]) -> np.ndarray:
