@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -209,7 +210,7 @@ def inspect_eval(cwd: Path, *arguments: str, env: dict[str, str] | None = None) 
         text=True,
         timeout=900,
         check=False,
-        env=env,
+        env={**(os.environ if env is None else env), "COLUMNS": "1000"},  # rich folds a long path otherwise
     )
     return " ".join((result.stdout + result.stderr).split()) + f" exit {result.returncode}"  # unwrapped
 
