@@ -288,6 +288,7 @@ class FirstGrader(Grader):
         return super().reply(messages, *args)
 
 
+@pytest.mark.slow
 def test_the_report_shows_discrimination_with_its_interval_and_position_bias_and_style(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
