@@ -118,7 +118,8 @@ def grader_prompts(task: str, task_args: Mapping[str, Any], sample: Sample, answ
             for judge in JUDGES:
                 yield judge.prompt(MessageInContext(history=history, speaker=speaker, text=text))
         if task_args.get("discrimination") in (True, "true", "True"):
-            yield discrimination_prompt(speaker, str(sample.input), target, answer)
+            for first, second in ((target, answer), (answer, target)):  # both orders (real as A, then B)
+                yield discrimination_prompt(speaker, str(sample.input), first, second)
 
 
 def estimate_run(

@@ -77,8 +77,9 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     assert realtalk_main(["cost", "persona_simulation", *args, "--model", "openai/gpt-4o"]) == 0
     out = capsys.readouterr().out
     estimated = rows(out)
-    # per sample: one reply; three EI judges on each of the simulated and the real message, one discrimination
-    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 7
+    # per sample: one reply; three EI judges on each of the simulated and the real message, two discrimination
+    # prompts (both orders)
+    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 8
     assert estimated["openai/gpt-4o"][3] == "no" and "(give --model-cost-config FILE)" in out
 
     messages = len(ei_analysis(conversations=1, sessions=1).dataset)

@@ -15,6 +15,7 @@ from realtalk_evals.reporting.calibration import calibration_section
 from realtalk_evals.reporting.corrected_accuracy import corrected_section
 from realtalk_evals.reporting.datasets import dataset_section
 from realtalk_evals.reporting.finetune_compare import finetune_section
+from realtalk_evals.reporting.human_likeness import discrimination_section, style_section
 from realtalk_evals.reporting.judge_agreement import judge_agreement_section
 from realtalk_evals.reporting.length_bias import length_bias_section
 from realtalk_evals.reporting.memory import memory_section
@@ -138,6 +139,7 @@ def report_sections(runs: Runs, with_paper: bool = False) -> list[Section]:
     persona = persona_rows(usable)
     if persona:
         sections += [persona_section(persona, with_paper), finetune_section(persona)]
+    sections += [discrimination_section(usable), style_section(usable)]
     return [section for section in sections if section is not None]
 
 
