@@ -40,7 +40,7 @@ from inspect_ai.util import registry_create
 from realtalk_evals.ei import MessageInContext
 from realtalk_evals.ei.judges import JUDGES
 from realtalk_evals.judging.memory_judge import memory_judge_prompt
-from realtalk_evals.parameters import names
+from realtalk_evals.parameters import names, whole_number
 from realtalk_evals.persona.samples import discrimination_prompt
 from realtalk_evals.reporting.pricing import CostConfig
 from realtalk_evals.task_names import MEMORY_PROBING, PERSONA_SIMULATION
@@ -108,7 +108,10 @@ def grader_prompts(task: str, task_args: Mapping[str, Any], sample: Sample, answ
     metadata = sample.metadata or {}
     target = str(sample.target if isinstance(sample.target, str) else "; ".join(sample.target))
     if task == MEMORY_PROBING:
-        yield memory_judge_prompt(str(task_args.get("judge_prompt") or "released"), metadata, target, answer)
+        prompt = memory_judge_prompt(
+            str(task_args.get("judge_prompt") or "released"), metadata, target, answer
+        )
+        yield from [prompt] * whole_number("judge_votes", task_args.get("judge_votes", 1))  # each vote a call
     elif task == PERSONA_SIMULATION:
         speaker, history = metadata["speaker_name"], metadata["session_history"]
         for text in (answer, target):  # each EI judge, on the simulated and on the real message

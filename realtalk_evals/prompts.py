@@ -424,6 +424,58 @@ CALIBRATION_INJECTION = (
 )
 """Project's own: a wrong answer followed by text telling the judge to give full marks (should fail)."""
 
+CALIBRATION_VAGUE: dict[str, tuple[str, ...]] = {
+    "multi_hop": (
+        "They talked about family and friends.",
+        "A few different things they brought up over several chats.",
+        "Various things connected to their daily routine.",
+        "Several things to do with their hobbies and work.",
+        "Just the usual everyday stuff.",
+    ),
+    "temporal": (
+        "Sometime last month.",
+        "A while ago, a few weeks back.",
+        "Around the time they were talking about it.",
+        "Earlier that year.",
+    ),
+    "commonsense": (
+        "It depends on the situation.",
+        "Probably something that suits their personality.",
+        "Whatever fits their lifestyle best.",
+        "That would vary with their mood.",
+    ),
+    "open_domain": (
+        "It depends on the situation.",
+        "Probably something that suits their personality.",
+        "Whatever fits their lifestyle best.",
+        "That would vary with their mood.",
+    ),
+    "single_hop": (
+        "Something they mentioned in one of their chats.",
+        "It had to do with their work or hobbies.",
+        "Something personal they shared with each other.",
+        "Something related to their family.",
+        "Just the usual everyday stuff.",
+    ),
+    "adversarial": (
+        "Something they brought up in passing in one of their chats.",
+        "It had to do with their hobbies and family.",
+        "Something personal they shared with each other.",
+        "They talked about it once, briefly.",
+        "Just the usual everyday stuff.",
+    ),
+}
+"""Project's own: vague wrong answers by question category (should fail). Each is an answer of the category's
+type that fits almost any question of it and names nothing checkable, the failure the LoCoMo audit found
+(https://github.com/dial481/locomo-audit, ap-baseline/README.md: gpt-4o-mini accepted 62.81% of vague wrong
+answers, 10.61% of specific wrong ones); the audit's vague answers were written per question and stay on
+topic, these are generic, so a judge's acceptance of them is a lower bound for topical vagueness. Temporal
+ones name no date (relative to what?), commonsense and open-domain ones commit to no verdict, multi-hop and
+single-hop ones name no item. For LoCoMo's adversarial questions, whose right answer says the conversation
+does not contain the answer, a vague wrong answer treats the question as answerable without saying what the
+answer is. One per question is picked from the seed, the first whose words the gold answer does not share
+(`realtalk_evals.calibration.candidates`)."""
+
 
 # --- Memory systems: the agent that searches the conversation itself (project's own; docs/memory_systems.md) --
 

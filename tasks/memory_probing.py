@@ -25,6 +25,7 @@ from realtalk_evals.memory.systems.units import Granularity
 from realtalk_evals.parameters import (
     ALL,
     Selection,
+    boolean,
     choice,
     model_location,
     refuse_unknown,
@@ -45,7 +46,7 @@ from realtalk_evals.versions import TaskVersion
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = TaskVersion("2-C")
+TASK_VERSION = TaskVersion("3-D")
 """`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
 when the interface changes (realtalk_evals/versions.py)."""
 
@@ -59,6 +60,7 @@ def memory_probing(
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
+    judge_votes: int = 1,
     graders: str | list[str] | None = None,
     memory: str = "full",
     top_k: int = 10,
@@ -66,6 +68,7 @@ def memory_probing(
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     agent_message_limit: int = 30,
     agent_token_limit: int = 200_000,
+    exclude_flagged: bool = False,
     **unknown: object,
 ) -> Task:
     """Memory probing from the full conversation (C) or from the annotated events (E).
@@ -79,6 +82,7 @@ def memory_probing(
         dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
         judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
+        judge_votes: Times each judge is asked; its score is the median of its votes (N times the judge calls).
         graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
         memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `recent`, `bm25`,
             `dense`, `hybrid`, `oracle`, `agent`, or `module.path:ClassName` (your own memory system).
@@ -87,6 +91,7 @@ def memory_probing(
         embedding_model: sentence-transformers model id or local directory for `dense` and `hybrid`.
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
+        exclude_flagged: LoCoMo only: leave out the 99 questions whose gold answer the LoCoMo audit found wrong.
     """
     refuse_unknown(memory_probing, unknown)
     choice("dataset", dataset, get_args(DatasetName))
@@ -107,13 +112,18 @@ def memory_probing(
     )
     check_input_given(chosen, input)
     samples = memory_dataset(
-        chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
+        chosen,
+        select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]),
+        dataset,
+        boolean("exclude_flagged", exclude_flagged),
     )
     check_generate_cache()
     # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
-    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
-        [trap_answer()] if dataset == "locomo" else []
-    )
+    scorers = [
+        llm_judge(judge_prompt=judge_prompt, judge_votes=judge_votes),
+        partial_match(),
+        empty_reply(),
+    ] + ([trap_answer()] if dataset == "locomo" else [])
     roles = grader_roles(graders)  # after the parameters, before indexing or any model call
     metadata: dict[str, object] = {
         "benchmark": MEMORY_PROBING,

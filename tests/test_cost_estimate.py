@@ -90,6 +90,10 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     [(calls, *_)] = rows(capsys.readouterr().out).values()
     assert calls == 3 * messages  # the model under test is the EI judge: three calls a message
 
+    memory = ["-T", "conversations=1", "--limit", "2", "--model", "m/x", "--model-role", "grader=g/y"]
+    assert realtalk_main(["cost", "memory_probing", *memory, "-T", "judge_votes=3"]) == 0
+    assert rows(capsys.readouterr().out)["g/y"][0] == 3 * 2  # each of the judge's votes is a call
+
 
 def test_provider_extras_install_the_packages_inspects_providers_need() -> None:
     """`pip install -e ".[anthropic]"` (or `.[openai]`) gives the provider package at the minimum version Inspect
