@@ -41,7 +41,7 @@ from realtalk_evals.ei import MessageInContext
 from realtalk_evals.ei.judges import JUDGES
 from realtalk_evals.judging.memory_judge import memory_judge_prompt
 from realtalk_evals.memory.systems.builder import BUILDER_ROLE
-from realtalk_evals.parameters import names
+from realtalk_evals.parameters import names, whole_number
 from realtalk_evals.persona.samples import discrimination_prompt
 from realtalk_evals.reporting.pricing import CostConfig
 from realtalk_evals.task_names import MEMORY_PROBING, PERSONA_SIMULATION
@@ -109,14 +109,18 @@ def grader_prompts(task: str, task_args: Mapping[str, Any], sample: Sample, answ
     metadata = sample.metadata or {}
     target = str(sample.target if isinstance(sample.target, str) else "; ".join(sample.target))
     if task == MEMORY_PROBING:
-        yield memory_judge_prompt(str(task_args.get("judge_prompt") or "released"), metadata, target, answer)
+        prompt = memory_judge_prompt(
+            str(task_args.get("judge_prompt") or "released"), metadata, target, answer
+        )
+        yield from [prompt] * whole_number("judge_votes", task_args.get("judge_votes", 1))  # each vote a call
     elif task == PERSONA_SIMULATION:
         speaker, history = metadata["speaker_name"], metadata["session_history"]
         for text in (answer, target):  # each EI judge, on the simulated and on the real message
             for judge in JUDGES:
                 yield judge.prompt(MessageInContext(history=history, speaker=speaker, text=text))
         if task_args.get("discrimination") in (True, "true", "True"):
-            yield discrimination_prompt(speaker, str(sample.input), target, answer)
+            for first, second in ((target, answer), (answer, target)):  # both orders (real as A, then B)
+                yield discrimination_prompt(speaker, str(sample.input), first, second)
 
 
 def estimate_run(

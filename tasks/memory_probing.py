@@ -49,7 +49,7 @@ from realtalk_evals.versions import TaskVersion
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = TaskVersion("3-D")
+TASK_VERSION = TaskVersion("4-E")
 """`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
 when the interface changes (realtalk_evals/versions.py)."""
 
@@ -63,6 +63,7 @@ def memory_probing(
     solver: SolverName = "model",
     dataset: DatasetName = "realtalk",
     judge_prompt: str = "released",
+    judge_votes: int = 1,
     graders: str | list[str] | None = None,
     memory: str = "full",
     top_k: int = 10,
@@ -70,6 +71,7 @@ def memory_probing(
     embedding_model: str = DEFAULT_EMBEDDING_MODEL,
     agent_message_limit: int = 30,
     agent_token_limit: int = 200_000,
+    exclude_flagged: bool = False,
     bm25_stemming: bool = True,
     memory_tokens: int | None = None,
     memory_builder: str | None = None,
@@ -86,6 +88,7 @@ def memory_probing(
         dataset: `realtalk` (the paper's 728 questions) or `locomo` (LoCoMo's 1,986 questions, asked and
             scored as LoCoMo's released code does; adds the `trap_answer` scorer).
         judge_prompt: `released` (the released code's judge prompt) or `suite` (the suite's delimited one).
+        judge_votes: Times each judge is asked; its score is the median of its votes (N times the judge calls).
         graders: Judge models for the `grader` role (`a,b` = a panel); default: `--model-role grader=...`.
         memory: What reaches the model (docs/memory_systems.md): `full` (the paper's C or E), `none`, `recent`,
             `bm25`, `dense`, `hybrid`, `summary`, `observations`, `oracle`, `agent`, or `module.path:ClassName`
@@ -95,8 +98,9 @@ def memory_probing(
         embedding_model: sentence-transformers model id or local directory for `dense` and `hybrid`.
         agent_message_limit: Most messages of one `agent` sample's conversation.
         agent_token_limit: Most tokens one `agent` sample may use.
+        exclude_flagged: LoCoMo only: leave out the 99 questions whose gold answer the LoCoMo audit found wrong.
         bm25_stemming: Porter-stem words for every BM25 ranking (`bm25`, `hybrid`, `observations`, the agent's
-            search); `false`: whole words, as memory_probing 2-C did.
+            search); `false`: whole words, as memory_probing 3-D and earlier did.
         memory_tokens: The most tokens (four characters a token) a question's prompt may hold: the best
             units that fit are shown; default: no budget.
         memory_builder: The model that writes `summary` and `observations` (the `memory_builder` role);
@@ -123,14 +127,19 @@ def memory_probing(
     )
     check_input_given(chosen, input)
     samples = memory_dataset(
-        chosen, select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]), dataset
+        chosen,
+        select_categories(selection("categories", categories), DATASET_CATEGORIES[dataset]),
+        dataset,
+        boolean("exclude_flagged", exclude_flagged),
     )
     memory_system.check_budget(samples, chosen)
     check_generate_cache()
     # the headline (judged accuracy) first: readers that take the first metric agree with headline_metric
-    scorers = [llm_judge(judge_prompt=judge_prompt), partial_match(), empty_reply()] + (
-        [trap_answer()] if dataset == "locomo" else []
-    )
+    scorers = [
+        llm_judge(judge_prompt=judge_prompt, judge_votes=judge_votes),
+        partial_match(),
+        empty_reply(),
+    ] + ([trap_answer()] if dataset == "locomo" else [])
     # after the parameters, before indexing or any model call
     roles = (grader_roles(graders) or {}) | builder_roles(memory_builder)
     metadata: dict[str, object] = {

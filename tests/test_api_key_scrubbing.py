@@ -56,8 +56,9 @@ def test_an_echoed_key_reaches_no_console_log_trace_or_report(
     log = read_eval_log(str(path))  # still a valid log after the rewrite
     assert log.status == "error" and log.error is not None
     assert "<OPENAI_API_KEY redacted>" in log.error.message
-    assert realtalk_main(["report", str(logs), "--out", str(reports)]) == 0
+    assert realtalk_main(["report", str(logs), "--out", str(reports)]) == 1  # the errored run is its only log
     printed = capsys.readouterr()
+    assert "no usable run" in printed.err and (reports / "left_out.csv").exists()
 
     assert key not in console + printed.out + printed.err
     for root in (logs, data_home, reports):

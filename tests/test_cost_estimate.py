@@ -78,8 +78,9 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     assert realtalk_main(["cost", "persona_simulation", *args, "--model", "openai/gpt-4o"]) == 0
     out = capsys.readouterr().out
     estimated = rows(out)
-    # per sample: one reply; three EI judges on each of the simulated and the real message, one discrimination
-    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 7
+    # per sample: one reply; three EI judges on each of the simulated and the real message, two discrimination
+    # prompts (both orders)
+    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 8
     assert estimated["openai/gpt-4o"][3] == "no" and "(give --model-cost-config FILE)" in out
 
     messages = len(ei_analysis(conversations=1, sessions=1).dataset)
@@ -89,6 +90,10 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     )
     [(calls, *_)] = rows(capsys.readouterr().out).values()
     assert calls == 3 * messages  # the model under test is the EI judge: three calls a message
+
+    memory = ["-T", "conversations=1", "--limit", "2", "--model", "m/x", "--model-role", "grader=g/y"]
+    assert realtalk_main(["cost", "memory_probing", *memory, "-T", "judge_votes=3"]) == 0
+    assert rows(capsys.readouterr().out)["g/y"][0] == 3 * 2  # each of the judge's votes is a call
 
 
 def test_memory_builder_calls_are_their_own_row_and_the_builder_is_never_called(

@@ -25,7 +25,7 @@ from realtalk_evals.cli import main
 from realtalk_evals.reporting.commands import cli_value, eval_command
 from realtalk_evals.reporting.evaluation_report import DEVIATIONS, FIDELITY, REGENERATE, status_note
 from realtalk_evals.reporting.runs import load_runs
-from realtalk_evals.tasks.memory_probing import TASK_VERSION
+from realtalk_evals.tasks.memory_probing import TASK_VERSION as MEMORY_PROBING_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = Path(__file__).parent / "expected" / "evaluation_report.md"
@@ -69,7 +69,10 @@ def test_it_names_models_commands_dates_samples_and_the_papers_numbers(report: b
     assert "**No real provider has been run.**" in text
     for model in ("realtalk/mock/a", "realtalk/mock/b"):
         assert f"--model {model}" in text
-    assert f"| memory_probing | {TASK_VERSION} | realtalk/mock/b |" in text and "| 4 of 728 | 1 |" in text
+    assert (
+        f"| memory_probing | {MEMORY_PROBING_VERSION} | realtalk/mock/b |" in text
+        and "| 4 of 728 | 1 |" in text
+    )
     assert len(DATE.findall(text)) >= 12  # a date per run, in the table and beside its command
     assert "| paper: gpt-4o-mini |" in text and "0.301" in text  # table 3's printed numbers
     assert "| paper: w/o fine-tune |" in text  # table 2's

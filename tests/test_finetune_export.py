@@ -62,6 +62,9 @@ def test_exported_chats_are_what_the_persona_solver_sends(tmp_path: Path, tiny_m
     [log] = eval(
         persona_simulation(speaker="Elise", split="train", history_sessions=2, max_per_speaker=6),
         model=get_model("realtalk/recorder", custom_outputs=reply, memoize=False),
+        model_roles={
+            "grader": get_model("realtalk/mock")
+        },  # resolved when the task is built, never asked here
         score=False,
         log_dir=str(tmp_path / "logs"),
         display="none",

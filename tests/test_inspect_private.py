@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextvars
 import os
 import subprocess
 import sys
@@ -100,6 +101,8 @@ def test_init_model_roles_binds_a_role_outside_eval() -> None:
 
 
 def test_active_model_is_the_evals_model_while_it_builds_a_task_and_none_outside(tmp_path: Path) -> None:
+    """In a fresh context, as a new Python process has it (an earlier `eval()` in this process leaves its model
+    bound in the caller's context, so the test does not depend on which tests ran before it)."""
     seen: list[object] = []
 
     @task
@@ -107,10 +110,13 @@ def test_active_model_is_the_evals_model_while_it_builds_a_task_and_none_outside
         seen.append(active_model())
         return Task(dataset=[Sample(input="q")])
 
-    assert active_model() is None
-    model = get_model("realtalk/mock/probe", memoize=False)
-    [log] = eval(probe, model=model, log_dir=str(tmp_path), display="none")
-    assert log.status == "success"
+    def fresh_process() -> None:
+        assert active_model() is None
+        model = get_model("realtalk/mock/probe", memoize=False)
+        [log] = eval(probe, model=model, log_dir=str(tmp_path), display="none")
+        assert log.status == "success"
+
+    contextvars.Context().run(fresh_process)
     assert len(seen) == 1 and seen[0] is not None and str(seen[0]) == "realtalk/mock/probe"
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, run_command
 from inspect_ai import eval
 from inspect_ai.log import EvalLog, read_eval_log
 from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, get_model
@@ -167,31 +166,12 @@ def test_cli_run_on_the_mock_provider_through_the_entry_point(tmp_path: Path) ->
         (project / module).write_text(
             f"raise RuntimeError('the user {module} was imported')\n", encoding="utf-8"
         )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "--model",
-            "realtalk/mock",
-            "--model-role",
-            "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}",
-            "-T",
-            "conversations=1,2",
-            "--limit",
-            "3",
-            "--log-dir",
-            str(tmp_path),
-            "--display",
-            "plain",
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "--model", "realtalk/mock"]
+        + ["--model-role", "grader={model: realtalk/mock, model_args: {reply: '{\"score\": 0}'}}"]
+        + ["-T", "conversations=1,2", "--limit", "3", "--log-dir", str(tmp_path), "--display", "plain"],
+        project,
         timeout=900,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.eval")

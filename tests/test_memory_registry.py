@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import ast
 import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from inspect_ai import eval
 from inspect_ai.log import read_eval_log
 from inspect_ai.model import get_model
@@ -247,26 +246,15 @@ def _inspect_eval(tmp_path: Path, memory: str) -> str:
             """
         )
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            "realtalk_evals/memory_probing",
-            "-T",
-            f"memory={memory}",
-        ]
+    result = run_command(
+        [*INSPECT_EVAL, "realtalk_evals/memory_probing", "-T", f"memory={memory}"]
         + ["-T", "conversations=1", "--model", "realtalk/mock", "--model-role", "grader=realtalk/mock"]
         + ["--log-dir", str(tmp_path / "logs")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
+        tmp_path,
+        {**os.environ, "PYTHONPATH": str(tmp_path)},
         timeout=900,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
-    output = " ".join((result.stdout + result.stderr).split())
+    output = printed(result)
     assert result.returncode != 0 and "Traceback" not in output, output
     assert not list(tmp_path.glob("logs/*.eval"))  # stopped while the task was built: no model call
     return output

@@ -6,13 +6,12 @@ import inspect
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from command_line import INSPECT_EVAL, printed, run_command
 from inspect_ai import Task
 from tiny_models import TinyModels
 
@@ -192,26 +191,9 @@ def test_numbers_booleans_and_choices_of_the_wrong_kind_stop_the_task(
 
 def inspect_eval(cwd: Path, *arguments: str, env: dict[str, str] | None = None) -> str:
     """`inspect eval ...` run as a user runs it, in `cwd`: its console output on one line, and its exit code."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            *arguments,
-            "--model",
-            "realtalk/mock",
-            "--log-dir",
-            str(cwd / "logs"),
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-        env=env,
-    )
-    return " ".join((result.stdout + result.stderr).split()) + f" exit {result.returncode}"  # unwrapped
+    command = [*INSPECT_EVAL, *arguments, "--model", "realtalk/mock", "--log-dir", str(cwd / "logs")]
+    result = run_command(command, cwd, env, timeout=900)
+    return f"{printed(result)} exit {result.returncode}"
 
 
 def assert_stopped_before_any_model_call(output: str, cwd: Path) -> None:

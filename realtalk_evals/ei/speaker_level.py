@@ -30,21 +30,10 @@ from typing import Any, Literal
 import numpy as np
 
 from realtalk_evals.ei.record import EI_ATTRIBUTES
+from realtalk_evals.paper import TABLE_7_COLUMNS
 
-SPEAKER_METRICS: tuple[str, ...] = (
-    "reflective_frequency",
-    "emotion_diversity",
-    "sentiment_diversity",
-    "grounding_frequency",
-    "empathy",
-    "intimacy_progression_linear",
-    "intimacy_progression_exp",
-    "sentiment_stability",
-    "emotion_stability",
-    "sentiment_alignment",
-    "emotion_alignment",
-)
-"""The speaker-level attributes in the column order of the paper's table 7."""
+SPEAKER_METRICS: tuple[str, ...] = TABLE_7_COLUMNS
+"""The speaker-level attributes, in the column order of the paper's table 7."""
 
 EXP_FIT_MAXFEV = 10_000
 """Function evaluations curve_fit may spend on the exponential fit before it counts as not converging."""

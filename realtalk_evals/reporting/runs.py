@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
-from inspect_ai.model import ModelUsage
+from inspect_ai.model import GenerateConfig, ModelUsage
 
 from realtalk_evals.judging.ask import PAPER_GRADER
 from realtalk_evals.reporting.pricing import CostConfig, usage_cost
@@ -35,6 +35,8 @@ class Run:
     """The grader's model(s), with the arguments and settings it was bound with when it had any."""
     grader_key: str
     """Everything about the grader that can change its answers; runs with different keys are never pooled."""
+    model_key: str
+    """The model under test in the form of `grader_key` (a judge_calibration run's judge is its model)."""
     task_args: dict[str, Any]
     """Every task parameter with its value, defaults included, as Inspect logged it (`eval.task_args`)."""
     task_args_passed: dict[str, Any]
@@ -124,6 +126,17 @@ def _role_models(log: EvalLog) -> dict[str, str]:
     return roles
 
 
+def _model_identity(
+    model: str, base_url: str | None, args: dict[str, Any] | None, config: GenerateConfig
+) -> dict[str, Any]:
+    return {
+        "model": model,
+        "base_url": base_url,
+        "args": {k: v for k, v in (args or {}).items() if v is not None},
+        "config": config.model_dump(exclude_none=True),
+    }
+
+
 def _grader(log: EvalLog) -> tuple[str | None, str]:
     """(how the grader is shown, its identity) from the `grader` role binding (none: the paper's default)."""
     bound = (log.eval.model_roles or {}).get("grader")
@@ -131,14 +144,22 @@ def _grader(log: EvalLog) -> tuple[str | None, str]:
         return None, ""
     shown, identity = [], []
     for config in bound if isinstance(bound, list) else [bound]:
-        settings = config.config.model_dump(exclude_none=True)
-        args = {k: v for k, v in (config.args or {}).items() if v is not None}
-        extra = {**args, **settings}  # the base URL stays in the identity only (the mock's is a digest)
+        model = _model_identity(config.model, config.base_url, config.args, config.config)
+        extra = {
+            **model["args"],
+            **model["config"],
+        }  # the base URL stays in the identity only (the mock's is a digest)
         shown.append(config.model + (f" {json.dumps(extra, sort_keys=True, default=str)}" if extra else ""))
-        identity.append(
-            {"model": config.model, "base_url": config.base_url, "args": args, "config": settings}
-        )
+        identity.append(model)
     return ", ".join(shown), json.dumps(identity, sort_keys=True, default=str)
+
+
+def _tested_model(log: EvalLog) -> str:
+    """The model under test's identity, in the form `_grader` gives a one-judge grader's."""
+    model = _model_identity(
+        log.eval.model, log.eval.model_base_url, log.eval.model_args, log.eval.model_generate_config
+    )
+    return json.dumps([model], sort_keys=True, default=str)
 
 
 def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> float | None:
@@ -252,7 +273,7 @@ REQUIRED_METADATA: dict[str, tuple[str, ...]] = {
     MEMORY_PROBING: ("category_name",),
     PERSONA_SIMULATION: ("speaker",),
     EI_ANALYSIS: ("conversation_id", "conversation_speakers", "position", "session", "speaker"),
-    JUDGE_CALIBRATION: ("judge_prompt", "kind", "should_pass"),
+    JUDGE_CALIBRATION: ("category_name", "conversation_id", "judge_prompt", "kind", "should_pass"),
 }
 """The sample metadata each task's sections read: a log whose samples lack it (a copied task that kept the
 suite's name and metadata) is left out with its reason rather than stopping the report."""
@@ -305,6 +326,7 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         model=log.eval.model,
         grader=grader,
         grader_key=grader_key,
+        model_key=_tested_model(log),
         task_args=dict(log.eval.task_args or {}),
         task_args_passed=dict(log.eval.task_args_passed or {}),
         dataset_commit=metadata.get("dataset_commit"),
