@@ -22,6 +22,7 @@ from realtalk_evals.reporting.memory import memory_section
 from realtalk_evals.reporting.memory_systems import memory_systems_section
 from realtalk_evals.reporting.persona import persona_rows, persona_section
 from realtalk_evals.reporting.pools import DEFAULT_GRADER
+from realtalk_evals.reporting.retrieval import retrieval_section
 from realtalk_evals.reporting.runs import LeftOut, Run, Runs
 from realtalk_evals.reporting.sections import Row, Section, Source, Table, cost_cell, number_cell
 from realtalk_evals.reporting.site import write_site
@@ -134,7 +135,8 @@ def report_sections(runs: Runs, with_paper: bool = False) -> list[Section]:
         calibration_section(usable),
         corrected_section(usable),
         length_bias_section(usable),
-        memory_systems_section(usable),
+        memory_systems_section(usable, with_paper),
+        retrieval_section(usable),
     ]
     persona = persona_rows(usable)
     if persona:
