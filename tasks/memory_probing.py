@@ -49,7 +49,7 @@ from realtalk_evals.versions import TaskVersion
 SolverName = Literal["model", "gold"]
 
 
-TASK_VERSION = TaskVersion("4-E")
+TASK_VERSION = TaskVersion("3-E")
 """`N-X` as in evals/memory_probing/eval.yaml (a test keeps them equal): N when results stop being comparable, X
 when the interface changes (realtalk_evals/versions.py)."""
 
@@ -100,7 +100,7 @@ def memory_probing(
         agent_token_limit: Most tokens one `agent` sample may use.
         exclude_flagged: LoCoMo only: leave out the 99 questions whose gold answer the LoCoMo audit found wrong.
         bm25_stemming: Porter-stem words for every BM25 ranking (`bm25`, `hybrid`, `observations`, the agent's
-            search); `false`: whole words, as memory_probing 3-D and earlier did.
+            search); `false`: whole words, as memory_probing 2-C and earlier did.
         memory_tokens: The most tokens (four characters a token) a question's prompt may hold: the best
             units that fit are shown; default: no budget.
         memory_builder: The model that writes `summary` and `observations` (the `memory_builder` role);

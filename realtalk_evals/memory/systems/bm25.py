@@ -2,7 +2,7 @@
 
 The tokenizer (docs/memory_systems.md, "BM25"): lower-cased runs of letters and digits, English stop words
 dropped, each word reduced to its Porter stem (NLTK's `PorterStemmer`, which needs no download; `-T
-bm25_stemming=false` keeps whole words, memory_probing 3-D's tokenizer). Only units sharing a word with the
+bm25_stemming=false` keeps whole words, memory_probing 2-C's tokenizer). Only units sharing a word with the
 question are ranked: a unit scoring 0 is never shown to fill up `top_k`. Ties keep the chronological order (the
 earlier unit first), so a cut-off between equal scores falls the same way in every run.
 """
