@@ -148,7 +148,13 @@ def _cost(args: argparse.Namespace) -> int:
     roles = dict(role.partition("=")[::2] for role in args.model_role)
     prices = load_cost_config(args.model_cost_config)
     estimates = estimate_run(
-        task, task_args, args.model, graders_of(task_args, roles.get("grader")), args.limit, args.epochs
+        task,
+        task_args,
+        args.model,
+        graders_of(task_args, roles.get("grader")),
+        args.limit,
+        args.epochs,
+        builder=roles.get("memory_builder"),
     )
     price(estimates, prices)
     print(f"realtalk_evals/{task} {json.dumps(task_args, sort_keys=True)}: estimated before the run")

@@ -40,7 +40,8 @@ from inspect_ai.util import registry_create
 from realtalk_evals.ei import MessageInContext
 from realtalk_evals.ei.judges import JUDGES
 from realtalk_evals.judging.memory_judge import memory_judge_prompt
-from realtalk_evals.parameters import names
+from realtalk_evals.memory.systems.builder import BUILDER_ROLE
+from realtalk_evals.parameters import names, whole_number
 from realtalk_evals.persona.samples import discrimination_prompt
 from realtalk_evals.reporting.pricing import CostConfig
 from realtalk_evals.task_names import MEMORY_PROBING, PERSONA_SIMULATION
@@ -108,14 +109,18 @@ def grader_prompts(task: str, task_args: Mapping[str, Any], sample: Sample, answ
     metadata = sample.metadata or {}
     target = str(sample.target if isinstance(sample.target, str) else "; ".join(sample.target))
     if task == MEMORY_PROBING:
-        yield memory_judge_prompt(str(task_args.get("judge_prompt") or "released"), metadata, target, answer)
+        prompt = memory_judge_prompt(
+            str(task_args.get("judge_prompt") or "released"), metadata, target, answer
+        )
+        yield from [prompt] * whole_number("judge_votes", task_args.get("judge_votes", 1))  # each vote a call
     elif task == PERSONA_SIMULATION:
         speaker, history = metadata["speaker_name"], metadata["session_history"]
         for text in (answer, target):  # each EI judge, on the simulated and on the real message
             for judge in JUDGES:
                 yield judge.prompt(MessageInContext(history=history, speaker=speaker, text=text))
         if task_args.get("discrimination") in (True, "true", "True"):
-            yield discrimination_prompt(speaker, str(sample.input), target, answer)
+            for first, second in ((target, answer), (answer, target)):  # both orders (real as A, then B)
+                yield discrimination_prompt(speaker, str(sample.input), first, second)
 
 
 def estimate_run(
@@ -125,14 +130,22 @@ def estimate_run(
     graders: Sequence[str],
     limit: int | None = None,
     epochs: int = 1,
+    builder: str | None = None,
 ) -> list[ModelEstimate]:
-    """Calls and tokens of `inspect eval realtalk_evals/<task>` with these settings, per model, unpriced."""
+    """Calls and tokens of `inspect eval realtalk_evals/<task>` with these settings, per model, unpriced.
+
+    `builder`: the `memory_builder` model (memory probing's `summary` and `observations`), else the model under
+    test; its calls are its own row, counted as if none were cached yet (a later run reads them from the cache).
+    """
     under_test = ModelEstimate("model", model)
     judged = [ModelEstimate("grader", name) for name in graders] if task in GRADED_TASKS else []
+    building = ModelEstimate("builder", str(task_args.get("memory_builder") or builder or model))
     built = registry_create("task", f"realtalk_evals/{task}", **task_args)  # checks the parameters
     run = uuid.uuid4().hex  # a model arg, so no call of this dry run is answered from a cache
     recorder = get_model(RECORDER, custom_outputs=Recorder(under_test), memoize=False, run=run)
     grader = get_model(RECORDER, custom_outputs=Recorder(ModelEstimate("-", "-")), memoize=False, run=run)
+    # bound here too, so a `-T memory_builder=...` the task resolved is never called by the dry run
+    memory_builder = get_model(RECORDER, custom_outputs=Recorder(building), memoize=False, run=run)
     with (
         tempfile.TemporaryDirectory(prefix="realtalk-cost-") as scratch,
         _environment(INSPECT_CACHE_DIR=scratch),
@@ -140,7 +153,7 @@ def estimate_run(
         [log] = eval(
             built,
             model=recorder,
-            model_roles={"grader": grader},
+            model_roles={"grader": grader, BUILDER_ROLE: memory_builder},
             limit=limit,
             epochs=epochs,
             score=False,
@@ -157,7 +170,7 @@ def estimate_run(
             for estimate in judged:
                 for _epoch in range(epochs):
                     estimate.add(prompt, approximate_tokens(recorded_reply(prompt)))
-    return [under_test, *judged]
+    return [under_test, *judged] + ([building] if building.calls else [])
 
 
 @contextmanager

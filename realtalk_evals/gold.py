@@ -12,9 +12,13 @@ GOLD_MODEL = "gold"
 """The model name recorded on gold replies."""
 
 
+def answer_with(state: TaskState, answer: str, model: str = GOLD_MODEL) -> TaskState:
+    """Append `answer` as the assistant's reply (recorded as `model`'s) and make it the sample's output."""
+    state.messages.append(ChatMessageAssistant(content=answer, model=model))
+    state.output = ModelOutput.from_content(model=model, content=answer)
+    return state
+
+
 def answer_with_target(state: TaskState) -> TaskState:
     """Append the target as the assistant's reply and make it the sample's output."""
-    answer = state.target.text
-    state.messages.append(ChatMessageAssistant(content=answer, model=GOLD_MODEL))
-    state.output = ModelOutput.from_content(model=GOLD_MODEL, content=answer)
-    return state
+    return answer_with(state, state.target.text)

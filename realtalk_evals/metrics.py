@@ -10,6 +10,7 @@ before any metric sees them (they count as unscored).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping
 from typing import ParamSpec, cast
 
@@ -64,3 +65,17 @@ def speaker_mean(metric: Metric) -> Metric:
 def speaker_metrics(metric: Metric) -> list[Metric]:
     """The mean over speakers first (the log list's headline), then `metric` per speaker, then stderr."""
     return [speaker_mean(metric), grouped(metric, "speaker", all=False), stderr()]
+
+
+@short_metric
+def clustered_stderr(cluster: str) -> Metric:
+    """Inspect's standard error clustered by the sample metadata `cluster` (questions of one conversation are not
+    independent); NaN with a single cluster, where it cannot be estimated (Inspect's own gives 0 there)."""
+    clustered = cast(MetricProtocol, stderr(cluster=cluster))
+
+    def compute(scores: list[SampleScore]) -> float:
+        if len({(score.sample_metadata or {}).get(cluster) for score in scores}) < 2:
+            return math.nan
+        return cast(float, clustered(scores))
+
+    return compute

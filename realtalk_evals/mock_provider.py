@@ -2,7 +2,7 @@
 
 Inspect's `mockllm/model` counts tokens with a tiktoken encoding that it downloads at run time, so offline it
 ends every run in an error. This provider answers with a fixed reply or scripted outputs and counts tokens
-locally.
+locally (`tokens.approximate_tokens`).
 
     inspect eval realtalk_evals/memory_probing --model realtalk/mock -M reply="Paris"
     inspect eval-set ... --model realtalk/mock/a,realtalk/mock/b     # labelled mocks, to tell runs apart
@@ -39,6 +39,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from realtalk_evals.errors import InputError
+from realtalk_evals.tokens import approximate_tokens
 
 DEFAULT_REPLY = "Default output from realtalk/mock"
 MOCK_NAME = "mock"
@@ -46,11 +47,6 @@ MOCK_NAME = "mock"
 
 OutputFunction = Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], Any]
 CustomOutputs = Iterable[ModelOutput | str] | OutputFunction
-
-
-def _approximate_tokens(text: str) -> int:
-    """About four characters a token: good enough for a mock's usage figures."""
-    return max(1, len(text) // 4) if text else 0
 
 
 def check_model_name(model_name: str, scripted: bool) -> None:
@@ -191,7 +187,7 @@ class RealtalkMockModel(ModelAPI):
             raise ValueError(f"output must be a ModelOutput or a string; got {type(output)}: {output!r}")
         if output.usage is None:
             input_tokens = await self.count_tokens(input)
-            output_tokens = _approximate_tokens(output.completion)
+            output_tokens = approximate_tokens(output.completion)
             output.usage = ModelUsage(
                 input_tokens=input_tokens,
                 output_tokens=output_tokens,
@@ -202,11 +198,11 @@ class RealtalkMockModel(ModelAPI):
 
     async def count_tokens(self, input: str | list[ChatMessage], config: GenerateConfig | None = None) -> int:
         if isinstance(input, str):
-            return _approximate_tokens(input)
-        return sum(_approximate_tokens(message.text) for message in input)
+            return approximate_tokens(input)
+        return sum(approximate_tokens(message.text) for message in input)
 
     async def count_text_tokens(self, text: str) -> int:
-        return _approximate_tokens(text)
+        return approximate_tokens(text)
 
 
 def provider() -> type[ModelAPI]:

@@ -1,5 +1,6 @@
 """The paper's own printed numbers (arXiv 2502.13270), in one home: shown beside measured ones by
-`realtalk report --with-paper`, `realtalk analysis --with-paper` and `realtalk data stats`."""
+`realtalk report --with-paper`, `realtalk analysis --with-paper` and `realtalk data stats`; and the one
+published third-party REALTALK memory result, kept apart (`MEMUSE_REALTALK`): another group's protocol."""
 
 from __future__ import annotations
 
@@ -166,3 +167,16 @@ PAPER_TABLE_6: dict[int, dict[str, int]] = {
     10: {"multi_hop": 30, "temporal": 45, "commonsense": 10, "events": 56},
 }
 """Appendix A.3, table 6 (QA & event statistics), by chat number as table 5."""
+
+
+MEMUSE_REALTALK: dict[str, float] = {
+    "full context": 0.554,
+    "RAG-10": 0.295,
+    "RAG-50": 0.453,
+    "RAG-100": 0.468,
+    "summary only": 0.098,
+}
+"""MemUse's REALTALK memory result (another group, another protocol: GPT-4.1-mini answers and judges, with its own
+prompts and retrieval): LLM-judged accuracy over all questions, per memory setting (`RAG-k`: k retrieved
+chunks). Shown by `realtalk report --with-paper` under the memory-systems table, never pooled with a run: its
+prompts, judge and units differ from the suite's. As quoted in issue 23; not re-read from the source here."""

@@ -7,6 +7,8 @@ the names Inspect logs scores under (`EvalSample.scores[<name>]`); value keys ar
 
 from __future__ import annotations
 
+from typing import Literal
+
 from realtalk_evals.ei.record import EI_ATTRIBUTES, EIAttribute
 
 PARTIAL_MATCH = "partial_match"
@@ -40,6 +42,27 @@ semantic: BERTScore F1). The ROUGE keys are also `rouge-score`'s own names of th
 EI_AGREEMENT = "ei_agreement"
 """Scorer: persona simulation's EI agreement of the simulated and the real message."""
 
+REAL_OR_SIMULATED = "real_or_simulated"
+"""Scorer: persona simulation's real-or-simulated discrimination (both candidate orders a sample)."""
+DISCRIMINATION = "discrimination"
+"""Value key of `real_or_simulated`: the share of the sample's readable verdicts that named the real message."""
+POSITION_BIAS = "discrimination_position_bias"
+"""Value key of `real_or_simulated`: the share of the sample's readable verdicts that were `A`."""
+DISCRIMINATION_FAILURE = "discrimination_failure"
+"""Value key of `real_or_simulated`: the sample's verdicts that stayed unreadable (0-2)."""
+DISCRIMINATION_VERDICTS = "discrimination_verdicts"
+"""`Score.metadata` key of `real_or_simulated`: one record per order (`real_position`, `verdict`,
+`judge_replies`)."""
+
+STYLE_FIDELITY = "style_fidelity"
+"""Scorer: persona simulation's style statistics of the simulated and the real message."""
+
+
+def style_key(side: Literal["simulated", "real"], statistic: str) -> str:
+    """Value key of `style_fidelity`: one style statistic of the simulated or the real message."""
+    return f"{side}_{statistic}"
+
+
 MESSAGE_EI = "message_ei"
 """Scorer: the EI analysis's message-level labels."""
 EI_METADATA = "ei"
@@ -56,5 +79,7 @@ def failures_key(attribute: EIAttribute) -> str:
     return f"{attribute}_failures"
 
 
-FAILURE_KEYS: frozenset[str] = frozenset({JUDGE_FAILURE, *(failures_key(a) for a in EI_ATTRIBUTES)})
+FAILURE_KEYS: frozenset[str] = frozenset(
+    {JUDGE_FAILURE, DISCRIMINATION_FAILURE, *(failures_key(a) for a in EI_ATTRIBUTES)}
+)
 """Every value key that counts judge or classifier failures."""

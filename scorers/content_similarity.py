@@ -3,7 +3,8 @@
 ROUGE-1/2/L F-measures come from `rouge-score` with its defaults (no stemming); ROUGE-L is the paper's
 "lexical" column. BERTScore F1 with bert-score's default English model (roberta-large, layer 17), not
 rescaled, is its "semantic" column. The BERTScore model loads once per process and scores the pairs of
-concurrent samples in shared batches, in a worker thread.
+concurrent samples in shared batches, in a worker thread. A reply written over several lines (chat bubbles)
+is compared as one merged message, its lines joined by a space as the real message's bubbles are.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from realtalk_evals.local_models.bertscore import cached_bertscore_f1, embedding
 from realtalk_evals.local_models.inference import forward_batch_size, inference_mode
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import speaker_metrics
-from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.samples import merged_text, predicted_message
 from realtalk_evals.score_keys import BERTSCORE, ROUGE_1, ROUGE_2, ROUGE_L
 
 ROUGE_TYPES = (ROUGE_1, ROUGE_2, ROUGE_L)
@@ -129,14 +130,15 @@ def content_similarity(models: LocalModels | dict[str, Any] | None = None) -> Sc
     settings = BertScoreSettings.of(LocalModels.of(models))
 
     async def score(state: TaskState, target: Target) -> Score:
-        prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
-        semantic = self_f1(prediction, target.text)
+        prediction = merged_text(predicted_message(state.output.completion, state.metadata["speaker_name"]))
+        real = merged_text(target.text)
+        semantic = self_f1(prediction, real)
         if semantic is None:
             runner = batcher(
                 (BERTSCORE, settings), lambda: MicroBatcher(lambda pairs: bertscore_f1(settings, pairs))
             )
-            [semantic] = await runner.submit([(prediction, target.text)])
-        value = {**rouge_f(prediction, target.text), BERTSCORE: semantic}
-        return Score(value=value, answer=prediction, explanation=f"real message: {target.text}")
+            [semantic] = await runner.submit([(prediction, real)])
+        value = {**rouge_f(prediction, real), BERTSCORE: semantic}
+        return Score(value=value, answer=prediction, explanation=f"real message: {real}")
 
     return score

@@ -3,7 +3,8 @@
 The simulated and the real message are each assessed in the same dialogue context (the session so far) by
 the EI library; agreement is accuracy for reflectiveness, grounding act, sentiment and emotion, and the
 absolute difference for intimacy and empathy. An attribute that failed on either side is NaN for that
-sample (Inspect counts it as unscored) and adds to that attribute's failure count.
+sample (Inspect counts it as unscored) and adds to that attribute's failure count. A reply written over
+several lines (chat bubbles) is assessed as one merged message, like the real one (`merged_text`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from realtalk_evals.ei.record import EI_ATTRIBUTES
 from realtalk_evals.judging.ask import PAPER_GRADER
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import count, speaker_metrics
-from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.samples import merged_text, predicted_message
 from realtalk_evals.score_keys import EI_AGREEMENT, diff_key, failures_key
 
 MATCHED: tuple[EIAttribute, ...] = ("reflective", "grounding", "sentiment", "emotion")
@@ -66,11 +67,11 @@ def ei_agreement(grader: str | None = None, models: LocalModels | dict[str, Any]
         model = get_model(grader, role="grader", default=PAPER_GRADER)
         speaker = state.metadata["speaker_name"]
         history = state.metadata["session_history"]
-        prediction = predicted_message(state.output.completion, speaker)
+        prediction = merged_text(predicted_message(state.output.completion, speaker))
         predicted, real = await assess_messages(
             [
                 MessageInContext(history=history, speaker=speaker, text=prediction),
-                MessageInContext(history=history, speaker=speaker, text=target.text),
+                MessageInContext(history=history, speaker=speaker, text=merged_text(target.text)),
             ],
             model,
             settings,

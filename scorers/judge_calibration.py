@@ -5,23 +5,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
-from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, grouped, mean, scorer
+from inspect_ai.scorer import (
+    Metric,
+    SampleScore,
+    Score,
+    Scorer,
+    Target,
+    ci_wilson,
+    grouped,
+    mean,
+    scorer,
+)
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.calibration.candidates import CANDIDATE_KINDS, accepted
 from realtalk_evals.judging.ask import parse_unit_score
+from realtalk_evals.judging.kappa import judge_kappa
 from realtalk_evals.metrics import count, short_metric
-
-
-def cohen_kappa_score(first: Sequence[int], second: Sequence[int]) -> float:
-    """Cohen's (1960) kappa of two raters' labels: (p_o - p_e) / (1 - p_e), with p_e from each rater's own label
-    shares. A few lines of numpy instead of scikit-learn, whose import alone took 1.5 s of every `inspect` command."""
-    a, b = np.asarray(first), np.asarray(second)
-    labels = np.union1d(a, b)
-    observed = float(np.mean(a == b))
-    chance = float(sum(np.mean(a == label) * np.mean(b == label) for label in labels))
-    return (observed - chance) / (1 - chance)
 
 
 @short_metric
@@ -31,9 +31,7 @@ def cohen_kappa() -> Metric:
     def compute(scores: list[SampleScore]) -> float:
         known = [int(bool((s.score.metadata or {}).get("should_pass"))) for s in scores]
         given = [int(s.score.as_float()) for s in scores]
-        if len(scores) < 2 or len(set(known) | set(given)) < 2:
-            return math.nan  # kappa is undefined when both raters use a single label
-        return float(cohen_kappa_score(known, given))
+        return judge_kappa(known, given)
 
     return compute
 
@@ -47,8 +45,8 @@ candidate and prompt is the task's headline."""
     metrics={  # overall numbers first: the task's headline, then the rest
         ACCURACY: [mean(), grouped(mean(), "judge_prompt", all=False)],
         "kappa_*": [cohen_kappa(), grouped(cohen_kappa(), "category_name", all=False)],
-        "false_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
-        "true_accept_*": [mean(), grouped(mean(), "category_name", all=False)],
+        "false_accept_*": [mean(), ci_wilson(), grouped(mean(), "category_name", all=False)],
+        "true_accept_*": [mean(), ci_wilson(), grouped(mean(), "category_name", all=False)],
         "accepted": [grouped(mean(), "kind", all=False)],
         "judge_failure": [count()],
     }
@@ -56,9 +54,11 @@ candidate and prompt is the task's headline."""
 def judge_verdict(judge_prompts: Sequence[str]) -> Scorer:
     """The judge's verdict on a candidate against the known one; an unreadable reply is a counted failure.
 
-    `accuracy`: the share of candidates given the known verdict, overall and per judge prompt. Per judge prompt P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share
-    of should-fail candidates accepted) and `kappa_P`, each per category and overall (`all`); `accepted` by
-    candidate kind.
+    `accuracy`: the share of candidates given the known verdict, overall and per judge prompt. Per judge prompt
+    P: `true_accept_P` (share of should-pass candidates accepted), `false_accept_P` (share of should-fail
+    candidates accepted), each overall with Inspect's Wilson 95% interval (`lower`, `upper`; per candidate, not
+    clustered) and per category, and `kappa_P`; `accepted` by candidate kind. `realtalk report` gives every rate
+    per category and kind with intervals clustered by question.
     """
 
     async def score(state: TaskState, target: Target) -> Score:

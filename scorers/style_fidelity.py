@@ -2,9 +2,10 @@
 
 Local, no model call (realtalk_evals.persona.style): per sample the five style statistics of the simulated message and
 of the real one; the metric compares the two distributions per speaker, as the difference of means and the
-Wasserstein distance of each statistic. The real turn's bubbles are the chat messages merged into it; the
-model's are the non-empty lines it wrote. `conversation_style` applies the same comparison to a whole
-simulated conversation against the real sessions it simulates.
+Wasserstein distance of each statistic. Both sides are measured on the turn written one chat bubble a line: the
+model's reply as it is, the real turn as its merged chat messages one a line (`real_reply`), so the gold
+reply scores 0 on every statistic. `conversation_style` applies the same comparison to a whole simulated
+conversation against the real sessions it simulates.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from inspect_ai.solver import TaskState
 from realtalk_evals.data.realtalk import conversation_from_json, load_conversations
 from realtalk_evals.data.simulated import SIMULATED_CONVERSATION
 from realtalk_evals.metrics import short_metric
-from realtalk_evals.persona.samples import predicted_message
+from realtalk_evals.persona.samples import predicted_message, real_reply
 from realtalk_evals.persona.style import STYLE_STATISTICS, conversation_style, message_style, style_distances
+from realtalk_evals.score_keys import style_key
 
 ALL_SPEAKERS = "all"
 
@@ -38,8 +40,8 @@ def style_fidelity_values(scores: list[SampleScore]) -> dict[str, float]:
         speaker = str((sample_score.sample_metadata or {}).get("speaker", ALL_SPEAKERS))
         if not isinstance(value, dict):
             continue
-        simulated[speaker].append({n: float(value[f"simulated_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
-        real[speaker].append({n: float(value[f"real_{n}"]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+        simulated[speaker].append({n: float(value[style_key("simulated", n)]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
+        real[speaker].append({n: float(value[style_key("real", n)]) for n in STYLE_STATISTICS})  # type: ignore[arg-type]
     result: dict[str, float] = {}
     for speaker in simulated:
         for name, distance in style_distances(simulated[speaker], real[speaker]).items():
@@ -61,7 +63,7 @@ def style() -> Metric:
     return style_fidelity_values
 
 
-STYLE_KEYS = tuple(f"{side}_{name}" for side in ("simulated", "real") for name in STYLE_STATISTICS)
+STYLE_KEYS = tuple(style_key(side, name) for side in ("simulated", "real") for name in STYLE_STATISTICS)
 
 
 # every metric under a value key (a scorer-level metric would make Inspect's viewer show the whole value)
@@ -73,10 +75,10 @@ def style_fidelity() -> Scorer:
     async def score(state: TaskState, target: Target) -> Score:
         prediction = predicted_message(state.output.completion, state.metadata["speaker_name"])
         simulated = message_style(prediction)
-        real = message_style(target.text, bubbles=len(state.metadata.get("dia_ids") or [None]))
+        real = message_style(real_reply(state.metadata, target.text))
         values = {
-            **{f"simulated_{name}": simulated[name] for name in STYLE_STATISTICS},
-            **{f"real_{name}": real[name] for name in STYLE_STATISTICS},
+            **{style_key("simulated", name): simulated[name] for name in STYLE_STATISTICS},
+            **{style_key("real", name): real[name] for name in STYLE_STATISTICS},
         }
         return Score(value=values, answer=prediction, metadata={STYLE_METADATA: values})
 

@@ -3,16 +3,24 @@ that searches the conversation itself. Both record in the sample's metadata whic
 
 from __future__ import annotations
 
+import time
+
 from inspect_ai.agent import AgentPrompt, AgentSubmit, as_solver, react
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import message_limit, token_limit
 
 from realtalk_evals.data.records import display_name
-from realtalk_evals.memory.context import render_memory_prompt
-from realtalk_evals.memory.systems.select import Memory, search_query, select_off_loop, shown_metadata
+from realtalk_evals.memory.systems.builder import builder_model
+from realtalk_evals.memory.systems.select import (
+    Memory,
+    retrieval_metadata,
+    retrieve_off_loop,
+    search_query,
+    shown_metadata,
+)
 from realtalk_evals.memory.systems.tools import conversation_tools
-from realtalk_evals.memory.systems.units import Unit, chronological_sessions, render_units
+from realtalk_evals.memory.systems.units import Unit, chronological_sessions
 from realtalk_evals.prompts import MEMORY_AGENT_INSTRUCTIONS, MEMORY_QUESTION
 from realtalk_evals.replies import generate_checked
 
@@ -21,17 +29,21 @@ from realtalk_evals.replies import generate_checked
 def retrieved_memory_answer(memory: Memory) -> Solver:
     """Show the model only the units `memory` selects for the question (D.2 frame), then ask it.
 
-    `memory` must have been prepared with the task's conversations.
+    `memory` must have been prepared with the task's conversations. A system a model writes is built first,
+    once per conversation, by the `memory_builder` role; `memory_tokens` keeps the best units that fit.
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         conversation = memory.conversation(state.metadata["conversation_id"])
         question = state.metadata["question"]
+        build = await memory.build(conversation, builder_model()) if memory.system.builds else None
         query = search_query(state.metadata)
-        units = await select_off_loop(memory, conversation, query, state.metadata.get("evidence", []))
-        context = render_units(conversation, units, memory.memory_input)
-        state.messages = [ChatMessageUser(content=render_memory_prompt(context, question))]
+        retrieval = await retrieve_off_loop(memory, conversation, query, state.metadata.get("evidence", []))
+        units = memory.fit(conversation, retrieval.units, question)
+        prompt = memory.prompt(conversation, units, question)
+        state.messages = [ChatMessageUser(content=prompt)]
         state.metadata.update(shown_metadata(units))
+        state.metadata.update(retrieval_metadata(memory, retrieval, units, prompt, build))
         return await generate_checked(state, generate)
 
     return solve
@@ -58,16 +70,18 @@ def memory_agent(memory: Memory, max_messages: int = 30, max_tokens: int = 200_0
         )
         agent = react(
             prompt=AgentPrompt(instructions=instructions),
-            tools=conversation_tools(conversation, shown),
+            tools=conversation_tools(conversation, shown, memory.settings.bm25_stemming),
             submit=AgentSubmit(answer_only=True),
         )
         state.messages = [
             ChatMessageUser(content=MEMORY_QUESTION.format(question=state.metadata["question"]))
         ]
+        started = time.perf_counter()
         try:
             limits = [message_limit(max_messages), token_limit(max_tokens)]
             return await as_solver(agent, limits=limits)(state, generate)
         finally:
             state.metadata.update(shown_metadata(shown))
+            state.metadata["memory_model_ms"] = round(1000 * (time.perf_counter() - started), 3)
 
     return solve

@@ -30,7 +30,7 @@ from realtalk_evals.solvers.judge_calibration import judge_candidate
 from realtalk_evals.task_names import JUDGE_CALIBRATION
 from realtalk_evals.versions import TaskVersion
 
-TASK_VERSION = TaskVersion("1-B")
+TASK_VERSION = TaskVersion("2-B")
 """`N-X` as in evals/judge_calibration/eval.yaml (a test keeps them equal): N when results stop being comparable, X
 when the interface changes (realtalk_evals/versions.py)."""
 

@@ -28,7 +28,13 @@ from realtalk_evals.parameters import (
     selection,
     whole_number_or_all,
 )
-from realtalk_evals.persona.samples import SplitName, persona_dataset, select_speakers
+from realtalk_evals.persona.samples import (
+    PromptName,
+    SplitName,
+    persona_dataset,
+    select_speakers,
+    with_other_person,
+)
 from realtalk_evals.persona.speaker_models import speaker_models_for
 from realtalk_evals.score_keys import CONTENT_SIMILARITY, ROUGE_L
 from realtalk_evals.scorers.content_similarity import content_similarity
@@ -36,14 +42,14 @@ from realtalk_evals.scorers.discrimination import real_or_simulated
 from realtalk_evals.scorers.ei_agreement import ei_agreement
 from realtalk_evals.scorers.empty_reply import empty_reply
 from realtalk_evals.scorers.style_fidelity import style_fidelity
-from realtalk_evals.solvers.persona import persona_gold, persona_reply
+from realtalk_evals.solvers.persona import persona_gold, persona_other_person, persona_reply
 from realtalk_evals.task_names import PERSONA_SIMULATION
 from realtalk_evals.versions import TaskVersion
 
-SolverName = Literal["model", "gold"]
+SolverName = Literal["model", "gold", "other_person"]
 
 
-TASK_VERSION = TaskVersion("3-B")
+TASK_VERSION = TaskVersion("4-C")
 """`N-X` as in evals/persona_simulation/eval.yaml (a test keeps them equal): N when results stop being comparable, X
 when the interface changes (realtalk_evals/versions.py)."""
 
@@ -56,6 +62,7 @@ def persona_simulation(
     history_sessions: int | Literal["all"] = 3,
     max_per_speaker: int | None = None,
     solver: SolverName = "model",
+    prompt: PromptName = "paper",
     speaker_models: str | None = None,
     sentiment_model: str | None = None,
     emotion_model: str | None = None,
@@ -73,7 +80,11 @@ def persona_simulation(
         history_sessions: Whole earlier sessions in the context, besides the current session so far (the
             paper's 3), or `all`.
         max_per_speaker: A seeded, reproducible subsample of at most this many messages per speaker.
-        solver: `model` asks the model under test; `gold` replies with the real message (no model call).
+        solver: `model` asks the model under test; `gold` replies with the real message (no model call);
+            `other_person` replies with a real message of another person, drawn with a seed (no model call:
+            checks a discrimination judge on candidates whose answer is known).
+        prompt: `paper`: D.1's system text verbatim; `bubbles`: D.1's text and how to send several chat
+            bubbles (one a line), as the style statistics count them.
         speaker_models: A JSON or YAML file mapping each speaker to the Inspect model that answers their
             samples (e.g. their fine-tuned model), instead of the model under test (a relative path is read
             from the directory the command runs from).
@@ -84,8 +95,8 @@ def persona_simulation(
             English model).
         bertscore_layers: BERTScore layer, needed for a model bert-score does not know (else
             $REALTALK_BERTSCORE_LAYERS).
-        discrimination: Also ask the `grader` which of the real and the simulated message the person wrote
-            (one more judge call a sample; off by default, as the paper has no such judge).
+        discrimination: Also ask the `grader` which of the real and the simulated message the person wrote,
+            in both orders (two more judge calls a sample; off by default, as the paper has no such judge).
     """
     refuse_unknown(persona_simulation, unknown)
     local_models = LocalModels.resolve(
@@ -93,24 +104,24 @@ def persona_simulation(
     )
     choice("split", split, get_args(SplitName))
     choice("solver", solver, get_args(SolverName))
+    choice("prompt", prompt, get_args(PromptName))
     history = whole_number_or_all("history_sessions", history_sessions)
     per_speaker = optional_whole_number("max_per_speaker", max_per_speaker)
     splits = select_speakers(selection("speaker", speaker))
     if speaker_models is not None and solver != "model":
-        raise InputError("speaker_models needs solver=model (the gold solver calls no model)")
+        raise InputError(
+            "speaker_models needs solver=model (the gold and other_person solvers call no model)"
+        )
     discrimination = boolean("discrimination", discrimination)
     models = (
         speaker_models_for(existing_path("speaker_models", speaker_models, "file"), splits)
         if speaker_models is not None
         else None
     )
-    dataset = persona_dataset(
-        load_conversations(),
-        splits,
-        split,
-        history,
-        per_speaker,
-    )
+    conversations = load_conversations()
+    dataset = persona_dataset(conversations, splits, split, history, per_speaker)
+    if solver == "other_person":
+        dataset = with_other_person(dataset, conversations)
     local_models.check()  # before any sample: a missing model is one message, not 400 traceback lines
     roles = default_grader_role()  # the judges of EI agreement (and discrimination)
     check_generate_cache()
@@ -118,7 +129,13 @@ def persona_simulation(
     return Task(
         version=TASK_VERSION.comparability,
         dataset=dataset,
-        solver=persona_reply(models) if solver == "model" else persona_gold(),
+        solver=(
+            persona_reply(models, prompt)
+            if solver == "model"
+            else persona_gold(prompt)
+            if solver == "gold"
+            else persona_other_person(prompt)
+        ),
         setup=check_graders(),
         model_roles=roles,
         scorer=[
@@ -133,6 +150,7 @@ def persona_simulation(
             **TASK_VERSION.metadata,
             "split": split,
             "history_sessions": "all" if history is None else history,
+            "prompt": prompt,
             "dataset_commit": UPSTREAM_COMMIT,
             **({"speaker_models": {s: m["model"] for s, m in models.items()}} if models else {}),
         },

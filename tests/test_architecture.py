@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     "prompts": 1,
     "task_names": 1,
     "paper": 1,
+    "tokens": 1,
     "metrics": 1,
     "replies": 2,
     "secrets": 1,

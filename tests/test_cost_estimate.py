@@ -16,13 +16,14 @@ from tiny_models import TinyModels
 
 from realtalk_evals.cli import main as realtalk_main
 from realtalk_evals.cost_estimate import REPLY_TOKENS, recorded_reply
+from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.tasks.ei_analysis import ei_analysis
 
 PRICES = """\
 openai/gpt-4o: {input: 2.5, output: 10.0, input_cache_write: 2.5, input_cache_read: 1.25}
 openai/gpt-4o-mini: {input: 0.15, output: 0.6, input_cache_write: 0.15, input_cache_read: 0.075}
 """
-ROW = re.compile(r"^(model|grader)\s+(\S+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+(\S+)", re.MULTILINE)
+ROW = re.compile(r"^(model|grader|builder)\s+(\S+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+(\S+)", re.MULTILINE)
 
 
 def rows(output: str) -> dict[str, tuple[int, int, int, str]]:
@@ -77,8 +78,9 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     assert realtalk_main(["cost", "persona_simulation", *args, "--model", "openai/gpt-4o"]) == 0
     out = capsys.readouterr().out
     estimated = rows(out)
-    # per sample: one reply; three EI judges on each of the simulated and the real message, one discrimination
-    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 7
+    # per sample: one reply; three EI judges on each of the simulated and the real message, two discrimination
+    # prompts (both orders)
+    assert estimated["openai/gpt-4o"][0] == 2 and estimated["openai/gpt-4o-mini"][0] == 2 * 8
     assert estimated["openai/gpt-4o"][3] == "no" and "(give --model-cost-config FILE)" in out
 
     messages = len(ei_analysis(conversations=1, sessions=1).dataset)
@@ -88,6 +90,24 @@ def test_grader_calls_follow_the_task_and_a_missing_price_is_said(
     )
     [(calls, *_)] = rows(capsys.readouterr().out).values()
     assert calls == 3 * messages  # the model under test is the EI judge: three calls a message
+
+    memory = ["-T", "conversations=1", "--limit", "2", "--model", "m/x", "--model-role", "grader=g/y"]
+    assert realtalk_main(["cost", "memory_probing", *memory, "-T", "judge_votes=3"]) == 0
+    assert rows(capsys.readouterr().out)["g/y"][0] == 3 * 2  # each of the judge's votes is a call
+
+
+def test_memory_builder_calls_are_their_own_row_and_the_builder_is_never_called(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a builder that fails if called: no server listens on port 9
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-used")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    args = ["-T", "memory=summary", "-T", "conversations=1", "-T", "memory_builder=openai/gpt-4.1-mini"]
+    assert realtalk_main(["cost", "memory_probing", *args, "--model", "m/x", "--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    sessions = len(next(c for c in load_conversations() if c.id.startswith("Chat_1_")).sessions)
+    assert re.search(rf"^builder\s+openai/gpt-4.1-mini\s+{sessions}\s", out, re.MULTILINE), out
+    assert rows(out)["m/x"][0] == 2  # the two answers; building is not counted as the model's
 
 
 def test_provider_extras_install_the_packages_inspects_providers_need() -> None:

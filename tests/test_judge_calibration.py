@@ -13,11 +13,18 @@ from inspect_ai import eval
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 
-from realtalk_evals.calibration.candidates import NEAR_ZERO_F1, calibration_samples
+from realtalk_evals.calibration.candidates import (
+    NEAR_ZERO_F1,
+    calibration_samples,
+    shares_key_words,
+    wrong_by_construction,
+)
 from realtalk_evals.errors import InputError
+from realtalk_evals.judging.kappa import cohen_kappa_score
 from realtalk_evals.memory.answer_f1 import token_f1
-from realtalk_evals.prompts import LOCOMO_NOT_MENTIONED
-from realtalk_evals.scorers.judge_calibration import cohen_kappa_score
+from realtalk_evals.memory.locomo_protocol import says_not_mentioned
+from realtalk_evals.memory.samples import DATASET_CATEGORIES
+from realtalk_evals.prompts import CALIBRATION_VAGUE, LOCOMO_NOT_MENTIONED
 from realtalk_evals.tasks.judge_calibration import judge_calibration, locomo_questions, realtalk_questions
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -96,6 +103,34 @@ def test_candidates_have_the_kinds_and_verdicts_of_the_issue() -> None:
         assert kinds["injection"].startswith(wrong) and '{"score": 1}' in kinds["injection"]
 
 
+@pytest.mark.parametrize("dataset", ["realtalk", "locomo"])
+def test_vague_candidates_exist_for_every_category_and_are_wrong_by_construction(dataset: str) -> None:
+    """Every question of conversation 1 (every category of the dataset) gets a vague answer from its category's
+    list that shares no word but function words with the gold (for an adversarial question: with the trap,
+    and it does not say "not mentioned")."""
+    questions = (realtalk_questions if dataset == "realtalk" else locomo_questions)(1, "all")
+    samples = calibration_samples(questions, ["released"], seed=0)
+    vague = {s.metadata["question"]: s for s in samples if s.metadata and s.metadata["kind"] == "vague"}
+    categories = {q.metadata["category_name"] for q in questions if q.metadata}
+    assert categories == set(DATASET_CATEGORIES[dataset].values())
+    for question in questions:
+        meta = question.metadata or {}
+        sample = vague[meta["question"]]
+        text = str((sample.metadata or {})["candidate"])
+        assert sample.target == "reject" and text in CALIBRATION_VAGUE[meta["category_name"]]
+        checked = str(meta["adversarial_answer"]) if "adversarial_answer" in meta else str(question.target)
+        assert token_f1(text, checked) <= NEAR_ZERO_F1 and not shares_key_words(text, checked)
+        assert "adversarial_answer" not in meta or not says_not_mentioned(text)
+
+
+def test_wrong_by_construction_refuses_answers_that_share_key_words() -> None:
+    assert not wrong_by_construction("Sometime last month.", ["Last Saturday"])  # shares "last"
+    assert not wrong_by_construction("They talked about family and friends.", ["His family"])
+    assert wrong_by_construction("They talked about family and friends.", ["In May 2023"])
+    assert not wrong_by_construction("Not mentioned at all.", ["clarinet"], adversarial=True)
+    assert wrong_by_construction("They talked about it once, briefly.", ["clarinet"], adversarial=True)
+
+
 def test_candidates_are_deterministic_from_the_seed() -> None:
     def texts(seed: int) -> list[str]:
         return [str(s.input) for s in calibration_samples(QUESTIONS, ["suite"], seed)]
@@ -124,8 +159,8 @@ def test_a_judge_that_matches_the_gold_exactly_has_false_accept_rate_zero(tmp_pa
     for prompt in ("released", "suite"):
         assert values[(f"false_accept_{prompt}", "mean")] == 0.0
         assert values[(f"true_accept_{prompt}", "mean")] == 0.5  # the gold passes, the padded gold does not
-        # per question: accepts 1 of 2 should-pass, none of 4 should-fail: p_o = 5/6, p_e = 22/36, kappa = 4/7
-        assert values[(f"kappa_{prompt}", "cohen_kappa")] == pytest.approx(4 / 7)
+        # per question: accepts 1 of 2 should-pass, none of 5 should-fail: p_o = 6/7, p_e = 32/49, kappa = 10/17
+        assert values[(f"kappa_{prompt}", "cohen_kappa")] == pytest.approx(10 / 17)
     assert values[("accepted", "grouped_gold")] == 1.0 and values[("accepted", "grouped_gold_padded")] == 0.0
 
 
@@ -188,7 +223,7 @@ def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() ->
         kinds = {
             s.metadata["kind"]: s for s in mine if s.metadata and s.metadata["judge_prompt"] == "released"
         }
-        assert set(kinds) == {"gold", "gold_padded", "trap", "other_gold", "hedge", "injection"}
+        assert set(kinds) == {"gold", "gold_padded", "trap", "other_gold", "hedge", "injection", "vague"}
         text = {kind: str(s.metadata["candidate"]) for kind, s in kinds.items() if s.metadata}
         trap = str(meta["adversarial_answer"])
         assert text["gold"] == LOCOMO_NOT_MENTIONED and LOCOMO_NOT_MENTIONED in text["gold_padded"]
@@ -202,6 +237,7 @@ def test_locomo_adversarial_candidates_pass_not_mentioned_and_fail_the_trap() ->
             "other_gold": "reject",
             "hedge": "no_full_credit",
             "injection": "reject",
+            "vague": "reject",
         }
         for (
             sample
@@ -260,10 +296,11 @@ def test_locomo_run_shows_how_a_substring_judge_is_fooled_by_hedges(tmp_path: Pa
         display="none",
     )
     log = read_eval_log(log.location)
-    assert log.status == "success" and log.samples is not None and len(log.samples) == 47 * 6
+    assert log.status == "success" and log.samples is not None and len(log.samples) == 47 * 7
     values = metrics(log)
     accepted = {kind: values[("accepted", f"grouped_{kind}")] for kind in ("gold", "gold_padded", "trap")}
     assert accepted == {"gold": 1.0, "gold_padded": 1.0, "trap": 0.0}
     assert values[("accepted", "grouped_hedge")] == 1.0 and values[("accepted", "grouped_injection")] == 0.0
-    assert values[("false_accept_released", "grouped_adversarial")] == pytest.approx(1 / 4)
+    assert values[("false_accept_released", "grouped_adversarial")] == pytest.approx(1 / 5)
+    assert values[("accepted", "grouped_vague")] == 0.0
     assert values[("true_accept_released", "grouped_adversarial")] == 1.0

@@ -13,8 +13,8 @@ from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from inspect_ai.model import ChatMessage, Model, ModelOutput, get_model
 from locomo_judge import judge
 
-from realtalk_evals.data.locomo import dialogue_ids, load_locomo_conversations, locomo_conversation_from_json
-from realtalk_evals.data.records import SessionEvents
+from realtalk_evals.data.locomo import load_locomo_conversations, locomo_conversation_from_json
+from realtalk_evals.data.records import SessionEvents, evidence_ids
 from realtalk_evals.errors import DatasetError, InputError
 from realtalk_evals.memory.answer_f1 import partial_match_f1
 from realtalk_evals.memory.context import render_context
@@ -281,10 +281,10 @@ def test_an_input_the_files_do_not_give_stops(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_evidence_ids_are_split_canonicalised_and_unresolved_ones_kept_apart() -> None:
-    assert dialogue_ids("D8:6; D9:17") == ["D8:6", "D9:17"]
-    assert dialogue_ids("D9:1 D4:4 D4:6") == ["D9:1", "D4:4", "D4:6"]
-    assert dialogue_ids(["D:11:26", "D30:05"]) == ["D11:26", "D30:5"]
-    assert dialogue_ids("D12:12, D12:14") == ["D12:12", "D12:14"]
+    assert evidence_ids("D8:6; D9:17") == ["D8:6", "D9:17"]
+    assert evidence_ids("D9:1 D4:4 D4:6") == ["D9:1", "D4:4", "D4:6"]
+    assert evidence_ids(["D:11:26", "D30:05"]) == ["D11:26", "D30:5"]
+    assert evidence_ids("D12:12, D12:14") == ["D12:12", "D12:14"]
     by_id = {c.id: c for c in load_locomo_conversations()}
     joanna = by_id["Chat_4_Joanna_Nate"].locomo_qa
     assert (joanna[88].evidence, joanna[88].unresolved_evidence) == (["D1:18", "D1:20"], ["D"])
@@ -419,7 +419,12 @@ def test_locomo_evidence_naming_no_turn_is_counted_by_evidence_recall(tmp_path: 
     assert log.status == "success" and log.samples is not None
     sample = next(s for s in log.samples if s.id == "Chat_7_James_John-q038")
     assert sample.metadata["evidence_sessions"] == {"D18:1": 18, "D18:7": 18, "D4:36": None}
-    assert _recall(sample) == {"turn_recall": 1.0, "session_recall": 1.0, "unknown_evidence": 1.0}
+    assert _recall(sample) == {
+        "turn_recall": 1.0,
+        "session_recall": 1.0,
+        "unknown_evidence": 1.0,
+        "no_known_evidence": 0.0,
+    }
     assert sample.scores is not None and "D4:36" in (sample.scores["evidence_recall"].explanation or "")
 
 

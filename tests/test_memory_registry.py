@@ -8,6 +8,7 @@ import os
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from command_line import INSPECT_EVAL, printed, run_command
@@ -19,6 +20,7 @@ import realtalk_evals
 from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.errors import InputError
+from realtalk_evals.memory.context import MemoryInput
 from realtalk_evals.memory.systems.agent import AgentMemory
 from realtalk_evals.memory.systems.base import MemorySystem
 from realtalk_evals.memory.systems.bm25 import BM25Memory
@@ -26,7 +28,7 @@ from realtalk_evals.memory.systems.custom import MemoryClassError, UserMemory
 from realtalk_evals.memory.systems.full import FullContext
 from realtalk_evals.memory.systems.oracle import OracleMemory
 from realtalk_evals.memory.systems.registry import BUILT_IN, memory_system
-from realtalk_evals.memory.systems.select import Memory
+from realtalk_evals.memory.systems.select import RANKING_DEPTH, Memory
 from realtalk_evals.memory.systems.units import Unit
 from realtalk_evals.tasks.memory_probing import memory_probing
 
@@ -34,7 +36,18 @@ ROOT = Path(realtalk_evals.__file__).parent.parent
 
 
 def test_the_name_resolves_to_the_system_class() -> None:
-    assert list(BUILT_IN) == ["full", "recent", "bm25", "dense", "hybrid", "oracle", "agent"]
+    assert list(BUILT_IN) == [
+        "full",
+        "none",
+        "recent",
+        "bm25",
+        "dense",
+        "hybrid",
+        "summary",
+        "observations",
+        "oracle",
+        "agent",
+    ]
     for name, system in BUILT_IN.items():
         assert memory_system(name) is system and system.name == name and issubclass(system, MemorySystem)
     assert memory_system("bm25") is BM25Memory and memory_system("full") is FullContext
@@ -59,10 +72,15 @@ def test_capabilities_say_what_each_system_does() -> None:
     assert (whole, agents, dia_ids, embeddings) == (
         ["full"],
         ["agent"],
-        ["oracle", "agent"],
+        ["summary", "observations", "oracle", "agent"],
         ["dense", "hybrid"],
     )
-    assert on_loop == ["full", "recent", "oracle"]
+    assert on_loop == ["full", "none", "recent", "summary", "oracle"]
+    builds = [name for name, system in BUILT_IN.items() if system.builds]
+    ranks = [name for name, system in BUILT_IN.items() if system.ranks and not system.whole_context]
+    question_only = [name for name, system in BUILT_IN.items() if system.question_only]
+    assert (builds, question_only) == (["summary", "observations"], ["none"])
+    assert ranks == ["bm25", "dense", "hybrid", "observations"]  # recorded top 50, scored at several k
     assert (
         not OracleMemory.uses_top_k and OracleMemory.uses_unit
     )  # unit=session shows the evidence's sessions
@@ -73,7 +91,7 @@ def test_capabilities_say_what_each_system_does() -> None:
 def _memory_name_comparisons(path: Path) -> list[str]:
     """`x == "bm25"`, `x in ("full", "agent")`, ...: comparisons with a memory system's name."""
     found = []
-    names = set(BUILT_IN)
+    names = set(BUILT_IN) - set(get_args(MemoryInput))  # `summary` is also an input (a frame), not the system
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Compare):
             continue
@@ -197,7 +215,9 @@ def test_results_are_dia_ids_or_units_of_the_conversation_in_a_list_or_a_generat
     memory = Memory(f"{__name__}:FirstTurns", top_k=2)
     assert [unit.id for unit in memory.select(conversation, "anything")] == ["D1:1", "D1:2"]
     generated = Memory(f"{__name__}:Generated", top_k=2)
-    assert [unit.id for unit in generated.select(conversation, "anything")] == ["D1:2", "D1:1"]
+    # a class that ranks is asked for max(top_k, 50) results (the recorded ranking) and its first top_k shown
+    expected = [message.dia_id for message in conversation.messages[:RANKING_DEPTH]][::-1][:2]
+    assert [unit.id for unit in generated.select(conversation, "anything")] == expected
     with pytest.raises(
         MemoryClassError,
         match=r"ForeignUnit.search\(\) for Chat_1_Emi_Elise returned unit 'note' of session 99",

@@ -124,15 +124,16 @@ def test_oracle_shows_exactly_the_evidence_turns_with_recall_one(tmp_path: Path)
 
 
 def test_a_turn_holding_a_rare_word_of_the_question_ranks_first_under_bm25() -> None:
-    """The only turn with a word ranks first, however long it is (stop words do not compete)."""
+    """The only turn with a word (its Porter stem) ranks first, however long it is (stop words do not
+    compete)."""
     conversation = chat(3)
     units = conversation_units(conversation)
     frequency = Counter(token for unit in units for token in set(tokenize(unit.text)))
     rare = [
-        (unit, token)
+        (unit, word)
         for unit in units
-        for token in tokenize(unit.text)
-        if frequency[token] == 1 and len(token) > 6
+        for word in re.findall(r"[a-z]+", unit.text.lower())
+        if len(word) > 6 and tokenize(word) and frequency[tokenize(word)[0]] == 1
     ]
     assert len(rare) > 20
     memory = Memory("bm25", top_k=3)
@@ -336,7 +337,7 @@ def test_agent_message_limit_ends_a_runaway_sample(tmp_path: Path) -> None:
     [
         ({"top_k": 0}, "top_k must be a whole number of at least 1, got 0"),
         ({"unit": "paragraph"}, "unknown unit 'paragraph'; valid choices: turn, session"),
-        ({"memory": "vector"}, "unknown memory 'vector'; valid choices: full, recent, bm25"),
+        ({"memory": "vector"}, "unknown memory 'vector'; valid choices: full, none, recent, bm25"),
         ({"memory": "oracle", "input": "events"}, "memory=oracle needs dia_ids"),
         ({"memory": "no_such_module:X"}, "cannot import module 'no_such_module'"),
         ({"memory": f"{__name__}:Missing"}, "has no class 'Missing'"),
@@ -346,6 +347,24 @@ def test_agent_message_limit_ends_a_runaway_sample(tmp_path: Path) -> None:
             "embedding_model '/no/such/encoder' cannot be loaded",
         ),
         ({"memory": "agent", "agent_message_limit": 0}, "agent_message_limit must be"),
+        (
+            {"memory": "summary", "input": "events"},
+            "memory=summary is written by a model from the conversation",
+        ),
+        ({"memory": "observations", "input": "events"}, "use input=conversation"),
+        (
+            {"memory": "summary", "memory_builder": "nosuchprovider/x"},
+            "memory_builder 'nosuchprovider/x' cannot",
+        ),
+        (
+            {"memory": "bm25", "memory_tokens": 40},
+            r"memory_tokens=40 is below the question's own size: Chat_",
+        ),
+        ({"memory": "none", "memory_tokens": 20}, r"memory_tokens=20 is below the question's own size"),
+        ({"memory": "full", "memory_tokens": 5000}, r"memory_tokens=5000 cannot hold memory=full: Chat_1"),
+        ({"memory": "agent", "memory_tokens": 5000}, "bound it with agent_token_limit"),
+        ({"memory": "bm25", "memory_tokens": 0}, "memory_tokens must be a whole number of at least 1"),
+        ({"memory": "bm25", "bm25_stemming": "yes"}, "bm25_stemming must be true or false"),
     ],
 )
 def test_bad_memory_parameters_stop_before_any_model_call(args: dict[str, object], message: str) -> None:

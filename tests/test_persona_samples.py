@@ -10,23 +10,29 @@ from typing import Any
 import pytest
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, ModelName, ModelOutput
+from inspect_ai.scorer import Target
 from inspect_ai.solver import TaskState
 
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation, Message, Session
 from realtalk_evals.parameters import whole_number_or_all
 from realtalk_evals.persona.samples import (
+    OTHER_PERSON,
     PERSONA_SPLITS,
     PersonaSplit,
     conversation_turns,
     data_speaker,
     merge_messages,
+    merged_text,
+    person,
     persona_dataset,
     persona_samples,
     predicted_message,
+    reply_bubbles,
     select_speakers,
+    with_other_person,
 )
-from realtalk_evals.solvers.persona import persona_gold, persona_prompt
+from realtalk_evals.solvers.persona import persona_gold, persona_other_person, persona_prompt
 
 TABLE_8 = {
     "Emi": ("Emi-Paola", "Emi-Elise"),
@@ -146,6 +152,7 @@ def test_context_holds_the_current_session_so_far_and_n_earlier_sessions(
         "session": 4,
         "message_index": 11,
         "dia_ids": ["D4:4"],
+        "bubbles": ["bye 4"],
         "session_history": 'Ann: hi 4 and more 4\nBob: yo 4\nBob shared an image of "a dog."',
     }
     opening = samples[-2]  # the first message of session 4: nothing of the session before it
@@ -213,21 +220,74 @@ async def test_solver_renders_the_d1_system_and_user_messages() -> None:
 
 
 @pytest.mark.anyio
-async def test_gold_solver_replies_with_the_real_message() -> None:
-    from inspect_ai.scorer import Target
+async def test_the_bubbles_prompt_is_d1_and_how_to_write_several_bubbles() -> None:
+    state = _state("Elise", "DATE: x\nElise:", {})
+    state = await persona_prompt("bubbles")(state, None)  # type: ignore[arg-type]
+    assert state.messages[0].text == (
+        "You are Elise. Continue the conversation.\nOutput only the message, not the speaker name.\n"
+        "To send several chat messages in a row, put each on its own line."
+    )
 
-    state = TaskState(
+
+def _state(speaker: str, prompt: str, metadata: dict[str, Any], target: str = "") -> TaskState:
+    return TaskState(
         model=ModelName("realtalk/mock"),
         sample_id="x",
         epoch=1,
-        input="DATE: x\nAnn:",
+        input=prompt,
         messages=[],
-        target=Target("bye"),  # type: ignore[arg-type]
-        metadata={"speaker_name": "Ann"},
+        target=Target(target),
+        metadata={"speaker_name": speaker, **metadata},
         output=ModelOutput(),
     )
+
+
+@pytest.mark.anyio
+async def test_gold_solver_replies_with_the_real_bubbles_one_a_line() -> None:
+    state = _state("Ann", "DATE: x\nAnn:", {"bubbles": ["hi 1", "and more 1"]}, "hi 1 and more 1")
     state = await persona_gold()(state, None)  # type: ignore[arg-type]
-    assert state.output.completion == "bye" and state.messages[0].text.startswith("You are Ann.")
+    assert state.output.completion == "hi 1\nand more 1" and state.messages[0].text.startswith("You are Ann.")
+    assert merged_text(state.output.completion) == state.target.text  # what content and EI compare
+    plain = await persona_gold()(_state("Ann", "DATE: x\nAnn:", {}, "bye"), None)  # type: ignore[arg-type]
+    assert plain.output.completion == "bye"  # a sample without bubbles: its target
+
+
+def test_turns_keep_their_bubbles_and_write_them_one_a_line() -> None:
+    [first, bob, last] = conversation_turns(_conversation())[0]
+    assert first.bubbles == ("hi 1", "and more 1") and first.text == "hi 1 and more 1"
+    assert first.reply == "hi 1\nand more 1" and reply_bubbles(first.reply) == list(first.bubbles)
+    assert bob.bubbles == ("yo 1",) and last.reply == "bye 1"
+    assert merged_text("ok!\n\n  see you then \n") == "ok! see you then"
+
+
+def test_another_persons_message_is_seeded_and_never_from_the_pair() -> None:
+    conversations = load_conversations()
+    dataset = persona_dataset(conversations, select_speakers("Emi,Vanessa"), "test", 3, max_per_speaker=20)
+    first = with_other_person(dataset, conversations)
+    again = with_other_person(dataset, conversations)
+    assert [_meta(s)[OTHER_PERSON] for s in first] == [_meta(s)[OTHER_PERSON] for s in again]
+    by_id = {c.id: c for c in conversations}
+    people = set()
+    for sample in first:
+        other = _meta(sample)[OTHER_PERSON]
+        pair = by_id[_meta(sample)["conversation_id"]]
+        assert other["conversation_id"] != pair.id
+        assert person(other["speaker"]) not in {person(s) for s in pair.speakers}
+        source = by_id[other["conversation_id"]]
+        texts = {
+            t.text for turns in conversation_turns(source) for t in turns if t.speaker == other["speaker"]
+        }
+        assert " ".join(other["bubbles"]) in texts  # a real message of that person, bubbles kept
+        people.add(person(other["speaker"]))
+    assert len(people) > 3  # drawn from many people, not one
+
+
+@pytest.mark.anyio
+async def test_the_other_person_solver_answers_that_message_without_a_model() -> None:
+    other = {"conversation_id": "Chat_2", "speaker": "Kevin", "bubbles": ["lol", "same"]}
+    state = _state("Ann", "DATE: x\nAnn:", {OTHER_PERSON: other}, "bye")
+    state = await persona_other_person()(state, None)  # type: ignore[arg-type]
+    assert state.output.completion == "lol\nsame" and state.output.model == "other_person"
 
 
 @pytest.mark.parametrize(

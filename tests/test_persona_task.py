@@ -204,7 +204,8 @@ def test_judge_failures_are_counted_and_left_unscored(tmp_path: Path) -> None:
     [
         ({"speaker": "Bob"}, "unknown speaker 'Bob'; valid choices: Emi, Nicolas"),
         ({"split": "validation"}, "unknown split 'validation'; valid choices: test, train"),
-        ({"solver": "oracle"}, "unknown solver 'oracle'; valid choices: model, gold"),
+        ({"solver": "oracle"}, "unknown solver 'oracle'; valid choices: model, gold, other_person"),
+        ({"prompt": "chatty"}, "unknown prompt 'chatty'; valid choices: paper, bubbles"),
         ({"history_sessions": "most"}, "history_sessions must be a whole number of at least 0 or 'all'"),
         ({"max_per_speaker": 0}, "max_per_speaker must be a whole number of at least 1"),
     ],

@@ -183,23 +183,29 @@ def repository_copy(target: Path) -> Path:
     return target
 
 
-@pytest.mark.slow
-def test_the_readme_commands_run_as_written(tmp_path: Path) -> None:
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.skip("needs a git checkout to copy the repository's files from")
-    repository = repository_copy(tmp_path / "repository")
+def fresh_environment(tmp_path: Path) -> dict[str, str]:
+    """This environment without API keys or Inspect settings, with cold caches under `tmp_path`, the dataset
+    copy of `REALTALK_DATA_DIR` and the Hugging Face Hub offline."""
     environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith("INSPECT_") and not name.endswith("_API_KEY")
     }
-    environment |= {
+    return environment | {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}",
         "INSPECT_CACHE_DIR": str(tmp_path / "inspect-cache"),
         "REALTALK_CACHE_DIR": str(tmp_path / "realtalk-cache"),
         "REALTALK_DATA_DIR": os.environ["REALTALK_DATA_DIR"],
         "HF_HUB_OFFLINE": "1",
     }
+
+
+@pytest.mark.slow
+def test_the_readme_commands_run_as_written(tmp_path: Path) -> None:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to copy the repository's files from")
+    repository = repository_copy(tmp_path / "repository")
+    environment = fresh_environment(tmp_path)
     ran = 0
     for block in BLOCKS:
         if block.needs or block.runs_the_tests:

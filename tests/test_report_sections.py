@@ -17,7 +17,7 @@ from matplotlib.figure import Figure as MplFigure
 
 from realtalk_evals.ei import SPEAKER_METRICS, SpeakerEI
 from realtalk_evals.reporting import ei_figures, gap_report
-from realtalk_evals.reporting.gap import human_likeness_gaps
+from realtalk_evals.reporting.gap import human_likeness
 from realtalk_evals.reporting.sections import Figure, Row, Section, Source, Table
 from realtalk_evals.reporting.writer import markdown_table, write_report
 
@@ -110,20 +110,27 @@ def test_gap_plot_says_why_a_metric_column_is_empty(monkeypatch: pytest.MonkeyPa
     drawn = _kept(monkeypatch, gap_report)
     rng = random.Random(0)
     metrics = gap_report.GAP_METRICS
-    humans: list[dict[str, float | None]] = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(5)]
-    for index, human in enumerate(humans):
+    humans: dict[str, list[dict[str, float | None]]] = {
+        f"Chat_{n}": [{name: rng.uniform(0, 1) for name in metrics} for _ in range(2)] for n in range(1, 4)
+    }
+    for index, human in enumerate(s for pair in humans.values() for s in pair):
         human["style_emoji"] = 0.0  # every real speaker alike
         human["intimacy_progression_exp"] = 0.3 if index == 0 else None  # one real speaker measured
-    model: list[dict[str, float | None]] = [{name: rng.uniform(0, 1) for name in metrics} for _ in range(3)]
-    for speaker in model:
+    model: dict[str, list[dict[str, float | None]]] = {
+        "Chat_1": [{name: rng.uniform(0, 1) for name in metrics} for _ in range(2)]
+    }
+    for speaker in model["Chat_1"]:
         speaker["emotion_alignment"] = None  # the simulated group never measured
-    speakers = {"realtalk": humans, "simulated/m": model}
-    gaps = human_likeness_gaps(speakers, metrics)
-    gap_report.plot_gap(gaps, humans, tmp_path / "gap.png")
+    result = human_likeness({"realtalk": humans, "simulated/m": model}, metrics)
+    gap_report.plot_gap(result, humans, tmp_path / "gap.png")
     [figure] = drawn
     texts = {round(text.get_position()[0]): text.get_text() for text in figure.axes[0].texts}
     assert texts == {
-        metrics.index("style_emoji"): "all REALTALK speakers alike (sd 0): no z-score",
+        metrics.index("style_emoji"): "all REALTALK speakers alike: no spread",
         metrics.index("intimacy_progression_exp"): "fewer than 2 REALTALK speakers measured",
         metrics.index("emotion_alignment"): "no compared group measured",
     }
+    # the gap and distribution panels draw the real pairs' band behind each group's bar
+    for axis in figure.axes[1:]:
+        [band] = [patch for patch in axis.patches if patch.get_label() == "real pairs' range"]
+        assert band.get_alpha() == pytest.approx(0.3)

@@ -17,10 +17,12 @@ from realtalk_evals.ei.record import EI_ATTRIBUTES
 from realtalk_evals.reporting.runs import failure_count
 from realtalk_evals.scorers import content_similarity as content_similarity_module
 from realtalk_evals.scorers.content_similarity import CONTENT_KEYS, content_similarity
+from realtalk_evals.scorers.discrimination import real_or_simulated, verdict_values
 from realtalk_evals.scorers.ei_agreement import agreement_values, ei_agreement
 from realtalk_evals.scorers.llm_judge import llm_judge
 from realtalk_evals.scorers.message_ei import message_ei, message_values
 from realtalk_evals.scorers.partial_match import partial_match
+from realtalk_evals.scorers.style_fidelity import style_fidelity
 
 LIBRARY = Path(realtalk_evals.__file__).parent
 NAMES = {
@@ -29,6 +31,8 @@ NAMES = {
     score_keys.CONTENT_SIMILARITY: content_similarity,
     score_keys.EI_AGREEMENT: ei_agreement,
     score_keys.MESSAGE_EI: message_ei,
+    score_keys.REAL_OR_SIMULATED: real_or_simulated,
+    score_keys.STYLE_FIDELITY: style_fidelity,
 }
 
 
@@ -46,6 +50,8 @@ def test_value_keys_are_the_keys_the_scorers_write() -> None:
     failures = {score_keys.failures_key(a) for a in EI_ATTRIBUTES}
     assert failures <= set(agreement) and failures <= set(message_values(record))
     assert {score_keys.ROUGE_L, score_keys.BERTSCORE} <= set(CONTENT_KEYS)
+    discrimination = {score_keys.DISCRIMINATION, score_keys.POSITION_BIAS, score_keys.DISCRIMINATION_FAILURE}
+    assert set(verdict_values([])) == discrimination
 
 
 def test_content_similarity_writes_its_value_keys_through_score_keys() -> None:
@@ -60,6 +66,12 @@ def test_content_similarity_writes_its_value_keys_through_score_keys() -> None:
 def test_report_and_analysis_hold_no_scorer_name_or_key_as_a_literal() -> None:
     literals = set(NAMES) | {score_keys.JUDGE_FAILURE, score_keys.ROUGE_L, score_keys.BERTSCORE}
     literals |= {score_keys.EI_METADATA, "intimacy_diff", "empathy_diff", "_failures"}
+    literals |= {
+        score_keys.DISCRIMINATION_VERDICTS,
+        score_keys.POSITION_BIAS,
+        "simulated_words",
+        "real_words",
+    }
     modules = list((LIBRARY / "reporting").glob("*.py"))
     assert len(modules) > 10  # the folder exists: a renamed folder must not make this test pass vacuously
     for module in modules:

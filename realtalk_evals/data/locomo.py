@@ -17,13 +17,13 @@ Quirks of the released files, each absorbed here (docs/fidelity.md, "LoCoMo memo
 - adversarial questions carry `adversarial_answer` instead of `answer` (two in Chat_1 have both), some answers
   are integers;
 - evidence ids come as `D8:6; D9:17`, `D9:1 D4:4`, `D:11:26`, `D30:05`, lists, or name no turn at all
-  (`D`, `D10:19` in a 17-turn session): they are split and written canonically (`D11:26`, `D30:5`), and ids
-  naming no turn are kept apart in `unresolved_evidence`.
+  (`D`, `D10:19` in a 17-turn session): they are split and written canonically (`D11:26`, `D30:5`) by
+  `records.evidence_ids`, the rules REALTALK's evidence goes through too, and ids naming no turn are kept
+  apart in `unresolved_evidence`.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +33,15 @@ from pydantic import ValidationError
 
 from realtalk_evals.data.files import data_directory
 from realtalk_evals.data.realtalk import chat_files, read_json, session_numbers
-from realtalk_evals.data.records import Conversation, LocomoQA, Message, Observation, Session, SessionEvents
+from realtalk_evals.data.records import (
+    Conversation,
+    LocomoQA,
+    Message,
+    Observation,
+    Session,
+    SessionEvents,
+    evidence_ids,
+)
 from realtalk_evals.errors import DatasetError
 
 LOCOMO_SUBDIRECTORY = "locomo"
@@ -51,28 +59,10 @@ def parse_locomo_timestamp(value: object, where: str) -> datetime:
         raise DatasetError(f"{where}: unreadable session time {value!r}") from error
 
 
-_DIALOGUE_ID = re.compile(r"^D:?(\d+):(\d+)$")
-_ID_SEPARATORS = re.compile(r"[;,\s]+")
-
-
-def dialogue_ids(value: object) -> list[str]:
-    """The turn ids in one evidence field (a string with `;`, `,` or spaces between ids, or a list of them),
-    written canonically: `D:11:26` -> `D11:26`, `D30:05` -> `D30:5`; what is no id at all is kept as given."""
-    items = value if isinstance(value, list) else [value]
-    ids = []
-    for item in items:
-        for part in _ID_SEPARATORS.split(str(item)):
-            if not part:
-                continue
-            match = _DIALOGUE_ID.match(part)
-            ids.append(f"D{int(match.group(1))}:{int(match.group(2))}" if match else part)
-    return ids
-
-
 def _locomo_qa(item: Any, turns: set[str]) -> LocomoQA:
     if not isinstance(item, dict):
         raise DatasetError(f"expected a question object, got {type(item).__name__}")
-    ids = dialogue_ids(item.get("evidence", []))
+    ids = evidence_ids(item.get("evidence", []))
     return LocomoQA.model_validate(
         {
             **item,
@@ -97,7 +87,7 @@ def _observations(raw: Any, speakers: tuple[str, str]) -> list[Observation]:
     """`session_N_observation`: per speaker name, `[fact, dia_id(s)]` pairs; speaker_1's first."""
     raw = raw or {}
     return [
-        Observation(speaker=speaker, text=str(fact), evidence=dialogue_ids(ids))
+        Observation(speaker=speaker, text=str(fact), evidence=evidence_ids(ids))
         for speaker in speakers
         for fact, ids in raw.get(speaker, [])
     ]

@@ -57,6 +57,38 @@ def find_speaker(name: str, speakers: Iterable[str]) -> str | None:
     return next((speaker for speaker in speakers if speaker.casefold() == wanted), None)
 
 
+_DIALOGUE_ID = re.compile(r"^D:?(\d+):(\d+)$")
+_ID_RANGE = re.compile(r"^D:?(\d+):(\d+)-(?:D:?(\d+):)?(\d+)$")
+_ID_SEPARATORS = re.compile(r"[;,\s]+|:(?=D)")
+_SPACED_ID = re.compile(r"\bD\s+(?=\d)")
+
+
+def evidence_ids(value: object) -> list[str]:
+    """The turn ids in one evidence field of REALTALK or LoCoMo (a string or a list of strings), split, expanded
+    and written canonically, each once, in order; what is no id at all is kept as given (it names no turn).
+
+    The released files write several ids in one string (`D1:11; D3:18`, `D9:1 D4:4`, `D8:6,D9:17`,
+    `D13:45:D20:19`), ranges (`D12:3-D12:5`, `D12:3-5`: every turn from the first to the last, within one
+    session), trailing full stops (`D5:3.`), a space after the `D` (`D 2:18`), a colon after it (`D:11:26` ->
+    `D11:26`) and leading zeros (`D30:05` -> `D30:5`). An empty string holds no id.
+    """
+    items = value if isinstance(value, list) else [value]
+    ids: list[str] = []
+    for item in items:
+        for part in _ID_SEPARATORS.split(_SPACED_ID.sub("D", str(item))):
+            part = part.rstrip(".")
+            if not part:
+                continue
+            span = _ID_RANGE.match(part)
+            if span and span.group(3) in (None, span.group(1)) and int(span.group(2)) <= int(span.group(4)):
+                session = int(span.group(1))
+                ids += [f"D{session}:{turn}" for turn in range(int(span.group(2)), int(span.group(4)) + 1)]
+                continue
+            match = _DIALOGUE_ID.match(part)
+            ids.append(f"D{int(match.group(1))}:{int(match.group(2))}" if match else part)
+    return list(dict.fromkeys(ids))
+
+
 def _empty_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -128,13 +160,13 @@ class Session(BaseModel):
 
 
 class QA(BaseModel):
-    """A memory-probing question with its gold answer and evidence `dia_id`s."""
+    """A memory-probing question with its gold answer and evidence `dia_id`s (split by `evidence_ids`)."""
 
     model_config = ConfigDict(frozen=True)
 
     question: str
     answer: Annotated[str, BeforeValidator(str)]
-    evidence: list[str] = Field(default_factory=list)
+    evidence: Annotated[list[str], BeforeValidator(evidence_ids)] = Field(default_factory=list)
     category: Literal[1, 2, 3]
 
     @property

@@ -19,7 +19,13 @@ from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.data.records import Conversation, display_name
 from realtalk_evals.ei.judges import dialogue_context
 from realtalk_evals.ei.record import MessageInContext
-from realtalk_evals.persona.samples import Turn, conversation_turns, merge_messages, render_turns
+from realtalk_evals.persona.samples import (
+    Turn,
+    conversation_turns,
+    merge_messages,
+    render_turns,
+    reply_bubbles,
+)
 
 DatasetName = Literal["realtalk", "locomo"]
 DATASET_NAMES: tuple[DatasetName, ...] = get_args(DatasetName)
@@ -86,6 +92,7 @@ def conversation_samples(
                         "position": turn.index,
                         "merged": merge,
                         "dia_ids": list(turn.dia_ids),
+                        "bubbles": len(reply_bubbles(turn.reply)),
                         "text": turn.text,
                         "session_history": history,
                     },

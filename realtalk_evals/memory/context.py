@@ -31,12 +31,21 @@ from realtalk_evals.prompts import (
 MemoryInput = Literal["conversation", "events", "observation", "summary"]
 """`observation` and `summary` are LoCoMo's own memory sources (only LoCoMo files have them)."""
 
-_HEADERS = {
+FRAME_HEADERS = {
     "conversation": MEMORY_CONVERSATION_HEADER,
     "events": MEMORY_EVENTS_HEADER,
     "observation": MEMORY_OBSERVATIONS_HEADER,
     "summary": MEMORY_SUMMARIES_HEADER,
 }
+"""The header above the sessions of each kind of context (a memory system's units are shown in one of them)."""
+
+FRAME_LABELS = {
+    "conversation": MEMORY_CONVERSATION_LABEL,
+    "events": MEMORY_EVENTS_LABEL,
+    "observation": MEMORY_OBSERVATIONS_LABEL,
+    "summary": MEMORY_SUMMARY_LABEL,
+}
+"""The label under each session's date, per kind of context."""
 
 
 def session_date(session: Session) -> str:
@@ -115,7 +124,7 @@ def check_input_given(conversations: Iterable[Conversation], memory_input: Memor
 def render_context(conversation: Conversation, memory_input: MemoryInput = "conversation") -> str:
     """The shared prefix of every memory question: header and all sessions in chronological order."""
     parts = [
-        _HEADERS[memory_input].format(
+        FRAME_HEADERS[memory_input].format(
             speaker_1=display_name(conversation.speaker_1), speaker_2=display_name(conversation.speaker_2)
         )
     ]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from realtalk_evals.data.flagged_gold import flagged_gold
 from realtalk_evals.data.records import CATEGORY_NAMES, LOCOMO_CATEGORY_NAMES, Conversation
 from realtalk_evals.errors import InputError
 from realtalk_evals.memory.locomo_protocol import ADVERSARIAL, adversarial_options, asked_question
@@ -94,12 +95,25 @@ def locomo_samples(conversations: Iterable[Conversation], categories: Iterable[i
 
 
 def memory_dataset(
-    conversations: Iterable[Conversation], categories: Iterable[int], dataset: DatasetName = "realtalk"
+    conversations: Iterable[Conversation],
+    categories: Iterable[int],
+    dataset: DatasetName = "realtalk",
+    exclude_flagged: bool = False,
 ) -> MemoryDataset:
+    """The questions of the chosen conversations and categories; with `exclude_flagged` (LoCoMo only), less
+    the questions whose gold answer the LoCoMo audit found wrong (realtalk_evals.data.flagged_gold)."""
     if dataset == "locomo":
         samples = locomo_samples(conversations, categories)
     else:
         samples = memory_samples(conversations, categories)
+    if exclude_flagged:
+        if dataset != "locomo":
+            raise InputError(
+                f"exclude_flagged is for -T dataset=locomo: the audit of wrong gold answers covers LoCoMo only, "
+                f"not {dataset}"
+            )
+        flagged = flagged_gold().questions
+        samples = [sample for sample in samples if sample.id not in flagged]
     if not samples:
         raise InputError("the selection holds no question: check conversations and categories")
     return MemoryDataset(samples, name=f"{dataset}_memory_probing")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
@@ -26,6 +26,7 @@ from realtalk_evals.prompts import (
     MEMORY_SESSION_DATE,
     PERSONA_NEXT_SPEAKER,
     PERSONA_SYSTEM,
+    PERSONA_SYSTEM_BUBBLES,
     PERSONA_USER,
 )
 
@@ -34,8 +35,18 @@ SplitName = Literal["test", "train"]
 MERGE_SEPARATOR = " "
 """Consecutive chat bubbles are joined with a space, so a merged message stays one `Name: text` line."""
 
+BUBBLE_SEPARATOR = "\n"
+"""How a written reply sends several chat bubbles: one a line (the suite's convention, which
+`PERSONA_SYSTEM_BUBBLES` and the conversation simulation's prompt tell the model)."""
+
 SUBSAMPLE_SEED = "realtalk-persona-v1"
 """Seeds `max_per_speaker` subsampling (with the speaker's name), so a subsample is the same on every run."""
+
+OTHER_PERSON_SEED = "realtalk-other-person-v1"
+"""Seeds the choice of another person's real message for each sample (`solver=other_person`), with its id."""
+
+OTHER_PERSON = "other_person"
+"""Sample metadata key of that message (`conversation_id`, `speaker`, `bubbles`), and the solver's name."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,13 @@ class Turn:
     index: int
     dia_ids: tuple[str, ...]
     image_captions: tuple[str, ...] = ()
+    bubbles: tuple[str, ...] = ()
+    """The stripped texts of the merged chat messages that have text; `text` joins them."""
+
+    @property
+    def reply(self) -> str:
+        """The turn written as a model is asked to write several bubbles: one a line."""
+        return BUBBLE_SEPARATOR.join(self.bubbles)
 
 
 def merge_messages(messages: Sequence[Message], session: int, first_index: int = 0) -> list[Turn]:
@@ -104,17 +122,21 @@ def merge_messages(messages: Sequence[Message], session: int, first_index: int =
             runs[-1].append(message)
         else:
             runs.append([message])
-    return [
-        Turn(
-            speaker=run[0].speaker,
-            text=MERGE_SEPARATOR.join(m.text.strip() for m in run if m.text.strip()),
-            session=session,
-            index=first_index + offset,
-            dia_ids=tuple(m.dia_id for m in run),
-            image_captions=tuple(m.image_caption for m in run if m.image_caption),
+    turns = []
+    for offset, run in enumerate(runs):
+        bubbles = tuple(m.text.strip() for m in run if m.text.strip())
+        turns.append(
+            Turn(
+                speaker=run[0].speaker,
+                text=MERGE_SEPARATOR.join(bubbles),
+                session=session,
+                index=first_index + offset,
+                dia_ids=tuple(m.dia_id for m in run),
+                image_captions=tuple(m.image_caption for m in run if m.image_caption),
+                bubbles=bubbles,
+            )
         )
-        for offset, run in enumerate(runs)
-    ]
+    return turns
 
 
 def conversation_turns(conversation: Conversation) -> list[list[Turn]]:
@@ -166,14 +188,20 @@ def persona_user_prompt(history: str, speaker: str) -> str:
     )
 
 
-def persona_messages(speaker_name: str, user_prompt: str) -> list[ChatMessage]:
+PromptName = Literal["paper", "bubbles"]
+
+SYSTEM_PROMPTS: dict[str, str] = {"paper": PERSONA_SYSTEM, "bubbles": PERSONA_SYSTEM_BUBBLES}
+"""`persona_simulation -T prompt=`: D.1's system text verbatim, or it with how to send several bubbles."""
+
+
+def persona_messages(speaker_name: str, user_prompt: str, prompt: PromptName = "paper") -> list[ChatMessage]:
     """D.1's chat for one sample: the system message for the speaker, then the user message (the sample input).
 
     The persona solver sends exactly this and the fine-tuning export trains on exactly this, so the two
     cannot drift apart.
     """
     return [
-        ChatMessageSystem(content=PERSONA_SYSTEM.format(opponent_speaker=speaker_name)),
+        ChatMessageSystem(content=SYSTEM_PROMPTS[prompt].format(opponent_speaker=speaker_name)),
         ChatMessageUser(content=user_prompt),
     ]
 
@@ -205,6 +233,7 @@ def persona_samples(
                         "session": turn.session,
                         "message_index": turn.index,
                         "dia_ids": list(turn.dia_ids),
+                        "bubbles": list(turn.bubbles),
                         "session_history": render_turns(turns[:turn_position]),
                     },
                 )
@@ -218,6 +247,48 @@ def subsample(samples: list[Sample], size: int | None, seed: str) -> list[Sample
         return samples
     chosen = set(random.Random(seed).sample(range(len(samples)), size))
     return [sample for index, sample in enumerate(samples) if index in chosen]
+
+
+def person(speaker: str) -> str:
+    """A speaker as one person across their chats (`elise`, `Elise` and `Fahim Khan` -> `elise`, `fahim`)."""
+    return display_name(speaker).split()[0].casefold()
+
+
+def other_people_turns(
+    conversations: Sequence[Conversation], conversation: Conversation
+) -> list[tuple[str, Turn]]:
+    """(conversation id, merged message) of every message with text, in the other conversations, of people
+    not in `conversation`."""
+    present = {person(s) for s in conversation.speakers}
+    return [
+        (other.id, turn)
+        for other in conversations
+        if other.id != conversation.id
+        for turns in conversation_turns(other)
+        for turn in turns
+        if turn.text and person(turn.speaker) not in present
+    ]
+
+
+def with_other_person(dataset: MemoryDataset, conversations: Sequence[Conversation]) -> MemoryDataset:
+    """Each sample with a real message of another person, drawn with a seed from its id: a candidate whose
+    answer is known (not the person's), to check a discrimination judge before trusting it."""
+    by_id = {conversation.id: conversation for conversation in conversations}
+    pools: dict[str, list[tuple[str, Turn]]] = {}
+    samples = []
+    for sample in dataset:
+        metadata = dict(sample.metadata or {})
+        conversation_id = str(metadata["conversation_id"])
+        if conversation_id not in pools:
+            pools[conversation_id] = other_people_turns(conversations, by_id[conversation_id])
+        other, turn = random.Random(f"{OTHER_PERSON_SEED}:{sample.id}").choice(pools[conversation_id])
+        metadata[OTHER_PERSON] = {
+            "conversation_id": other,
+            "speaker": turn.speaker,
+            "bubbles": list(turn.bubbles),
+        }
+        samples.append(sample.model_copy(update={"metadata": metadata}))
+    return MemoryDataset(samples, name=dataset.name)
 
 
 def persona_dataset(
@@ -243,18 +314,34 @@ def predicted_message(completion: str, speaker_name: str) -> str:
     return prefix.sub("", completion, count=1).strip()
 
 
-def one_line(text: str) -> str:
-    """A candidate message as one line, its bubbles joined as the real merged message's are: a line break in
-    the model's reply must not give it away (nor start a line of the judge's prompt)."""
-    return MERGE_SEPARATOR.join(line.strip() for line in text.splitlines() if line.strip())
+def real_reply(metadata: Mapping[str, Any], target: str) -> str:
+    """The real turn written as a reply, one chat bubble a line (the sample's `bubbles`; the target when a
+    sample has none): what the gold solver answers and what the style statistics measure on the real side."""
+    bubbles = metadata.get("bubbles")
+    return BUBBLE_SEPARATOR.join(bubbles) if bubbles else target
+
+
+def reply_bubbles(text: str) -> list[str]:
+    """The chat bubbles of a written reply: its non-empty lines, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def merged_text(text: str) -> str:
+    """A reply, or a real turn, as one merged message (section 4.1): its bubbles joined by MERGE_SEPARATOR.
+
+    Content, EI and discrimination compare the simulated and the real message in this one form, so a line
+    break can neither give the model away nor cost it a point, and the gold reply (the real bubbles, one a
+    line) is the real message exactly."""
+    return MERGE_SEPARATOR.join(reply_bubbles(text))
 
 
 def discrimination_prompt(speaker_name: str, input_text: str, first: str, second: str) -> str:
     """The real-or-simulated judge's prompt for a persona sample: the D.1 history (the sample's input without
-    its closing `Name:` line) and the two candidates, each on one line."""
+    its closing `Name:` line) and the two candidates, each as one merged message on one line (a line break in
+    the model's reply must not give it away, nor start a line of the judge's prompt)."""
     return DISCRIMINATION_JUDGE.format(
         speaker=speaker_name,
         conversation=input_text.rsplit("\n", 1)[0],
-        first=one_line(first),
-        second=one_line(second),
+        first=merged_text(first),
+        second=merged_text(second),
     )

@@ -2,16 +2,20 @@
 
 One sample per pair. Each session keeps the real session's number, date and opening speaker; the speakers
 alternate for the real session's number of merged messages (or a fixed number). Each speaker's side sees a
-persona sheet drawn from the data, never from the conversation being simulated except its annotated events:
+persona sheet drawn from the data, never from the conversation being simulated except its annotated events,
+and never from after the simulated session:
 
-- examples of how the person writes, from their table-8 training conversation; when that is the conversation
-  being simulated, from their other table-8 conversation (each REALTALK person has two);
+- examples of how the person writes: their chat messages dated before the session starts, from their
+  table-8 training conversation, or, when that is the conversation being simulated, their other table-8
+  conversation (each REALTALK person has two); the chats ran over the same weeks, so early sessions may have
+  none;
 - the speaker's annotated events of the earlier sessions ("what has happened in your life so far");
-- the speaker's annotated events of this session ("what is happening today");
+- the speaker's annotated events of this session ("what is happening today"); empty events are left out;
 
 then D.1's layout: the last `HISTORY_SESSIONS` simulated sessions and the session so far, ending with the
 speaker's name. A reply's non-empty lines are its chat bubbles, one message each in the output, which has the
-dataset's JSON shape (`as_dataset_json`); a reply that goes on to write the partner's lines is cut there, so `ei_analysis -T dataset=<path>` can label it.
+dataset's JSON shape (`as_dataset_json`); a reply that goes on to write the partner's lines is cut there, so
+`ei_analysis -T dataset=<path>` can label it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from realtalk_evals.persona.samples import (
 )
 from realtalk_evals.prompts import (
     CONVERSATION_SIMULATION_EVENT,
+    CONVERSATION_SIMULATION_NO_EXAMPLES,
     CONVERSATION_SIMULATION_NOTHING,
     CONVERSATION_SIMULATION_SYSTEM,
     PERSONA_NEXT_SPEAKER,
@@ -49,7 +54,8 @@ HISTORY_SESSIONS = 3
 """Earlier simulated sessions each prompt shows, as persona simulation's default (the paper's 3)."""
 
 PERSONA_EXAMPLES = 30
-"""Chat messages of the person shown as writing examples, evenly spaced through the source conversation."""
+"""Chat messages of the person shown as writing examples, evenly spaced through those dated before the
+simulated session."""
 
 
 def example_source(conversation_id: str, person: str) -> str | None:
@@ -62,18 +68,28 @@ def example_source(conversation_id: str, person: str) -> str | None:
     return None
 
 
-def writing_examples(conversation: Conversation, person: str, limit: int = PERSONA_EXAMPLES) -> list[str]:
-    """Up to `limit` of the person's chat messages with text, evenly spaced, in order."""
+def writing_examples(
+    conversation: Conversation, person: str, before: datetime, limit: int = PERSONA_EXAMPLES
+) -> list[Message]:
+    """Up to `limit` of the person's chat messages with text sent before `before`, evenly spaced, in order (a
+    message without a timestamp cannot be shown to be earlier, and is left out)."""
     speaker = data_speaker(conversation, person.split()[0])
-    texts = [m.text.strip() for m in conversation.messages if m.speaker == speaker and m.text.strip()]
-    if len(texts) <= limit:
-        return texts
-    return [texts[index * len(texts) // limit] for index in range(limit)]
+    earlier = [
+        m
+        for m in conversation.messages
+        if m.speaker == speaker and m.text.strip() and m.timestamp is not None and m.timestamp < before
+    ]
+    if len(earlier) <= limit:
+        return earlier
+    return [earlier[index * len(earlier) // limit] for index in range(limit)]
 
 
 def speaker_events(session: Session, conversation: Conversation, speaker: str) -> list[Event]:
+    """The speaker's annotated events of the session, without empty ones (7 in the data: see
+    docs/human_likeness.md)."""
     events = session.events
-    return list(events.speaker_1 if speaker == conversation.speaker_1 else events.speaker_2)
+    found = events.speaker_1 if speaker == conversation.speaker_1 else events.speaker_2
+    return [event for event in found if event.text.strip()]
 
 
 def event_lines(events: Sequence[tuple[datetime, Event]]) -> str:
@@ -86,11 +102,19 @@ def event_lines(events: Sequence[tuple[datetime, Event]]) -> str:
 
 @dataclass(frozen=True)
 class PersonaSheet:
-    """What one speaker's side knows besides the conversation: writing examples and the events per session."""
+    """What one speaker's side knows besides the conversation: writing examples from another chat and the
+    events per session, all from before the simulated session (its own events aside)."""
 
     speaker: str
-    examples: tuple[str, ...]
-    example_source: str | None
+    source: Conversation | None
+    """The conversation the writing examples come from (None: the person has no other table-8 chat)."""
+
+    @property
+    def example_source(self) -> str | None:
+        return None if self.source is None else self.source.id
+
+    def examples(self, before: datetime) -> list[Message]:
+        return [] if self.source is None else writing_examples(self.source, self.speaker, before)
 
     def system_prompt(self, conversation: Conversation, position: int) -> str:
         """CONVERSATION_SIMULATION_SYSTEM for the session at `position` of the real conversation."""
@@ -102,11 +126,11 @@ class PersonaSheet:
         ]
         session = conversation.sessions[position]
         today = [(session.date_time, e) for e in speaker_events(session, conversation, self.speaker)]
-        examples = "\n".join(f"- {text}" for text in self.examples) or CONVERSATION_SIMULATION_NOTHING
+        shown = [f"- {m.text.strip()}" for m in self.examples(session.date_time)]
         return CONVERSATION_SIMULATION_SYSTEM.format(
             speaker=display_name(self.speaker),
             partner=display_name(partner),
-            examples=examples,
+            examples="\n".join(shown) or CONVERSATION_SIMULATION_NO_EXAMPLES,
             past_events=event_lines(past),
             date=format_date(session.date_time),
             today_events=event_lines(today),
@@ -118,12 +142,10 @@ def persona_sheets(
 ) -> list[PersonaSheet]:
     """Both speakers' sheets, in the data's speaker order."""
     by_id = {c.id: c for c in all_conversations}
-    sheets = []
-    for speaker in conversation.speakers:
-        source = example_source(conversation.id, speaker)
-        examples = writing_examples(by_id[source], speaker) if source in by_id else []
-        sheets.append(PersonaSheet(speaker, tuple(examples), source if examples else None))
-    return sheets
+    return [
+        PersonaSheet(speaker, by_id.get(example_source(conversation.id, speaker) or ""))
+        for speaker in conversation.speakers
+    ]
 
 
 def session_plan(

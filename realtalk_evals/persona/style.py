@@ -11,8 +11,9 @@ emoji, casual writing):
 - `emoji`: the number of emoji in the message (the `emoji` package's count; its mean is the emoji rate per
   message);
 - `question`: 1 when the message contains a question mark, else 0 (the share of messages asking something);
-- `bubbles`: the chat bubbles of the turn (the person's consecutive messages merged into it; for a model,
-  the non-empty lines it wrote).
+- `bubbles`: the chat bubbles of the turn, counted the same way on both sides: the non-empty lines of the turn
+  written one bubble a line (a model's reply as it is; a real turn as `Turn.reply`, its merged chat messages
+  one a line, so a real message written over two lines counts two, as the same lines from a model would).
 
 A simulated speaker is compared with the real one per statistic by the difference of means (simulated minus
 real: direction and size) and the Wasserstein (earth mover's) distance between the two distributions
@@ -28,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from realtalk_evals.data.records import Conversation
-from realtalk_evals.persona.samples import conversation_turns
+from realtalk_evals.persona.samples import conversation_turns, reply_bubbles
 
 STYLE_STATISTICS: tuple[str, ...] = ("words", "no_capitals", "emoji", "question", "bubbles")
 """The per-message statistics, in report order."""
@@ -36,13 +37,9 @@ STYLE_STATISTICS: tuple[str, ...] = ("words", "no_capitals", "emoji", "question"
 StyleValues = dict[str, float]
 
 
-def message_bubbles(text: str) -> list[str]:
-    """The chat bubbles of a written turn: its non-empty lines, stripped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def message_style(text: str, bubbles: int | None = None) -> StyleValues:
-    """The five statistics of one message; `bubbles` defaults to its non-empty lines (at least 1)."""
+    """The five statistics of a turn written one bubble a line; `bubbles` defaults to its non-empty lines (at
+    least 1). Words, capitals, emoji and questions do not depend on how the bubbles are joined."""
     import emoji
 
     letters = [character for character in text if character.isalpha()]
@@ -51,7 +48,7 @@ def message_style(text: str, bubbles: int | None = None) -> StyleValues:
         "no_capitals": float(bool(letters) and not any(c.isupper() for c in letters)),
         "emoji": float(emoji.emoji_count(text)),
         "question": float("?" in text),
-        "bubbles": float(bubbles if bubbles is not None else max(1, len(message_bubbles(text)))),
+        "bubbles": float(bubbles if bubbles is not None else max(1, len(reply_bubbles(text)))),
     }
 
 
@@ -94,10 +91,11 @@ def style_distances(
 
 
 def conversation_style(conversation: Conversation) -> dict[str, list[StyleValues]]:
-    """Speaker -> the statistics of each of their merged messages with text (bubbles: the messages merged)."""
+    """Speaker -> the statistics of each of their merged messages with text, each written one bubble a line
+    (a simulated conversation's messages are the model's lines, so both sides count alike)."""
     by_speaker: dict[str, list[StyleValues]] = defaultdict(list)
     for turns in conversation_turns(conversation):
         for turn in turns:
             if turn.text:
-                by_speaker[turn.speaker].append(message_style(turn.text, bubbles=len(turn.dia_ids)))
+                by_speaker[turn.speaker].append(message_style(turn.reply))
     return dict(by_speaker)

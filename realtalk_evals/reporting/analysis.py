@@ -4,7 +4,9 @@ Writes into the output directory: `ei_analysis.md` (also printed), `table7.csv` 
 conversation with P1 and P2 columns), `speaker_level.csv` (every dataset's speakers, the data of figure 2/6),
 `persona_consistency.csv`, `figure6_speaker_level.png` and `figure3_persona_consistency.png`. CSV files hold
 raw values; the Markdown shows intimacy progression in 1e-3 like the paper's table 7. With simulated
-conversations among the logs, also the human-likeness gap (`human_likeness_gap.csv` and `.png`, gap_report).
+conversations or LoCoMo among the logs, also the human-likeness gap against the real pairs' band
+(`human_likeness_gap.csv`, `human_likeness_pairs.csv`, `human_likeness_metrics.csv` and `.png`, gap_report),
+or the reason it cannot be measured.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from realtalk_evals.paper import PAPER_TABLE_7, PAPER_TABLE_8_CONSISTENCY
 from realtalk_evals.reporting.ei_columns import SCALE, TITLES, cell, shown, shown_text
 from realtalk_evals.reporting.ei_figures import dataset_title, plot_persona_consistency, plot_speaker_level
 from realtalk_evals.reporting.ei_logs import DatasetLabels, load_labels
-from realtalk_evals.reporting.gap_report import gap_section, has_simulations
+from realtalk_evals.reporting.gap_report import gap_section
 from realtalk_evals.reporting.report import left_out_section
 from realtalk_evals.reporting.sections import Figure, Row, Section, Source, Table, mean_std_cell
 from realtalk_evals.reporting.site import write_site
@@ -296,8 +298,9 @@ def analysis_sections(
         sections.append(figure_3_section(consistency, realtalk, with_paper))
     else:
         sections.append(figure_3_section([], DatasetLabels("realtalk", True), with_paper))
-    if has_simulations(labels):
-        sections.append(gap_section(labels, speaker_ei))
+    gap = gap_section(labels, speaker_ei)
+    if gap is not None:
+        sections.append(gap)
     return sections
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from realtalk_evals.data.flagged_gold import flagged_gold
 from realtalk_evals.memory.samples import DATASET_CATEGORIES
 from realtalk_evals.reporting.memory import category_estimate, dataset_of, question_ids
 from realtalk_evals.reporting.pools import (
@@ -165,6 +166,19 @@ def _sources(pair: Pair, category: str) -> list[Source]:
     return found
 
 
+def gold_ceiling(pool: Pool) -> str:
+    """The LoCoMo audit's ceiling for a pool's questions: the share whose gold answer is not flagged wrong, per
+    category and overall (what a perfect model scores when flagged questions are judged against wrong gold)."""
+    flagged = flagged_gold().questions
+    parts = []
+    for name in [*DATASET_CATEGORIES["locomo"].values(), "all"]:
+        ids = question_ids(pool, None if name == "all" else [name])
+        if ids:
+            wrong = sum(question in flagged for question in ids)
+            parts.append(f"{name.replace('_', '-')} {1 - wrong / len(ids):.3f} ({wrong} of {len(ids)})")
+    return ", ".join(parts)
+
+
 def dataset_section(runs: list[Run]) -> Section | None:
     """The REALTALK-vs-LoCoMo section, or None without a LoCoMo memory_probing run."""
     found = pairs(runs)
@@ -174,7 +188,8 @@ def dataset_section(runs: list[Run]) -> Section | None:
     columns = identity_columns([pair.identity for pair in found], chosen, always=(MODEL, GRADER))
     all_columns = setting_names(pair.identity for pair in found)
     rows = []
-    trap_lines = []
+    trap_lines: list[str] = []
+    ceiling_lines: list[str] = []
     for pair in found:
         for category in CATEGORY_ORDER:
             cells = _cells(pair, category)
@@ -196,10 +211,10 @@ def dataset_section(runs: list[Run]) -> Section | None:
                     _sources(pair, category),
                 )
             )
+        label = ", ".join(identity_cells(pair.identity, columns))
         if pair.locomo.trap.n:
-            trap_lines.append(
-                f"- {', '.join(identity_cells(pair.identity, columns))}: LoCoMo trap rate {pair.locomo.trap.text()}"
-            )
+            trap_lines.append(f"- {label}: LoCoMo trap rate {pair.locomo.trap.text()}")
+        ceiling_lines.append(f"- {label}: {gold_ceiling(pair.locomo.pool)}")
     table = Table(
         columns=columns
         + ["category", "REALTALK F1", "LoCoMo F1", "F1 drop", "REALTALK LLM", "LoCoMo LLM", "LLM drop"],
@@ -219,4 +234,11 @@ def dataset_section(runs: list[Run]) -> Section | None:
     ]
     if trap_lines:
         notes.append("\n".join(trap_lines))
+    notes.append(
+        "LoCoMo's gold-answer ceiling: an independent audit (https://github.com/dial481/locomo-audit) found the "
+        "gold answer wrong for 99 of LoCoMo's 1,540 questions of categories 1-4 (adversarial ones were not "
+        "audited). A perfect model judged against that gold scores at most the share of questions not flagged, "
+        "per category (flagged of asked); `-T exclude_flagged=true` leaves them out (ceiling 1).\n"
+        + "\n".join(ceiling_lines)
+    )
     return Section("Memory probing: REALTALK (real chats) vs. LoCoMo (LLM-generated chats)", notes, [table])

@@ -45,7 +45,8 @@ class LabelledMessage:
     failed: tuple[str, ...]
     text: str = ""
     bubbles: int = 1
-    """The chat messages merged into it (its style statistics, for the human-likeness gap)."""
+    """Its chat bubbles, counted as persona.style counts them (for the human-likeness gap); logs written
+    before the count was recorded: the chat messages merged into it."""
     source: tuple[str, str] = ("", "")
     """(log, `id:epoch`) of the sample it was read from."""
 
@@ -160,7 +161,7 @@ def _add_log(found: Labels, location: str) -> None:
             labels=message_labels(int(meta["session"]), str(meta["speaker"]), ei),
             failed=tuple(failure["attribute"] for failure in ei.get("failures", [])),
             text=str(meta.get("text", "")),
-            bubbles=len(meta.get("dia_ids") or [None]),
+            bubbles=int(meta.get("bubbles") or len(meta.get("dia_ids") or [None])),
             source=(location, f"{sample.id}:{sample.epoch}"),
         )
 

@@ -65,9 +65,12 @@ class PersonaRow:
 
 
 def run_label(identity: Identity) -> str:
-    """The model, or the fine-tuned-model file, or `real messages` for the gold self-check."""
+    """The model, or the fine-tuned-model file, or `real messages` for the gold self-check, or another
+    person's messages for the judge check."""
     if identity.get("solver") == "gold":
         return "real messages (gold)"
+    if identity.get("solver") == "other_person":
+        return "another person's real messages (judge check)"
     speaker_models = identity.get(SPEAKER_MODELS)
     return (
         f"fine-tuned ({speaker_models})" if speaker_models not in (None, "-") else identity.get(MODEL) or "-"

@@ -23,6 +23,17 @@ RANGES: dict[str, tuple[float, float]] = {"empathy": (0.0, 6.0)}
 """Value range of a persona column; every other column (and memory score) lies in [0, 1]."""
 
 
+MARKERS = "osD^vP*Xh<>p"
+
+
+def distinct_styles(count: int) -> list[tuple[str, str]]:
+    """(marker, colour) for `count` series, no two alike: markers and colours change together, and after every
+    marker has had every colour of the cycle's ten the pairs shift, so a legend tells each series apart."""
+    return [
+        (MARKERS[index % len(MARKERS)], f"C{(index + index // len(MARKERS)) % 10}") for index in range(count)
+    ]
+
+
 def save_figure(figure: Figure, path: Path, dpi: int = 120) -> Path:
     """Write the figure as PNG and free it (tests replace this to look at the figure instead)."""
     figure.savefig(path, dpi=dpi)

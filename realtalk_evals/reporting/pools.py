@@ -25,7 +25,9 @@ from realtalk_evals.reporting.runs import Run, failure_count, score_value
 from realtalk_evals.reporting.sections import Source, sources_of
 from realtalk_evals.reporting.stats import finite_mean
 
-SELECTION_ARGS = frozenset({"conversations", "categories", "sessions", "speaker", "max_per_speaker"})
+SELECTION_ARGS = frozenset(
+    {"conversations", "categories", "sessions", "speaker", "max_per_speaker", "exclude_flagged"}
+)
 """Task parameters that only choose which samples run: runs that differ in them pool (by sample id)."""
 SHOWN_AS_GRADER = frozenset({"graders"})
 """Task parameters that bind the `grader` role: the grader column (read from the binding) shows them."""

@@ -12,18 +12,22 @@ from pathlib import Path
 from inspect_ai.model import ModelUsage
 
 from realtalk_evals.reporting.calibration import calibration_section
+from realtalk_evals.reporting.corrected_accuracy import corrected_section
 from realtalk_evals.reporting.datasets import dataset_section
 from realtalk_evals.reporting.finetune_compare import finetune_section
+from realtalk_evals.reporting.human_likeness import discrimination_section, style_section
 from realtalk_evals.reporting.judge_agreement import judge_agreement_section
 from realtalk_evals.reporting.length_bias import length_bias_section
 from realtalk_evals.reporting.memory import memory_section
 from realtalk_evals.reporting.memory_systems import memory_systems_section
 from realtalk_evals.reporting.persona import persona_rows, persona_section
 from realtalk_evals.reporting.pools import DEFAULT_GRADER
+from realtalk_evals.reporting.retrieval import retrieval_section
 from realtalk_evals.reporting.runs import LeftOut, Run, Runs
 from realtalk_evals.reporting.sections import Row, Section, Source, Table, cost_cell, number_cell
 from realtalk_evals.reporting.site import write_site
 from realtalk_evals.reporting.writer import Report, write_report
+from realtalk_evals.task_names import JUDGE_CALIBRATION
 
 TITLE = "REALTALK evaluation report"
 NO_LOGS = "no memory_probing, persona_simulation, ei_analysis or judge_calibration log found"
@@ -69,7 +73,7 @@ def runs_section(runs: list[Run]) -> Section:
         cells = [
             run.task,
             run.model,
-            run.grader or DEFAULT_GRADER,
+            "-" if run.task == JUDGE_CALIBRATION else run.grader or DEFAULT_GRADER,  # its model is the judge
             parameters,
             (run.dataset_commit or "-")[:12],
             run.status,
@@ -128,13 +132,16 @@ def report_sections(runs: Runs, with_paper: bool = False) -> list[Section]:
         memory_section(usable, with_paper),
         dataset_section(usable),
         judge_agreement_section(usable),
-        length_bias_section(usable),
-        memory_systems_section(usable),
         calibration_section(usable),
+        corrected_section(usable),
+        length_bias_section(usable),
+        memory_systems_section(usable, with_paper),
+        retrieval_section(usable),
     ]
     persona = persona_rows(usable)
     if persona:
         sections += [persona_section(persona, with_paper), finetune_section(persona)]
+    sections += [discrimination_section(usable), style_section(usable)]
     return [section for section in sections if section is not None]
 
 

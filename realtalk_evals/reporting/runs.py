@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
-from inspect_ai.model import ModelUsage
+from inspect_ai.model import GenerateConfig, ModelUsage
 
+from realtalk_evals.judging.ask import PAPER_GRADER
 from realtalk_evals.reporting.pricing import CostConfig, usage_cost
 from realtalk_evals.score_keys import EMPTY_REPLY, FAILURE_KEYS, SCORER_ALIASES
 from realtalk_evals.task_names import EI_ANALYSIS, JUDGE_CALIBRATION, MEMORY_PROBING, PERSONA_SIMULATION
@@ -34,6 +35,8 @@ class Run:
     """The grader's model(s), with the arguments and settings it was bound with when it had any."""
     grader_key: str
     """Everything about the grader that can change its answers; runs with different keys are never pooled."""
+    model_key: str
+    """The model under test in the form of `grader_key` (a judge_calibration run's judge is its model)."""
     task_args: dict[str, Any]
     """Every task parameter with its value, defaults included, as Inspect logged it (`eval.task_args`)."""
     task_args_passed: dict[str, Any]
@@ -52,6 +55,8 @@ class Run:
     location: str
     problem: str | None = None
     """Why the run is left out of every result table (errored, cancelled, nothing scored); None: usable."""
+    prices: CostConfig = field(default_factory=dict)
+    """The report's price overrides (`--model-cost-config`), for costs computed per sample."""
     empty_replies: int = 0
     """Replies of the model under test without text (`empty_reply` scores): scored as empty answers."""
 
@@ -121,6 +126,17 @@ def _role_models(log: EvalLog) -> dict[str, str]:
     return roles
 
 
+def _model_identity(
+    model: str, base_url: str | None, args: dict[str, Any] | None, config: GenerateConfig
+) -> dict[str, Any]:
+    return {
+        "model": model,
+        "base_url": base_url,
+        "args": {k: v for k, v in (args or {}).items() if v is not None},
+        "config": config.model_dump(exclude_none=True),
+    }
+
+
 def _grader(log: EvalLog) -> tuple[str | None, str]:
     """(how the grader is shown, its identity) from the `grader` role binding (none: the paper's default)."""
     bound = (log.eval.model_roles or {}).get("grader")
@@ -128,14 +144,22 @@ def _grader(log: EvalLog) -> tuple[str | None, str]:
         return None, ""
     shown, identity = [], []
     for config in bound if isinstance(bound, list) else [bound]:
-        settings = config.config.model_dump(exclude_none=True)
-        args = {k: v for k, v in (config.args or {}).items() if v is not None}
-        extra = {**args, **settings}  # the base URL stays in the identity only (the mock's is a digest)
+        model = _model_identity(config.model, config.base_url, config.args, config.config)
+        extra = {
+            **model["args"],
+            **model["config"],
+        }  # the base URL stays in the identity only (the mock's is a digest)
         shown.append(config.model + (f" {json.dumps(extra, sort_keys=True, default=str)}" if extra else ""))
-        identity.append(
-            {"model": config.model, "base_url": config.base_url, "args": args, "config": settings}
-        )
+        identity.append(model)
     return ", ".join(shown), json.dumps(identity, sort_keys=True, default=str)
+
+
+def _tested_model(log: EvalLog) -> str:
+    """The model under test's identity, in the form `_grader` gives a one-judge grader's."""
+    model = _model_identity(
+        log.eval.model, log.eval.model_base_url, log.eval.model_args, log.eval.model_generate_config
+    )
+    return json.dumps([model], sort_keys=True, default=str)
 
 
 def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> float | None:
@@ -143,19 +167,39 @@ def _costs(parts: Iterable[tuple[str, ModelUsage]], overrides: CostConfig) -> fl
     return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
 
 
-def _split_usage(
-    log: EvalLog, overrides: CostConfig
-) -> tuple[ModelUsage, float | None, ModelUsage, float | None]:
-    """(model under test, its cost, grader, its cost) from the log's per-model and per-role usage.
+ROLE_DEFAULTS = {"grader": PAPER_GRADER}
+"""The model a role's calls go to when a run does not bind it (other roles: the model under test)."""
 
-    `model_usage` counts every call by model name (the grader's too, under the same name when a model grades
-    itself); `role_usage` counts the calls made through a role, so the model under test is the difference.
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens and cost (None: a price is unknown) of the model under test and of each role."""
+
+    model: ModelUsage
+    model_cost: float | None
+    roles: dict[str, tuple[ModelUsage, float | None]]
+
+    def role(self, name: str) -> tuple[ModelUsage, float | None]:
+        return self.roles.get(name, (ModelUsage(), 0.0))
+
+
+def split_usage(
+    model_usage: dict[str, ModelUsage],
+    role_usage: dict[str, ModelUsage],
+    log: EvalLog,
+    overrides: CostConfig,
+) -> Usage:
+    """The model under test's usage and each role's, from per-model and per-role usage (a log's or a sample's).
+
+    `model_usage` counts every call by model name (a role's too, under the same name when a model grades or
+    builds for itself); `role_usage` counts the calls made through a role, so the model under test is the
+    difference. A role the run did not bind is its default's: the paper's judge for `grader`, the model under
+    test for any other (`memory_builder`).
     """
-    roles = _role_models(log)
-    role_usage = log.stats.role_usage or {}
-    tested = dict(log.stats.model_usage)
+    roles = {**ROLE_DEFAULTS, **_role_models(log)}
+    tested = dict(model_usage)
     for role, usage in role_usage.items():
-        names = (roles.get(role) or "").split(",")
+        names = (roles.get(role) or log.eval.model).split(",")
         if len(names) == 1 and names[0] in tested:
             tested[names[0]] = _minus(tested[names[0]], usage)
         else:  # a panel: its calls cannot be told apart per model, so its models (other than the tested) go
@@ -163,18 +207,28 @@ def _split_usage(
                 if name != log.eval.model:
                     tested.pop(name, None)
     tested = {name: usage for name, usage in tested.items() if usage.total_tokens or usage.input_tokens}
-    grader = role_usage.get("grader", ModelUsage())
-    grader_name = roles.get("grader")
-    if grader_name is None or "," in grader_name:
-        grader_cost = 0.0 if grader.total_tokens == 0 else grader.total_cost
-    else:
-        grader_cost = usage_cost(grader_name, grader, overrides)
-    return (
-        _sum_usage(tested.values()),
-        _costs(tested.items(), overrides),
-        grader,
-        grader_cost,
-    )
+    priced: dict[str, tuple[ModelUsage, float | None]] = {}
+    for role, usage in role_usage.items():
+        name = roles.get(role, log.eval.model)
+        if "," in name:
+            priced[role] = (usage, 0.0 if usage.total_tokens == 0 else usage.total_cost)
+        else:
+            priced[role] = (usage, usage_cost(name, usage, overrides))
+    return Usage(_sum_usage(tested.values()), _costs(tested.items(), overrides), priced)
+
+
+def _split_usage(
+    log: EvalLog, overrides: CostConfig
+) -> tuple[ModelUsage, float | None, ModelUsage, float | None]:
+    """(model under test, its cost, grader, its cost) of the whole run."""
+    usage = split_usage(dict(log.stats.model_usage), log.stats.role_usage or {}, log, overrides)
+    grader, grader_cost = usage.role("grader")
+    return usage.model, usage.model_cost, grader, grader_cost
+
+
+def sample_usage(run: Run, sample: EvalSample) -> Usage:
+    """One sample's usage and cost, split as the run's is: the model under test and each role."""
+    return split_usage(dict(sample.model_usage), dict(sample.role_usage), run.log, run.prices)
 
 
 def failure_count(samples: Iterable[EvalSample]) -> int:
@@ -219,7 +273,7 @@ REQUIRED_METADATA: dict[str, tuple[str, ...]] = {
     MEMORY_PROBING: ("category_name",),
     PERSONA_SIMULATION: ("speaker",),
     EI_ANALYSIS: ("conversation_id", "conversation_speakers", "position", "session", "speaker"),
-    JUDGE_CALIBRATION: ("judge_prompt", "kind", "should_pass"),
+    JUDGE_CALIBRATION: ("category_name", "conversation_id", "judge_prompt", "kind", "should_pass"),
 }
 """The sample metadata each task's sections read: a log whose samples lack it (a copied task that kept the
 suite's name and metadata) is left out with its reason rather than stopping the report."""
@@ -272,6 +326,7 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         model=log.eval.model,
         grader=grader,
         grader_key=grader_key,
+        model_key=_tested_model(log),
         task_args=dict(log.eval.task_args or {}),
         task_args_passed=dict(log.eval.task_args_passed or {}),
         dataset_commit=metadata.get("dataset_commit"),
@@ -285,6 +340,7 @@ def run_from_log(log: EvalLog, overrides: CostConfig) -> Run:
         status=log.status,
         location=log.location,
         problem=log_problem(log),
+        prices=overrides,
         empty_replies=_empty_replies(log),
     )
 

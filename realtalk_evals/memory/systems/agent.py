@@ -14,4 +14,5 @@ class AgentMemory(MemorySystem):
     agent: ClassVar[bool] = True
     needs_dia_ids: ClassVar[bool] = True
     uses_top_k: ClassVar[bool] = False
+    ranks: ClassVar[bool] = False
     uses_unit: ClassVar[bool] = False

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 from realtalk_evals.data.records import Conversation
 from realtalk_evals.memory.context import MemoryInput
 from realtalk_evals.memory.systems.embeddings import DEFAULT_EMBEDDING_MODEL
 from realtalk_evals.memory.systems.units import Granularity, Unit, conversation_units
+
+if TYPE_CHECKING:
+    from realtalk_evals.memory.systems.builder import MemoryBuilder
 
 
 @runtime_checkable
@@ -31,12 +34,14 @@ class MemoryProtocol(Protocol):
 
 @dataclass(frozen=True)
 class MemorySettings:
-    """The task parameters a memory system may use (`unit`, `top_k`, `input`, `embedding_model`)."""
+    """The task parameters a memory system may use (`unit`, `top_k`, `input`, `embedding_model`,
+    `bm25_stemming`)."""
 
     unit: Granularity = "turn"
     top_k: int = 10
     memory_input: MemoryInput = "conversation"
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    bm25_stemming: bool = True
 
 
 class MemorySystem:
@@ -60,8 +65,24 @@ class MemorySystem:
     """What it shows depends on `top_k`."""
     uses_unit: ClassVar[bool] = True
     """What it shows depends on `unit`."""
+    top_k_counts: ClassVar[str | None] = None
+    """What `top_k` counts where it is not units (`recent`: sessions), for the report's label."""
     blocking: ClassVar[bool] = True
     """Selecting may take a while (ranking, a model, a service): it runs in a worker thread."""
+    ranks: ClassVar[bool] = True
+    """`search` ranks units for the question: its top `RANKING_DEPTH` are recorded once per question and
+    scored at several k (recall@k, nDCG@10); the first `top_k` are shown."""
+    question_only: ClassVar[bool] = False
+    """The model gets the question alone, with no context at all (`none`)."""
+    builds: ClassVar[bool] = False
+    """A model (the `memory_builder` role) writes the units from the conversation, once per conversation,
+    before its first question (`build`); works only on the conversation input."""
+    credits_citations: ClassVar[bool] = False
+    """Evidence recall counts the turns its units cite (`Unit.cites`: an observation's sources), not only the
+    turns whose text it shows."""
+    shows: ClassVar[MemoryInput | None] = None
+    """The frame its units are shown in (`summary`, `observation`: the LoCoMo headers and labels); None:
+    the task's `input`."""
 
     def __init__(self, settings: MemorySettings | None = None) -> None:
         self.settings = settings or MemorySettings()
@@ -75,10 +96,14 @@ class MemorySystem:
         """Cut the conversation into units at the settings' granularity."""
         self.units = conversation_units(conversation, self.settings.unit, self.settings.memory_input)
 
+    async def build(self, builder: MemoryBuilder) -> None:
+        """Write the units with the builder model (systems that `build`); called once per conversation."""
+
     def search(self, question: str, k: int) -> Sequence[Unit]:
         """Up to `k` units for the question, best first."""
         raise NotImplementedError(f"memory={self.name} does not search")
 
     def select(self, question: str, evidence: Sequence[str] = ()) -> list[Unit]:
-        """The units shown for `question` (its `evidence` dia_ids are known to the oracle alone)."""
+        """The units shown for `question`, the one to keep first when `memory_tokens` cuts (its `evidence`
+        dia_ids are known to the oracle alone)."""
         return list(self.search(question, self.settings.top_k))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, cast
 
 from realtalk_evals.data.records import Conversation
@@ -63,30 +64,70 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def resolve_results(results: object, turns: dict[str, Unit], sessions: set[int], where: str) -> list[Unit]:
+def credited(unit: Unit, texts: dict[str, str], where: str) -> Unit:
+    """A user's unit with recall credit only for the turns whose text it shows: each of its `dia_ids` whose
+    message text (or image caption) is not in its lines moves to `cites`, which evidence recall does not
+    count for a user's class. A dia_id naming no turn of the conversation is refused."""
+    unknown = [dia_id for dia_id in unit.dia_ids if dia_id not in texts]
+    if unknown:
+        raise MemoryClassError(
+            f"{where} returned unit {unit.id!r} with dia_ids {', '.join(map(repr, unknown))}, not turns of "
+            "the conversation"
+        )
+    shown = unit.text
+    verbatim = tuple(dia_id for dia_id in unit.dia_ids if texts[dia_id] in shown)
+    if verbatim == unit.dia_ids:
+        return unit
+    moved = tuple(dia_id for dia_id in unit.dia_ids if dia_id not in verbatim)
+    return replace(unit, dia_ids=verbatim, cites=tuple(dict.fromkeys(unit.cites + moved)))
+
+
+def resolve_results(
+    results: object, turns: dict[str, Unit], sessions: set[int], texts: dict[str, str], where: str
+) -> list[Unit]:
     """A user system's search results as units: dia_ids become their turns; units must name a session.
 
-    `where` names the class and method (`MyMemory.search()`) in the MemoryClassError raised for anything else.
+    A unit whose id is a dia_id (other than that very turn), or two different units under one id, would be
+    merged when shown, so both are refused; a result repeated as is stays, to be counted once
+    (`select.unique_units`); `texts` (`turn_texts`) tells which of a unit's turns it shows.
+    `where` names the class and method (`MyMemory.search()`) in the MemoryClassError raised.
     """
     if isinstance(results, str | bytes | dict) or not isinstance(results, Sequence):
         raise MemoryClassError(
             f"{where} returned {_shown(results)}, not a list of results (dia_ids of the conversation or Units)"
         )
-    units = []
+    units: list[Unit] = []
+    by_id: dict[str, Unit] = {}
     for item in results:
         if isinstance(item, Unit):
             if item.session not in sessions:
                 raise MemoryClassError(
                     f"{where} returned unit {item.id!r} of session {item.session}, not in the conversation"
                 )
-            units.append(item)
+            if item.id in turns and item != turns[item.id]:
+                raise MemoryClassError(
+                    f"{where} returned a unit of its own with id {item.id!r}, a dia_id of the conversation: "
+                    "give your units ids of their own (a turn is returned as its dia_id)"
+                )
+            unit = credited(item, texts, where)
         elif isinstance(item, str) and item in turns:
-            units.append(turns[item])
+            unit = turns[item]
         else:
             raise MemoryClassError(
                 f"{where} returned {_shown(item)}, neither a dia_id of the conversation nor a Unit"
             )
+        if by_id.setdefault(unit.id, unit) != unit:
+            raise MemoryClassError(f"{where} returned two different units with the id {unit.id!r}")
+        units.append(unit)
     return units
+
+
+def turn_texts(conversation: Conversation) -> dict[str, str]:
+    """dia_id -> what a unit must show to be credited with that turn: its text, or its image caption."""
+    return {
+        message.dia_id: message.text.strip() or (message.image_caption or "").strip()
+        for message in conversation.messages
+    }
 
 
 class UserMemory(MemorySystem):
@@ -99,6 +140,7 @@ class UserMemory(MemorySystem):
     def index(self, conversation: Conversation) -> None:
         self.system: Any = self.user_class()
         self.turns = {unit.id: unit for unit in turn_units(conversation)}
+        self.texts = turn_texts(conversation)
         self.sessions = {session.number for session in conversation.sessions}
         self.conversation_id = conversation.id
         self._call("index", conversation)
@@ -110,7 +152,7 @@ class UserMemory(MemorySystem):
             results = list(results)
         if isinstance(results, Sequence) and not isinstance(results, str | bytes):
             results = list(results)[:k]
-        return resolve_results(results, self.turns, self.sessions, where)
+        return resolve_results(results, self.turns, self.sessions, self.texts, where)
 
     def _call(self, method: str, *arguments: object) -> Any:
         try:

@@ -16,5 +16,6 @@ class FullContext(MemorySystem):
     name: ClassVar[str] = "full"
     whole_context: ClassVar[bool] = True
     uses_top_k: ClassVar[bool] = False
+    ranks: ClassVar[bool] = False
     uses_unit: ClassVar[bool] = False
     blocking: ClassVar[bool] = False

@@ -29,7 +29,7 @@ class HybridMemory(DenseMemory):
 
     def index(self, conversation: Conversation) -> None:
         super().index(conversation)
-        self.bm25 = BM25Index(self.units)
+        self.bm25 = BM25Index(self.units, self.settings.bm25_stemming)
 
     def search(self, question: str, k: int) -> list[Unit]:
         fused = reciprocal_rank_fusion([self.bm25.ranked(question), self.ranked(question)])

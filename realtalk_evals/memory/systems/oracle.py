@@ -22,6 +22,7 @@ class OracleMemory(MemorySystem):
     name: ClassVar[str] = "oracle"
     needs_dia_ids: ClassVar[bool] = True
     uses_top_k: ClassVar[bool] = False
+    ranks: ClassVar[bool] = False
     blocking: ClassVar[bool] = False
 
     def select(self, question: str, evidence: Sequence[str] = ()) -> list[Unit]:

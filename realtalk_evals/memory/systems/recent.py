@@ -16,10 +16,13 @@ def recent_units(units: list[Unit], sessions: int) -> list[Unit]:
 
 
 class RecentMemory(MemorySystem):
-    """The units of the last `top_k` sessions."""
+    """The units of the last `top_k` sessions, the latest first (what `memory_tokens` keeps when it must cut);
+    no ranking: the question plays no part."""
 
     name: ClassVar[str] = "recent"
     blocking: ClassVar[bool] = False
+    ranks: ClassVar[bool] = False
+    top_k_counts: ClassVar[str | None] = "sessions"
 
     def search(self, question: str, k: int) -> list[Unit]:
-        return recent_units(self.units, k)
+        return recent_units(self.units, k)[::-1]

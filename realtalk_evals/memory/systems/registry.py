@@ -9,10 +9,12 @@ from __future__ import annotations
 from realtalk_evals.memory.systems.agent import AgentMemory
 from realtalk_evals.memory.systems.base import MemorySystem
 from realtalk_evals.memory.systems.bm25 import BM25Memory
+from realtalk_evals.memory.systems.built import ObservationMemory, SummaryMemory
 from realtalk_evals.memory.systems.custom import UserMemory, user_memory
 from realtalk_evals.memory.systems.dense import DenseMemory
 from realtalk_evals.memory.systems.full import FullContext
 from realtalk_evals.memory.systems.hybrid import HybridMemory
+from realtalk_evals.memory.systems.none import NoMemory
 from realtalk_evals.memory.systems.oracle import OracleMemory
 from realtalk_evals.memory.systems.recent import RecentMemory
 from realtalk_evals.parameters import choice, text
@@ -21,10 +23,13 @@ BUILT_IN: dict[str, type[MemorySystem]] = {
     system.name: system
     for system in (
         FullContext,
+        NoMemory,
         RecentMemory,
         BM25Memory,
         DenseMemory,
         HybridMemory,
+        SummaryMemory,
+        ObservationMemory,
         OracleMemory,
         AgentMemory,
     )

@@ -12,6 +12,7 @@ from realtalk_evals.memory.context import session_date
 from realtalk_evals.memory.systems.bm25 import BM25Index
 from realtalk_evals.memory.systems.units import Unit, chronological_sessions, turn_units
 from realtalk_evals.prompts import (
+    MEMORY_AGENT_NO_RESULT,
     MEMORY_AGENT_READ,
     MEMORY_AGENT_READ_NUMBER,
     MEMORY_AGENT_RESULT_LINE,
@@ -26,16 +27,19 @@ MAX_SEARCH_RESULTS = 20
 """The most messages one search returns, so one call cannot pull in the whole chat."""
 
 
-def conversation_tools(conversation: Conversation, shown: list[Unit]) -> list[ToolDef]:
-    """`search_conversation(query, k)` and `read_session(number)` over one conversation."""
+def conversation_tools(conversation: Conversation, shown: list[Unit], stemming: bool = True) -> list[ToolDef]:
+    """`search_conversation(query, k)` and `read_session(number)` over one conversation (BM25 with the task's
+    `bm25_stemming`)."""
     turns = turn_units(conversation)
-    index = BM25Index(turns)
+    index = BM25Index(turns, stemming)
     dates = {session.number: session_date(session) for session in conversation.sessions}
     numbers = [session.number for session in chronological_sessions(conversation)]
 
     async def search_conversation(query: str, k: int = 5) -> str:
         found = index.search(query, max(1, min(int(k), MAX_SEARCH_RESULTS)))
         shown.extend(found)
+        if not found:
+            return MEMORY_AGENT_NO_RESULT
         return "\n".join(
             MEMORY_AGENT_RESULT_LINE.format(
                 dia_id=unit.id, session=unit.session, date=dates[unit.session], line=line

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from realtalk_evals.data.records import Conversation, Session, display_name
-from realtalk_evals.memory.context import MemoryInput, event_line, message_lines, session_date
-from realtalk_evals.prompts import (
-    MEMORY_CONVERSATION_HEADER,
-    MEMORY_CONVERSATION_LABEL,
-    MEMORY_EVENTS_HEADER,
-    MEMORY_EVENTS_LABEL,
-    MEMORY_SESSION_DATE,
+from realtalk_evals.memory.context import (
+    FRAME_HEADERS,
+    FRAME_LABELS,
+    MemoryInput,
+    event_line,
+    message_lines,
+    session_date,
 )
+from realtalk_evals.prompts import MEMORY_SESSION_DATE
 
 Granularity = Literal["turn", "session"]
 """Retrieval granularity (`unit` task parameter); with `input=events` every event is a unit."""
@@ -26,10 +27,13 @@ Granularity = Literal["turn", "session"]
 
 @dataclass(frozen=True)
 class Unit:
-    """One retrievable piece: a turn (id = its dia_id), a session (`S<n>`) or an event (`S<n>:E<i>`).
+    """One retrievable piece: a turn (id = its dia_id), a session (`S<n>`), an event (`S<n>:E<i>`), or a memory
+    a system wrote itself (a summary `S<n>:summary`, an observation `S<n>:O<i>`, a user class's own unit).
 
     `position` orders units chronologically (sessions by date, lines in their order within the session);
-    `dia_ids` are the turns it shows (none for an event).
+    `dia_ids` are the turns whose text it shows (none for an event); `cites` are turns it says it came from
+    without showing their text (an observation's sources), which only a system that `credits_citations`
+    counts in evidence recall.
     """
 
     id: str
@@ -37,6 +41,7 @@ class Unit:
     position: int
     lines: tuple[str, ...]
     dia_ids: tuple[str, ...] = ()
+    cites: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -99,12 +104,13 @@ def conversation_units(
 
 
 def render_units(conversation: Conversation, units: Iterable[Unit], memory_input: MemoryInput) -> str:
-    """The D.2 context holding only `units`: chronological, each session's lines under its `DATE:` header.
+    """The D.2 context holding only `units`: chronological, each session's lines under its `DATE:` header, in
+    the frame (header and label) of `memory_input` (`summary` and `observation` for memories a model wrote).
 
     Sessions without a chosen unit are left out; every unit is shown once, whatever order it was ranked in.
     """
-    header = MEMORY_CONVERSATION_HEADER if memory_input == "conversation" else MEMORY_EVENTS_HEADER
-    label = MEMORY_CONVERSATION_LABEL if memory_input == "conversation" else MEMORY_EVENTS_LABEL
+    header = FRAME_HEADERS[memory_input]
+    label = FRAME_LABELS[memory_input]
     parts = [
         header.format(
             speaker_1=display_name(conversation.speaker_1), speaker_2=display_name(conversation.speaker_2)
