@@ -10,6 +10,16 @@ Run by hand (not in CI), from the repository root:
    and one judgement each) with Inspect's real `openai` provider against tests/openai_server.py, which answers
    every request after `--delay` seconds. Run once with `--max-connections 10` and once with Inspect's default
    concurrency. Each run gets a fresh generate cache and log directory, so nothing is served from a cache.
+3. Full run (`--full`): all 728 questions with their judge calls, against the released script on the same
+   server. The released script (`--released DIR`: the authors' code, run as released, with a no-op stand-in
+   for `loguru` if that is not installed) answers and judges one question at a time; it runs on the first
+   `--released-questions` questions of every conversation, and its time for all 728 is projected from each
+   conversation's seconds per question. The suite: `inspect eval tasks/memory_probing.py` with Inspect's
+   defaults, first with a fresh generate cache (1,456 requests), then again on the same cache (a rerun: the
+   728 judgements are cache hits); then both again with `--recommended` (realtime logging off, no running
+   metrics display, 100 samples a log flush). The CPU time of each `inspect` process (all threads, start-up
+   included) is reported per question. `--checkout DIR` runs the suite of another checkout (with its own
+   `.venv`) instead, for before/after figures side by side.
 
 Prints a table, writes JSON to benchmarks/results/ (git-ignored), and exits 1 if a target is missed.
 """
@@ -42,6 +52,14 @@ MODEL = "openai/gpt-4o-mini"
 DATA_FIRST_TARGET_S = 0.5
 DATA_WARM_TARGET_S = 0.1
 EVAL_SLACK = 1.5
+FULL_TARGET = 10.0
+"""The full run (728 questions, answers and judgements) at least this many times as fast as the released script."""
+RERUN_TARGET = 12.0
+"""A rerun (judgements from the generate cache) at least this many times as fast as the released script."""
+CPU_PER_QUESTION_TARGET_MS = 45.0
+"""Half the 85-95 ms of CPU a question (answer and judgement, start-up included) measured before (issue 26)."""
+RECOMMENDED = ["--no-log-realtime", "--no-score-display", "--log-buffer", "100"]
+"""The Inspect settings recommended for long runs (benchmarks/README.md): nothing in the finished log changes."""
 
 
 @dataclass
@@ -270,6 +288,172 @@ def eval_figures(label: str, run: Run, delay: float, connections: int) -> list[F
     ]
 
 
+# --- 3. all 728 questions, against the released script -----------------------------------------------------
+
+
+def _loguru_stand_in() -> None:
+    """A no-op `loguru` for the released code when it is not installed (the benchmark's only dependency gap)."""
+    try:
+        import loguru  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        import types
+
+        quiet = types.SimpleNamespace(
+            **dict.fromkeys(("debug", "info", "warning", "error"), lambda *_, **__: None)
+        )
+        sys.modules["loguru"] = types.SimpleNamespace(logger=quiet)  # type: ignore[assignment]
+
+
+def released_child(released: Path, per_conversation: int) -> None:
+    """Runs in a fresh process: the released `QATool.invoke` (answer, F1, judgement; one request at a time) on the
+    first `per_conversation` questions of each conversation, against $OPENAI_BASE_URL; prints seconds each."""
+    import contextlib
+    import io
+
+    from realtalk_evals.data.files import data_directory
+
+    _loguru_stand_in()
+    sys.path.insert(0, str(released))
+    from eval_memory.qa_tool import QATool  # type: ignore[import-not-found]
+
+    tool = QATool("gpt-4o-mini", evaluate_model="gpt-4o-mini")
+    timings = {}
+    for path in sorted(data_directory().glob("Chat_*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        questions = [qa for qa in data["qa"] if qa["category"] not in (4, 5)]
+        seconds = []
+        for qa in questions[:per_conversation]:
+            started = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints every prediction
+                tool.invoke(qa["question"], qa.get("answer", ""), qa["category"], data)
+            seconds.append(time.perf_counter() - started)
+        timings[path.stem] = {"questions": len(questions), "seconds": seconds}
+    print(json.dumps(timings))
+
+
+@dataclass
+class Projection:
+    seconds: float
+    measured_questions: int
+    measured_s: float
+    cpu_s: float
+    requests: int
+
+
+def released_projection(released: Path, delay: float, per_conversation: int) -> Projection:
+    """The released script's time for all 728 questions, from each conversation's mean seconds per question."""
+    from openai_server import start_openai_server
+
+    with start_openai_server(delay=delay) as server:
+        env = {**os.environ, **server.env()}
+        command = [sys.executable, __file__, "--released-child", str(released), str(per_conversation)]
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, cwd=REPO, env=env)
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if result.returncode != 0:
+            raise SystemExit(f"the released script failed:\n{result.stderr[-3000:]}")
+        requests = len(server.successful_chat_requests)
+    timings = json.loads(result.stdout.strip().splitlines()[-1])
+    total = sum(t["questions"] for t in timings.values())
+    if total != QUESTIONS:
+        raise SystemExit(f"the released script sees {total} questions, expected {QUESTIONS}")
+    measured = [s for t in timings.values() for s in t["seconds"]]
+    return Projection(
+        seconds=sum(t["questions"] * sum(t["seconds"]) / len(t["seconds"]) for t in timings.values()),
+        measured_questions=len(measured),
+        measured_s=sum(measured),
+        cpu_s=(cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime),
+        requests=requests,
+    )
+
+
+@dataclass
+class FullRun:
+    label: str
+    wall_s: float
+    cpu_s: float
+    requests: int
+    log_mb: float
+    load_average: float
+
+    @property
+    def cpu_ms_per_question(self) -> float:
+        return 1000 * self.cpu_s / QUESTIONS
+
+
+def full_runs(checkout: Path, delay: float, recommended: bool, server: Any) -> list[FullRun]:
+    """All 728 questions with a fresh generate cache, then a rerun on that cache; checks each log."""
+    from inspect_ai.log import read_eval_log
+
+    python = checkout / ".venv" / "bin" / "python"
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="realtalk-bench-full-") as tmp:
+        for label, expected in (("fresh cache", 2 * QUESTIONS), ("rerun, judgements cached", QUESTIONS)):
+            logs = Path(tmp) / label.split(",")[0].replace(" ", "-")
+            command = [
+                str(python if python.exists() else sys.executable), "-m", "inspect_ai", "eval",
+                "tasks/memory_probing.py", "--model", MODEL, "--model-role", f"grader={MODEL}",
+                "--log-dir", str(logs), "--display", "none", *(RECOMMENDED if recommended else []),
+            ]  # fmt: skip
+            env = {**os.environ, **server.env(), "INSPECT_CACHE_DIR": str(Path(tmp) / "cache")}
+            server.reset()
+            cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.monotonic()
+            completed = subprocess.run(
+                command, check=False, env=env, cwd=checkout, capture_output=True, text=True
+            )
+            wall = time.monotonic() - started
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if completed.returncode != 0:
+                raise SystemExit(f"inspect eval failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
+            [log_file] = list(logs.glob("*.eval"))
+            log = read_eval_log(str(log_file), header_only=True)
+            answered = len(server.successful_chat_requests)
+            if log.status != "success" or not log.results or log.results.completed_samples != QUESTIONS:
+                raise SystemExit(
+                    f"{label}: log status {log.status}, {log.results and log.results.completed_samples} samples"
+                )
+            if answered != expected:
+                raise SystemExit(f"{label}: the server answered {answered} requests, expected {expected}")
+            runs.append(
+                FullRun(
+                    label=f"{checkout.name}{' --recommended' if recommended else ''}, {label}",
+                    wall_s=wall,
+                    cpu_s=(cpu_after.ru_utime - cpu_before.ru_utime)
+                    + (cpu_after.ru_stime - cpu_before.ru_stime),
+                    requests=answered,
+                    log_mb=log_file.stat().st_size / 1e6,
+                    load_average=os.getloadavg()[0],
+                )
+            )
+            print(asdict(runs[-1]) | {"cpu_ms_per_question": runs[-1].cpu_ms_per_question}, flush=True)
+    return runs
+
+
+def full_figures(projection: Projection, runs: list[FullRun]) -> list[Figure]:
+    figures = [
+        Figure(
+            f"released script, {QUESTIONS} questions (projected from {projection.measured_questions})",
+            projection.seconds,
+            note=f"{projection.cpu_s:.1f} s CPU for the {projection.measured_questions}",
+        )
+    ]
+    for run in runs:
+        target = RERUN_TARGET if "rerun" in run.label else FULL_TARGET
+        figures += [
+            Figure(
+                f"{run.label}: wall", run.wall_s, projection.seconds / target,
+                f"{projection.seconds / run.wall_s:.1f}x the released script (target {target:.0f}x)",
+            ),
+            Figure(
+                "  CPU ms a question (all threads, start-up included)", run.cpu_ms_per_question,
+                CPU_PER_QUESTION_TARGET_MS if "rerun" not in run.label else None,
+                f"{run.cpu_s:.1f} s CPU, log {run.log_mb:.1f} MB, load average {run.load_average:.1f}",
+            ),
+        ]  # fmt: skip
+    return figures
+
+
 # --- report ------------------------------------------------------------------------------------------------
 
 
@@ -289,11 +473,41 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per eval configuration; the fastest counts"
     )
+    parser.add_argument(
+        "--full", action="store_true", help="also the 728-question runs against the released script"
+    )
+    parser.add_argument(
+        "--released",
+        type=Path,
+        default=None,
+        help="the released code's directory (with eval_memory/qa_tool.py)",
+    )
+    parser.add_argument(
+        "--released-questions",
+        type=int,
+        default=7,
+        help="questions per conversation the released script runs",
+    )
+    parser.add_argument(
+        "--checkout", type=Path, action="append", default=None,
+        help="run the full runs from this checkout (its .venv) instead; repeat for several, run alternately",
+    )  # fmt: skip
+    parser.add_argument(
+        "--skip-defaults", action="store_true", help="full runs only with --recommended settings"
+    )
     parser.add_argument("--data-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--released-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.data_child:
         data_child()
         return 0
+    if args.released_child:
+        released_child(Path(args.released_child[0]), int(args.released_child[1]))
+        return 0
+    if args.full and args.released is None:
+        parser.error(
+            "--full needs --released DIR (the released code, e.g. a clone of the authors' repository)"
+        )
     if not os.environ.get("REALTALK_DATA_DIR"):
         print("note: REALTALK_DATA_DIR is unset; the per-user cache (or a download) is used", file=sys.stderr)
 
@@ -313,6 +527,20 @@ def main() -> int:
                 flush=True,
             )
 
+    full: list[dict[str, Any]] = []
+    if args.full:
+        from openai_server import start_openai_server
+
+        projection = released_projection(args.released.resolve(), args.delay, args.released_questions)
+        print(f"released script: {asdict(projection)}", flush=True)
+        done: list[FullRun] = []
+        with start_openai_server(delay=args.delay) as server:
+            for recommended in ([False] if not args.skip_defaults else []) + [True]:
+                for checkout in args.checkout or [REPO]:
+                    done += full_runs(checkout.resolve(), args.delay, recommended, server)
+        figures += full_figures(projection, done)
+        full = [{"released": asdict(projection)}] + [asdict(run) for run in done]
+
     print_table(figures)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -329,6 +557,7 @@ def main() -> int:
                 "figures": [asdict(f) | {"ok": f.ok} for f in figures],
                 "data": data,
                 "runs": runs,
+                "full": full,
             },
             indent=2,
         )

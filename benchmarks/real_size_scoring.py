@@ -385,6 +385,176 @@ def measure_ei_analysis(root: Path, limit: int, phases: Phases, scratch: Path) -
     return _measure_task("ei_analysis labelling", make, limit, phases, scratch)
 
 
+# ---------------------------------------------------------------- a model's run against a straightforward reference
+
+
+def _model_side_replies(limit: int) -> tuple[list[Any], dict[str, str], dict[str, str]]:
+    """The first `limit` test samples and two sets of replies that differ from every real message of the test
+    split: R (timed) gives each sample a message of its speaker from the speaker's training conversation (the
+    same person, new text, in turn), P (the warm-up run) R's text reversed."""
+    from realtalk_evals.data.realtalk import load_conversations
+    from realtalk_evals.persona.samples import persona_dataset, select_speakers
+
+    samples = list(persona_dataset(load_conversations(), select_speakers(None), "test"))[:limit]
+    train = list(persona_dataset(load_conversations(), select_speakers(None), "train"))
+
+    def speaker(sample: Any) -> str:
+        return str(sample.metadata["speaker"])
+
+    own = {name: [str(t.target) for t in train if speaker(t) == name] for name in map(speaker, samples)}
+    replies, warm_up = {}, {}
+    for index, sample in enumerate(samples):
+        texts = own[speaker(sample)]
+        replies[str(sample.input)] = texts[index % len(texts)]
+        warm_up[str(sample.input)] = texts[index % len(texts)][::-1]
+    return samples, replies, warm_up
+
+
+def _replier(replies: dict[str, str]) -> Any:
+    """A `realtalk/mock` model under test answering each sample's D.1 prompt with its reply from `replies`."""
+    from inspect_ai.model import ModelOutput, get_model
+
+    def reply(messages: list[Any], *_: Any) -> Any:
+        return ModelOutput.from_content("replier", replies[messages[-1].text])
+
+    return get_model(
+        f"realtalk/replier-{len(replies)}-{hash(next(iter(replies.values())))}",
+        custom_outputs=reply,
+        memoize=False,
+    )
+
+
+def _suite_scores(log: Any) -> dict[str, dict[str, Any]]:
+    """Per sample: the prediction, the real message, BERTScore and both sides' classifier labels."""
+    scores = {}
+    for sample in log.samples or []:
+        content, ei = sample.scores["content_similarity"], sample.scores["ei_agreement"]
+        scores[str(sample.id)] = {
+            "pair": (content.answer, str(sample.target)),
+            "bertscore": content.value["bertscore"],
+            "predicted": {k: ei.metadata["predicted_ei"][k] for k in ("sentiment", "emotion", "intimacy")},
+            "real": {k: ei.metadata["real_ei"][k] for k in ("sentiment", "emotion", "intimacy")},
+        }
+    return scores
+
+
+def reference_scoring(root: Path, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The straightforward way: each classifier's transformers pipeline over the replies and the real messages,
+    32 texts a batch, and bert-score's `BERTScorer.score` of each reply against its real message, 32 a batch."""
+    from realtalk_evals.ei.classifiers import _FUNCTION, load_pipeline, read_output
+    from realtalk_evals.scorers.content_similarity import BertScoreSettings, load_bertscorer
+
+    predictions, references = [p for p, _ in pairs], [r for _, r in pairs]
+    labels: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("sentiment", "emotion", "intimacy"):
+        pipe = load_pipeline(str(root / kind))
+        names = [pipe.model.config.id2label[i] for i in sorted(pipe.model.config.id2label)]
+        outputs = pipe(
+            predictions + references,
+            batch_size=32,
+            truncation=True,
+            top_k=None,
+            function_to_apply=_FUNCTION[kind],
+        )  # type: ignore[index]
+        labels[kind] = [read_output(kind, output, names) for output in outputs]  # type: ignore[arg-type]
+    scorer = load_bertscorer(BertScoreSettings(str(root / "bertscore"), BERTSCORE_LAYERS))
+    _, _, f1 = scorer.score(predictions, references, batch_size=32)
+    return {"labels": labels, "bertscore": [float(value) for value in f1.tolist()]}
+
+
+def _label(record: dict[str, Any]) -> Any:
+    """A classifier record's label, or the intimacy regressor's raw value (what MessageEI holds)."""
+    return record["label"] if "label" in record else record["raw"]
+
+
+def compare(suite: dict[str, dict[str, Any]], reference: dict[str, Any]) -> dict[str, Any]:
+    """How far the suite's scores are from the reference's on the same texts (labels must agree)."""
+    rows = list(suite.values())
+    n = len(rows)
+    bert = max(abs(row["bertscore"] - ref) for row, ref in zip(rows, reference["bertscore"], strict=True))
+    mismatches, intimacy = 0, 0.0
+    for kind in ("sentiment", "emotion", "intimacy"):
+        records = reference["labels"][kind]
+        for side, offset in (("predicted", 0), ("real", n)):
+            for index, row in enumerate(rows):
+                mine, theirs = row[side][kind], _label(records[offset + index])
+                if kind == "intimacy":
+                    intimacy = max(intimacy, abs(mine - theirs))
+                else:
+                    mismatches += mine != theirs
+    return {"bertscore_max_diff": bert, "intimacy_max_diff": intimacy, "label_mismatches": mismatches}
+
+
+def measure_model_side(
+    root: Path, limit: int, rounds: int, phases: Phases, scratch: Path
+) -> list[dict[str, Any]]:
+    """A model's run (replies that differ from the real messages) against the straightforward reference on the
+    same texts, alternately, `rounds` times. The suite runs in three states, each on its own fresh caches:
+    cold (nothing cached), after a gold run (the real messages' labels and judgements cached: a model's first
+    run) and after another model's run (the real messages' BERTScore embeddings cached too: every later run)."""
+    from inspect_ai.model import get_model
+
+    from realtalk_evals.local_models.batching import reset_batcher_stats
+    from realtalk_evals.tasks.persona_simulation import persona_simulation
+
+    samples, replies, warm_up = _model_side_replies(limit)
+    print(f"model side: {len(samples)} samples, {len(set(replies.values()))} distinct replies", flush=True)
+
+    def task(solver: Any) -> Any:
+        return persona_simulation(
+            solver=solver,
+            bertscore_model=str(root / "bertscore"),
+            bertscore_layers=BERTSCORE_LAYERS,
+            **_classifier_args(root),
+        )
+
+    def run(label: str, solver: str, model: Any) -> dict[str, Any]:
+        grader = MockGrader()
+        reset_batcher_stats()
+        started = time.perf_counter()
+        log, wall, cpu = _run_eval(
+            task(solver),
+            model,
+            {"grader": get_model("realtalk/grader", custom_outputs=grader, memoize=False)},
+            limit,
+            scratch / "logs",
+        )
+        row = {
+            "measure": f"persona model side, {label}", "items": len(log.samples or []), "wall_s": round(wall, 2),
+            "per_s": round(len(log.samples or []) / wall, 3), "cpu_s": round(cpu, 2), **phases.split(started, started + wall),
+            "judge_calls": grader.calls, **_batch_stats(), **_peak_memory(), "scores": _suite_scores(log),
+        }  # fmt: skip
+        return row
+
+    rows: list[dict[str, Any]] = []
+    for round_ in range(rounds):
+        states: list[dict[str, Any]] = []
+        with _fresh_caches(scratch, f"cold-{round_}"):
+            states.append(run("cold caches", "model", _replier(replies)))
+        with _fresh_caches(scratch, f"first-{round_}"):
+            run("gold (warm-up)", "gold", "realtalk/mock")
+            states.append(run("after a gold run (a model's first run)", "model", _replier(replies)))
+        with _fresh_caches(scratch, f"later-{round_}"):
+            run("another model (warm-up)", "model", _replier(warm_up))
+            states.append(run("after another model's run", "model", _replier(replies)))
+        pairs = [score["pair"] for score in states[0]["scores"].values()]
+        started, cpu_started = time.perf_counter(), _cpu_s()
+        reference = reference_scoring(root, pairs)
+        wall, cpu = time.perf_counter() - started, _cpu_s() - cpu_started
+        rows.append(
+            {"measure": "reference (pipelines + bert_score, batch 32)", "items": len(pairs), "wall_s": round(wall, 2),
+             "per_s": round(len(pairs) / wall, 3), "cpu_s": round(cpu, 2), **_peak_memory()}
+        )  # fmt: skip
+        print({k: v for k, v in rows[-1].items()}, flush=True)
+        for state in states:
+            state["vs_reference"] = compare(state.pop("scores"), reference)
+            state["cpu_ratio"] = round(cpu / state["cpu_s"], 2)
+            state["wall_ratio"] = round(wall / state["wall_s"], 2)
+            rows.append(state)
+            print(state, flush=True)
+    return rows
+
+
 MINILM: dict[str, Any] = {
     "hidden_size": 384,
     "num_hidden_layers": 6,
@@ -502,6 +672,10 @@ def main() -> int:
     parser.add_argument("--skip-persona", action="store_true", help="only ei_analysis and the retriever")
     parser.add_argument("--cold-only", action="store_true", help="scoring with cold caches only")
     parser.add_argument("--skip-retriever", action="store_true", help="no dense-retriever measurement")
+    parser.add_argument(
+        "--model-side", type=int, default=0, metavar="ROUNDS",
+        help="a model's run against the straightforward reference, ROUNDS times alternately (--limit samples)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     if args.cold_only:
@@ -518,7 +692,7 @@ def main() -> int:
         return 0
     if args.device == "cpu":
         os.environ["CUDA_VISIBLE_DEVICES"] = ""
-    scoring = not args.skip_persona or args.ei_limit > 0
+    scoring = not args.skip_persona or args.ei_limit > 0 or args.model_side > 0
     root = models_dir(args.large_classifiers) if scoring else MODELS
 
     import torch
@@ -533,6 +707,8 @@ def main() -> int:
         phases = Phases()
         phases.install()
         rows = [] if args.skip_persona else measure_persona(root, args.limit, phases, scratch)
+        if args.model_side:
+            rows += measure_model_side(root, args.limit, args.model_side, phases, scratch)
         if args.ei_limit:
             rows += measure_ei_analysis(root, args.ei_limit, phases, scratch)
         if not args.skip_retriever:

@@ -20,6 +20,7 @@ from inspect_ai.solver import TaskState
 
 from realtalk_evals.errors import InputError
 from realtalk_evals.local_models.batching import MicroBatcher, batcher
+from realtalk_evals.local_models.bertscore import cached_bertscore_f1, embedding_cache_model
 from realtalk_evals.local_models.inference import forward_batch_size, inference_mode
 from realtalk_evals.local_models.settings import LocalModels
 from realtalk_evals.metrics import speaker_metrics
@@ -101,16 +102,20 @@ def self_f1(prediction: str, reference: str) -> float | None:
 
 
 def bertscore_f1(settings: BertScoreSettings, pairs: list[tuple[str, str]]) -> list[float]:
-    """BERTScore F1 of (prediction, reference) pairs; blocking, for a worker thread."""
+    """BERTScore F1 of (prediction, reference) pairs; blocking, for a worker thread.
+
+    The references (the real messages) are embedded once for all runs: their token embeddings are cached on
+    disk (`realtalk_evals.local_models.bertscore`), so a model's run embeds only its own replies.
+    """
     known = [self_f1(prediction, reference) for prediction, reference in pairs]
     run = [pair for pair, value in zip(pairs, known, strict=True) if value is None]
     computed: list[float] = []
     if run:
         scorer = load_bertscorer(settings)
         batch = forward_batch_size(scorer.device, BERTSCORE_BATCH)
+        cache_model = embedding_cache_model(scorer.model_type, scorer.num_layers)
         with inference_mode():
-            _, _, f1 = scorer.score([p for p, _ in run], [r for _, r in run], batch_size=batch)
-        computed = [float(value) for value in f1.tolist()]
+            computed = cached_bertscore_f1(scorer, cache_model, run, batch)
     remaining = iter(computed)
     return [next(remaining) if value is None else value for value in known]
 

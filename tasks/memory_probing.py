@@ -16,7 +16,7 @@ from realtalk_evals.data.files import UPSTREAM_COMMIT
 from realtalk_evals.data.locomo import load_locomo_conversations
 from realtalk_evals.data.realtalk import select_conversations
 from realtalk_evals.judging.panel import check_graders, grader_roles
-from realtalk_evals.memory.context import DATASET_INPUTS, MemoryInput, check_input_given, render_context
+from realtalk_evals.memory.context import DATASET_INPUTS, MemoryContexts, MemoryInput, check_input_given
 from realtalk_evals.memory.evidence import annotate_evidence
 from realtalk_evals.memory.samples import DATASET_CATEGORIES, DatasetName, memory_dataset, select_categories
 from realtalk_evals.memory.systems.builder import builder_roles
@@ -149,8 +149,7 @@ def memory_probing(
         "dataset_commit": UPSTREAM_COMMIT,
     }
     if memory_system.system.whole_context:
-        contexts = {conversation.id: render_context(conversation, input) for conversation in chosen}
-        answer = memory_answer(contexts)
+        answer = memory_answer(MemoryContexts(chosen, input))
     else:
         annotate_evidence(samples, {conversation.id: conversation for conversation in chosen})
         memory_system.prepare(chosen, probes=probe_questions(samples))

@@ -2,7 +2,8 @@
 
 Straightforward: the transformers pipeline on the texts in their order, 32 at a time (padded to each batch's
 longest), and bert-score on all pairs in one batch. Optimised: length-sorted batches, one tokenization,
-inference mode (realtalk_evals.local_models.inference). Padding is masked out, so only floating-point noise may differ:
+inference mode (realtalk_evals.local_models.inference); BERTScore from cached reference embeddings
+(realtalk_evals.local_models.bertscore). Padding is masked out, so only floating-point noise may differ:
 labels must be equal and scores within TOLERANCE.
 """
 
@@ -15,6 +16,7 @@ import anyio
 import pytest
 from tiny_models import shared_tiny_models
 
+import realtalk_evals.local_models.bertscore as cached_bertscore
 from realtalk_evals.data.realtalk import load_conversations
 from realtalk_evals.ei.classifiers import (
     _FUNCTION,
@@ -26,6 +28,7 @@ from realtalk_evals.ei.classifiers import (
     read_output,
 )
 from realtalk_evals.local_models.batching import LOCAL_MODELS_CONCURRENCY_ENV, MicroBatcher
+from realtalk_evals.local_models.cache import classifier_cache
 from realtalk_evals.local_models.inference import TORCH_THREADS_ENV, length_sorted_chunks
 from realtalk_evals.scorers.content_similarity import (
     BertScoreSettings,
@@ -99,6 +102,58 @@ def test_bertscore_matches_one_batch_of_all_pairs() -> None:
     assert got[-1] == pytest.approx(1.0, abs=TOLERANCE)
     assert got[-1] == 1.0  # a text against itself runs no model
     assert len({round(value, 3) for value in got}) > 5  # distinct pairs, distinct scores
+
+
+def test_bertscore_with_cached_references_matches_bert_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's run: the references' token embeddings are stored by the first call and read by the next, which
+    embeds only the new predictions; both give bert-score's own F1."""
+    models = shared_tiny_models()
+    settings = BertScoreSettings(model=models.bertscore, num_layers=models.bertscore_layers)
+    texts = _messages()
+    references = texts[: len(texts) // 2]
+    first = [(texts[-2 - i] + "!", reference) for i, reference in enumerate(references)]
+    second = [(texts[i + 1] + " indeed", reference) for i, reference in enumerate(references)]
+    scorer = load_bertscorer(settings)
+
+    def expected(pairs: list[tuple[str, str]]) -> list[float]:
+        _, _, f1 = scorer.score([p for p, _ in pairs], [r for _, r in pairs], batch_size=len(pairs))
+        return [float(value) for value in f1.tolist()]
+
+    embedded: list[str] = []
+    embed = cached_bertscore.embed
+
+    def counting_embed(scorer: Any, texts: list[str], batch_size: int) -> Any:
+        embedded.extend(texts)
+        return embed(scorer, texts, batch_size)
+
+    monkeypatch.setattr(cached_bertscore, "embed", counting_embed)
+    assert bertscore_f1(settings, first) == pytest.approx(expected(first), abs=TOLERANCE)
+    assert set(references) <= set(embedded)
+    cache_model = cached_bertscore.embedding_cache_model(scorer.model_type, scorer.num_layers)
+    stored = classifier_cache().get_arrays(cached_bertscore.CACHE_KIND, cache_model, references)
+    assert set(stored) == set(references)  # the references, not the predictions
+    assert not classifier_cache().get_arrays(cached_bertscore.CACHE_KIND, cache_model, [first[0][0]])
+
+    embedded.clear()
+    got = bertscore_f1(settings, second)
+    assert got == pytest.approx(expected(second), abs=TOLERANCE)
+    assert set(embedded) == {prediction for prediction, _ in second}  # no reference embedded again
+    assert len({round(value, 3) for value in got}) > 5
+
+
+def test_the_cache_keeps_arrays_exactly() -> None:
+    import numpy as np
+
+    vectors = np.random.default_rng(0).standard_normal((7, 5)).astype(np.float32)
+    weights = np.array([0, 1, 1, 1, 1, 1, 0], dtype=np.float32)
+    classifier_cache().put_arrays(
+        "bertscore", "model#layer=3", {"text": {"vectors": vectors, "weights": weights}}
+    )
+    [(text, arrays)] = classifier_cache().get_arrays("bertscore", "model#layer=3", ["text", "other"]).items()
+    assert text == "text"
+    assert arrays["vectors"].dtype == np.float32 and np.array_equal(arrays["vectors"], vectors)
+    assert np.array_equal(arrays["weights"], weights)
+    assert not classifier_cache().get_arrays("bertscore", "model#layer=4", ["text"])
 
 
 def test_a_text_against_itself_scores_what_the_model_gives() -> None:

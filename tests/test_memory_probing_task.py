@@ -78,6 +78,23 @@ def test_end_to_end_both_inputs_score_every_sample_per_category(tmp_path: Path, 
     assert all(p.startswith(header) and p.endswith("Answer:") for p in answered)
     assert all(p.startswith("Given the question and its ground truth answer, evaluate") for p in judged)
 
+    # the log shows each sample's prompt as the model saw it, in its messages and its model event; the plan
+    # names the contexts (input and conversations) rather than holding their text
+    prompts = set(answered)
+    for sample in log.samples:
+        [event] = [e for e in sample.events if e.event == "model" and e.model.endswith("answerer")]
+        shown = event.input[0].text  # the viewer resolves Inspect's attachment reference to the text
+        shown = sample.attachments.get(shown.removeprefix("attachment://"), shown)
+        assert sample.messages[0].text == shown and shown in prompts and sample.metadata["question"] in shown
+    [step] = [step for step in log.plan.steps if step.solver.endswith("memory_answer")]
+    assert step.params == {"contexts": {"input": memory_input, "conversations": ["Chat_1_Emi_Elise"]}}
+    assert len(log.plan.model_dump_json()) < 2_000
+    # one solver step asks the model (a span and a state change each: Inspect serialises the state around it)
+    events = log.samples[0].events
+    steps = [e.name for e in events if e.event == "span_begin" and e.type == "solver"]
+    assert steps == ["realtalk_evals/check_graders", "realtalk_evals/memory_answer"]
+    assert sum(e.event == "state" for e in events) == 1
+
     assert log.results is not None
     metrics = {(s.name, name): m.value for s in log.results.scores for name, m in s.metrics.items()}
     right = [s for s in log.samples if s.output.completion == s.target]

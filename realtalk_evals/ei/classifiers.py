@@ -20,14 +20,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import cache, partial
-from pathlib import Path
 from typing import Any
 
 from inspect_ai.util import collect
 
 from realtalk_evals.ei.record import EIFailure, MessageEI
 from realtalk_evals.local_models.batching import MicroBatcher, batcher
-from realtalk_evals.local_models.cache import classifier_cache
+from realtalk_evals.local_models.cache import classifier_cache, model_key
 from realtalk_evals.local_models.inference import classify_texts
 from realtalk_evals.local_models.settings import (
     CLASSIFIER_KINDS,
@@ -37,12 +36,6 @@ from realtalk_evals.local_models.settings import (
 )
 
 _FUNCTION: dict[ClassifierKind, str] = {"sentiment": "softmax", "emotion": "sigmoid", "intimacy": "none"}
-
-
-def model_key(model_id: str) -> str:
-    """A local directory by its absolute path, a hub id as given: the cache key's model part."""
-    path = Path(model_id).expanduser()
-    return str(path.resolve()) if path.is_dir() else model_id
 
 
 _LOAD_LOCK = threading.Lock()

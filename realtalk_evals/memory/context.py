@@ -6,8 +6,8 @@ prompt prefix (providers' prompt caching then bills the conversation once).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Literal
 
 from realtalk_evals.data.records import Conversation, Event, Message, Session, display_name, format_date
 from realtalk_evals.errors import InputError
@@ -136,3 +136,30 @@ def render_context(conversation: Conversation, memory_input: MemoryInput = "conv
 def render_memory_prompt(context: str, question: str) -> str:
     """The full D.2 user message: the rendered context, then the question instruction."""
     return f"{context}\n\n{MEMORY_QUESTION.format(question=question)}"
+
+
+class MemoryContexts(Mapping[str, str]):
+    """The rendered context of each conversation by id, built once per task and shared by its questions.
+
+    A task's log records its solver's arguments in its plan (the log header): this mapping is recorded by what
+    it holds (the input and the conversation ids), not by its text, about 100 KB a conversation.
+    """
+
+    def __init__(self, conversations: Iterable[Conversation], memory_input: MemoryInput) -> None:
+        self.memory_input = memory_input
+        self._texts = {
+            conversation.id: render_context(conversation, memory_input) for conversation in conversations
+        }
+
+    def __getitem__(self, conversation_id: str) -> str:
+        return self._texts[conversation_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def _repr_params_(self) -> dict[str, Any]:
+        """What Inspect records for this argument in a log's plan (its hook for solver arguments)."""
+        return {"input": self.memory_input, "conversations": list(self._texts)}
