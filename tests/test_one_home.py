@@ -47,7 +47,12 @@ def test_solver_sends_exactly_the_chat_the_export_trains_on() -> None:
     sent = [{"role": m.role, "content": m.text} for m in solved.messages]
     assert sent == example.messages[:-1] and example.messages[-1]["content"] == sample.target
     assert "PERSONA_SYSTEM" not in (ROOT / "realtalk_evals/finetune/export.py").read_text(encoding="utf-8")
-    assert _modules_mentioning("PERSONA_SYSTEM.format") == {"realtalk_evals/persona/samples.py"}
+    assert _modules_mentioning("SYSTEM_PROMPTS[prompt].format") == {"realtalk_evals/persona/samples.py"}
+    assert _modules_mentioning("PERSONA_SYSTEM") == {
+        "realtalk_evals/persona/samples.py",
+        "realtalk_evals/prompts.py",
+    }
+    assert _modules_mentioning("PERSONA_NEXT_SPEAKER.format") == {"realtalk_evals/persona/samples.py"}
 
 
 def test_every_cache_lies_under_the_one_cache_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

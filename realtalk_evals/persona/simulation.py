@@ -39,6 +39,7 @@ from realtalk_evals.persona.samples import (
     PERSONA_SPLITS,
     conversation_turns,
     data_speaker,
+    persona_user_prompt,
     render_history,
 )
 from realtalk_evals.prompts import (
@@ -46,8 +47,6 @@ from realtalk_evals.prompts import (
     CONVERSATION_SIMULATION_NO_EXAMPLES,
     CONVERSATION_SIMULATION_NOTHING,
     CONVERSATION_SIMULATION_SYSTEM,
-    PERSONA_NEXT_SPEAKER,
-    PERSONA_USER,
 )
 
 HISTORY_SESSIONS = 3
@@ -254,6 +253,4 @@ class SimulatedConversation:
         turns = conversation_turns(conversation)
         last = len(turns) - 1
         history = render_history(conversation, turns, last, len(turns[last]), HISTORY_SESSIONS)
-        return PERSONA_USER.format(
-            previous_conversation=history, speaker=PERSONA_NEXT_SPEAKER.format(speaker=display_name(speaker))
-        )
+        return persona_user_prompt(history, speaker)
