@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
-from inspect_ai.log import read_eval_log
+from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
 
 from realtalk_evals.cli import main
 from realtalk_evals.reporting.sections import Row, Section, Source, Table
@@ -95,6 +95,12 @@ def viewer_target(site: Path, fragment: str) -> tuple[Path, str | None]:
     return log, f"{parts[4]}:{parts[5]}"
 
 
+@functools.cache
+def logged_samples(log: str, modified_ns: int) -> frozenset[str]:
+    """The `id:epoch` of every sample in a log, read once per log (a site links to a log many times)."""
+    return frozenset(f"{s.id}:{s.epoch}" for s in read_eval_log_sample_summaries(log))
+
+
 def check_link(site: Path, page: Path, href: str) -> None:
     """A link of the site leads to a file in it, an anchor that exists, or a log and sample in the viewer."""
     assert "://" not in href, f"{page.name} links outside the site: {href}"
@@ -107,8 +113,7 @@ def check_link(site: Path, page: Path, href: str) -> None:
         log, sample = viewer_target(site, fragment)
         assert log.is_file(), f"{href}: no log {log.name} in the bundle"
         if sample is not None:
-            samples = read_eval_log(str(log)).samples or []
-            assert sample in {f"{s.id}:{s.epoch}" for s in samples}, f"{href}: no sample {sample}"
+            assert sample in logged_samples(str(log), log.stat().st_mtime_ns), f"{href}: no sample {sample}"
     else:
         assert fragment in Page(path.read_text(encoding="utf-8")).ids, f"{href}: no anchor #{fragment}"
 
