@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag
 
 import pytest
-from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries
+from inspect_ai.log import read_eval_log
 
 from realtalk_evals.cli import main
 from realtalk_evals.reporting.sections import Row, Section, Source, Table
@@ -97,8 +97,8 @@ def viewer_target(site: Path, fragment: str) -> tuple[Path, str | None]:
 
 @functools.cache
 def logged_samples(log: str, modified_ns: int) -> frozenset[str]:
-    """The `id:epoch` of every sample in a log, read once per log (a site links to a log many times)."""
-    return frozenset(f"{s.id}:{s.epoch}" for s in read_eval_log_sample_summaries(log))
+    """The `id:epoch` of every sample stored in a log, read once per log (a site links to a log many times)."""
+    return frozenset(f"{s.id}:{s.epoch}" for s in read_eval_log(log).samples or [])
 
 
 def check_link(site: Path, page: Path, href: str) -> None:
